@@ -1,0 +1,151 @@
+package cnnlabs.datasets;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Labelled images held in memory as unsigned bytes, one image after another in channels-first
+ * (C, H, W) order: the layout of the IDX and CIFAR-10 binary files, and of DL4J's NCHW input.
+ *
+ * <p>Slicing follows NumPy/Keras: {@link #head(int)} is {@code X[:n]}, and
+ * {@link #splitValidation(double)} is Keras' {@code validation_split}, which takes the LAST fraction of
+ * the arrays, before any shuffling.
+ */
+public final class ImageDataset {
+
+    private final String name;
+    private final byte[] pixels;
+    private final int[] labels;
+    private final int channels;
+    private final int height;
+    private final int width;
+    private final List<String> classNames;
+
+    public ImageDataset(String name, byte[] pixels, int[] labels, int channels, int height, int width,
+                        List<String> classNames) {
+        if (channels <= 0 || height <= 0 || width <= 0) {
+            throw new IllegalArgumentException("image shape must be positive, got " + channels + "x" + height + "x" + width);
+        }
+        if ((long) labels.length * channels * height * width != pixels.length) {
+            throw new IllegalArgumentException(labels.length + " labels but " + pixels.length + " pixel bytes for "
+                    + channels + "x" + height + "x" + width + " images");
+        }
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= classNames.size()) {
+                throw new IllegalArgumentException("label " + labels[i] + " at index " + i + " is outside 0.."
+                        + (classNames.size() - 1));
+            }
+        }
+        this.name = name;
+        this.pixels = pixels;
+        this.labels = labels;
+        this.channels = channels;
+        this.height = height;
+        this.width = width;
+        this.classNames = List.copyOf(classNames);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int size() {
+        return labels.length;
+    }
+
+    public int channels() {
+        return channels;
+    }
+
+    public int height() {
+        return height;
+    }
+
+    public int width() {
+        return width;
+    }
+
+    public int imageSize() {
+        return channels * height * width;
+    }
+
+    public int numClasses() {
+        return classNames.size();
+    }
+
+    public List<String> classNames() {
+        return classNames;
+    }
+
+    public int label(int index) {
+        return labels[index];
+    }
+
+    /** Pixel {@code (c, y, x)} of image {@code index} as an unsigned value 0..255. */
+    public int pixel(int index, int c, int y, int x) {
+        return pixels[index * imageSize() + (c * height + y) * width + x] & 0xFF;
+    }
+
+    /** Copies image {@code index} into {@code dest} at {@code offset}, scaled to [0, 1]. */
+    void copyScaled(int index, float[] dest, int offset) {
+        int n = imageSize();
+        int base = index * n;
+        for (int i = 0; i < n; i++) {
+            dest[offset + i] = (pixels[base + i] & 0xFF) / 255f;
+        }
+    }
+
+    /** {@code X[:n]}: the first {@code n} images (all of them when {@code n >= size()}). */
+    public ImageDataset head(int n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("subset size must be >= 0, got " + n);
+        }
+        return range(0, Math.min(n, size()));
+    }
+
+    /** {@code X[from:to]}. */
+    public ImageDataset range(int from, int to) {
+        if (from < 0 || to > size() || from > to) {
+            throw new IndexOutOfBoundsException("range [" + from + ", " + to + ") of a dataset of " + size());
+        }
+        int n = imageSize();
+        return new ImageDataset(name, Arrays.copyOfRange(pixels, from * n, to * n),
+                Arrays.copyOfRange(labels, from, to), channels, height, width, classNames);
+    }
+
+    /**
+     * Keras' {@code validation_split}: the last {@code fraction} of the images is the validation set,
+     * taken before shuffling; the split index is {@code floor(size * (1 - fraction))}, as Keras computes it.
+     */
+    public Split splitValidation(double fraction) {
+        if (!(fraction > 0 && fraction < 1)) {
+            throw new IllegalArgumentException("validation fraction must be in (0, 1), got " + fraction);
+        }
+        int splitAt = (int) Math.floor(size() * (1.0 - fraction));
+        return new Split(range(0, splitAt), range(splitAt, size()));
+    }
+
+    /** Number of images of each class, indexed by label. */
+    public int[] classCounts() {
+        int[] counts = new int[numClasses()];
+        for (int label : labels) {
+            counts[label]++;
+        }
+        return counts;
+    }
+
+    /** A batch iterator over this dataset; see {@link ImageBatchIterator}. */
+    public ImageBatchIterator batches(int batchSize, boolean shuffle, long seed) {
+        return new ImageBatchIterator(this, batchSize, shuffle, seed);
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + size() + " images, " + channels + "x" + height + "x" + width + ", "
+                + numClasses() + " classes)";
+    }
+
+    /** A training set and the validation set split off its end. */
+    public record Split(ImageDataset train, ImageDataset validation) {
+    }
+}
