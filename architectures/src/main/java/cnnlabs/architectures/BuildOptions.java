@@ -1,0 +1,54 @@
+package cnnlabs.architectures;
+
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+
+/**
+ * How to build a registered architecture: the weight-init seed, the optimiser (DL4J keeps it in the graph
+ * configuration, where Keras passes it to {@code compile}), and batch-norm settings.
+ *
+ * @param bnMomentum moving-average momentum of batch-norm statistics, in Keras' sense
+ *                   ({@code moving = momentum * moving + (1 - momentum) * batch}; DL4J calls it decay).
+ *                   0.9 is PyTorch's and DL4J's default; Keras' default is 0.99 (see {@link #KERAS_BN_MOMENTUM}).
+ * @param bnEpsilon  batch-norm epsilon; Keras' default 1e-3
+ */
+public record BuildOptions(long seed, IUpdater updater, double bnMomentum, double bnEpsilon) {
+
+    public static final double DEFAULT_BN_MOMENTUM = 0.9;
+    public static final double KERAS_BN_MOMENTUM = 0.99;
+    public static final double KERAS_BN_EPSILON = 1e-3;
+
+    public BuildOptions {
+        if (updater == null) {
+            throw new IllegalArgumentException("updater must not be null");
+        }
+        if (!(bnMomentum >= 0 && bnMomentum < 1)) {
+            throw new IllegalArgumentException("batch-norm momentum must be in [0, 1), got " + bnMomentum);
+        }
+        if (!(bnEpsilon > 0)) {
+            throw new IllegalArgumentException("batch-norm epsilon must be positive, got " + bnEpsilon);
+        }
+    }
+
+    /** Keras' Adam defaults (beta1 0.9, beta2 0.999, epsilon 1e-7) at {@code learningRate}. */
+    public static IUpdater kerasAdam(double learningRate) {
+        return new Adam(learningRate, 0.9, 0.999, 1e-7);
+    }
+
+    /** Seed 42, Keras' Adam at 1e-3, batch-norm momentum 0.9 and Keras' epsilon. */
+    public static BuildOptions defaults() {
+        return new BuildOptions(42, kerasAdam(1e-3), DEFAULT_BN_MOMENTUM, KERAS_BN_EPSILON);
+    }
+
+    public BuildOptions withSeed(long newSeed) {
+        return new BuildOptions(newSeed, updater, bnMomentum, bnEpsilon);
+    }
+
+    public BuildOptions withUpdater(IUpdater newUpdater) {
+        return new BuildOptions(seed, newUpdater, bnMomentum, bnEpsilon);
+    }
+
+    public BuildOptions withBnMomentum(double momentum) {
+        return new BuildOptions(seed, updater, momentum, bnEpsilon);
+    }
+}
