@@ -10,8 +10,13 @@ public final class DataDirectory {
     private DataDirectory() {
     }
 
+    /** From the system properties. */
     public static Path resolve() {
-        String configured = System.getProperty(PROPERTY);
+        return resolve(System.getProperties());
+    }
+
+    public static Path resolve(java.util.Properties props) {
+        String configured = props.getProperty(PROPERTY);
         if (configured != null && !configured.isBlank()) {
             return Path.of(configured).toAbsolutePath().normalize();
         }

@@ -1,0 +1,74 @@
+package cnnlabs.experiments;
+
+import cnnlabs.architectures.Registry;
+import cnnlabs.experiments.results.EnvironmentInfo;
+import cnnlabs.experiments.results.RunDirectory;
+import cnnlabs.experiments.training.Console;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Every experiment, by name, in lab order; and the one way to run one into a fresh run folder. */
+public final class Experiments {
+
+    private static final Registry<Experiment> REGISTRY = new Registry<Experiment>("experiment", Experiment::name)
+            .register(new MnistSimpleCnn())
+            .register(new ArchitectureComparison());
+
+    private Experiments() {
+    }
+
+    /** The experiment called {@code name} (any case); throws listing the valid names. */
+    public static Experiment get(String name) {
+        return REGISTRY.get(name);
+    }
+
+    public static List<Experiment> all() {
+        return REGISTRY.all();
+    }
+
+    public static List<String> names() {
+        return REGISTRY.names();
+    }
+
+    /** A finished run: its folder and what the experiment returned. */
+    public record Run(RunDirectory directory, ExperimentResult result) {
+    }
+
+    /**
+     * Runs {@code experiment} into a new folder under {@code resultsRoot}: writes {@code config.json} and
+     * {@code env.json} first, then lets the experiment write as it goes, then {@code summary.json}
+     * ({@code "status": "completed"}, or {@code "failed"} with the error, whose stack trace goes to
+     * {@code error.txt} before the exception is rethrown).
+     */
+    public static Run run(Experiment experiment, RunConfig config, Path resultsRoot, Path dataDir, Console console,
+                          String command) throws Exception {
+        RunDirectory dir = RunDirectory.create(resultsRoot, experiment.name());
+        dir.writeJson("config.json", config);
+        dir.writeJson("env.json", EnvironmentInfo.collect(config.seed(), command));
+        dir.writeJson("summary.json", Map.of("experiment", experiment.name(), "status", "running"));
+        console.println("Running " + experiment.name() + " into " + dir.path()
+                + (config.isSmokeRun() ? " (smoke run: at most " + config.maxBatches() + " batches per pass)" : ""));
+        try {
+            ExperimentResult result = experiment.run(new ExperimentContext(config, dir, dataDir, console));
+            Map<String, Object> summary = new LinkedHashMap<>();
+            summary.put("experiment", experiment.name());
+            summary.put("status", "completed");
+            summary.put("smoke_run", config.isSmokeRun());
+            summary.putAll(result.summary());
+            dir.writeJson("summary.json", summary);
+            dir.writeText("table.md", result.table());
+            return new Run(dir, result);
+        } catch (Exception | Error e) {
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            dir.writeText("error.txt", trace.toString());
+            dir.writeJson("summary.json", Map.of("experiment", experiment.name(), "status", "failed",
+                    "error", String.valueOf(e.getMessage())));
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package cnnlabs.experiments;
+
+import java.util.Locale;
+import java.util.Properties;
+
+/**
+ * The settings of one experiment run. Each experiment has its own defaults (the lab's values); every field
+ * can be overridden with a {@code -D} property, and every value is validated here.
+ *
+ * @param epochs          {@code -Depochs}: passes over the training data
+ * @param batchSize       {@code -Dbatch.size}
+ * @param learningRate    {@code -Dlr}: Adam's learning rate
+ * @param seed            {@code -Dseed}: weight initialisation, shuffling and dropout
+ * @param subset          {@code -Dsubset}: use the first N training images ({@code X_train[:N]}); 0 = all
+ * @param validationSplit {@code -Dvalidation.split}: Keras' {@code validation_split}, the last fraction of the
+ *                        (subset of the) training images
+ * @param maxBatches      {@code -Dmax.batches}: stop each pass (training, validation, test) after N batches, for
+ *                        smoke runs; 0 = no limit
+ * @param bnMomentum      {@code -Dbn.momentum}: batch-norm moving-average momentum (Keras' sense)
+ */
+public record RunConfig(int epochs, int batchSize, double learningRate, long seed, int subset,
+                        double validationSplit, int maxBatches, double bnMomentum) {
+
+    public static final String EPOCHS = "epochs";
+    public static final String BATCH_SIZE = "batch.size";
+    public static final String LEARNING_RATE = "lr";
+    public static final String SEED = "seed";
+    public static final String SUBSET = "subset";
+    public static final String VALIDATION_SPLIT = "validation.split";
+    public static final String MAX_BATCHES = "max.batches";
+    public static final String BN_MOMENTUM = "bn.momentum";
+
+    public RunConfig {
+        require(epochs >= 1, EPOCHS, epochs, "a whole number >= 1");
+        require(batchSize >= 1, BATCH_SIZE, batchSize, "a whole number >= 1");
+        require(learningRate > 0 && learningRate <= 10, LEARNING_RATE, learningRate, "a number in (0, 10]");
+        require(subset >= 0, SUBSET, subset, "a whole number >= 0 (0 = all images)");
+        require(validationSplit > 0 && validationSplit < 1, VALIDATION_SPLIT, validationSplit,
+                "a fraction strictly between 0 and 1");
+        require(maxBatches >= 0, MAX_BATCHES, maxBatches, "a whole number >= 0 (0 = no limit)");
+        require(bnMomentum >= 0 && bnMomentum < 1, BN_MOMENTUM, bnMomentum, "a number in [0, 1)");
+    }
+
+    /** True when passes are cut short ({@code -Dmax.batches}): the numbers are not the lab's. */
+    public boolean isSmokeRun() {
+        return maxBatches > 0;
+    }
+
+    /** This config with every property present in {@code props} applied; invalid values are rejected. */
+    public RunConfig withOverrides(Properties props) {
+        return new RunConfig(
+                intProperty(props, EPOCHS, epochs),
+                intProperty(props, BATCH_SIZE, batchSize),
+                doubleProperty(props, LEARNING_RATE, learningRate),
+                longProperty(props, SEED, seed),
+                intProperty(props, SUBSET, subset),
+                doubleProperty(props, VALIDATION_SPLIT, validationSplit),
+                intProperty(props, MAX_BATCHES, maxBatches),
+                doubleProperty(props, BN_MOMENTUM, bnMomentum));
+    }
+
+    public RunConfig withEpochs(int newEpochs) {
+        return new RunConfig(newEpochs, batchSize, learningRate, seed, subset, validationSplit, maxBatches, bnMomentum);
+    }
+
+    public RunConfig withMaxBatches(int newMaxBatches) {
+        return new RunConfig(epochs, batchSize, learningRate, seed, subset, validationSplit, newMaxBatches, bnMomentum);
+    }
+
+    public RunConfig withSubset(int newSubset) {
+        return new RunConfig(epochs, batchSize, learningRate, seed, newSubset, validationSplit, maxBatches, bnMomentum);
+    }
+
+    private static void require(boolean ok, String key, Object value, String expected) {
+        if (!ok) {
+            throw invalid(key, shortest(value), expected);
+        }
+    }
+
+    /** A number as briefly as it can be written: 0 rather than 0.0, 0.001 rather than 1.0E-3. */
+    private static String shortest(Object value) {
+        if (value instanceof Double d) {
+            return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+        }
+        return String.valueOf(value);
+    }
+
+    private static ConfigException invalid(String key, String value, String expected) {
+        return new ConfigException("Invalid value '" + value + "' for -D" + key + ": expected " + expected
+                + ", e.g. -D" + key + "=" + example(key) + ". Leave it out to use the experiment's default.");
+    }
+
+    private static String raw(Properties props, String key) {
+        String value = props.getProperty(key);
+        return value == null ? null : value.strip();
+    }
+
+    private static int intProperty(Properties props, String key, int fallback) {
+        String value = raw(props, key);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw invalid(key, value, "a whole number");
+        }
+    }
+
+    private static long longProperty(Properties props, String key, long fallback) {
+        String value = raw(props, key);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw invalid(key, value, "a whole number");
+        }
+    }
+
+    private static double doubleProperty(Properties props, String key, double fallback) {
+        String value = raw(props, key);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            double d = Double.parseDouble(value.toLowerCase(Locale.ROOT));
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                throw new NumberFormatException();
+            }
+            return d;
+        } catch (NumberFormatException e) {
+            throw invalid(key, value, "a number");
+        }
+    }
+
+    private static String example(String key) {
+        return switch (key) {
+            case EPOCHS -> "5";
+            case BATCH_SIZE -> "128";
+            case LEARNING_RATE -> "0.001";
+            case SUBSET -> "10000";
+            case VALIDATION_SPLIT -> "0.2";
+            case MAX_BATCHES -> "3";
+            case BN_MOMENTUM -> "0.99";
+            default -> "42";
+        };
+    }
+}

@@ -1,0 +1,40 @@
+package cnnlabs.experiments.training;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/** Loss and accuracy of a classifier in inference mode, as Keras' {@code evaluate} computes them. */
+public final class Evaluator {
+
+    /** Keras clips probabilities at 1e-7 before the log. */
+    private static final double EPSILON = 1e-7;
+
+    private Evaluator() {
+    }
+
+    public record Result(double loss, double accuracy, long images) {
+    }
+
+    /** One pass over {@code data} (from its start; at most {@code maxBatches} batches when > 0). */
+    public static Result evaluate(ComputationGraph graph, DataSetIterator data, int maxBatches) {
+        data.reset();
+        double lossSum = 0;
+        long correct = 0;
+        long images = 0;
+        for (int b = 0; data.hasNext() && (maxBatches <= 0 || b < maxBatches); b++) {
+            DataSet batch = data.next();
+            INDArray probabilities = graph.outputSingle(false, batch.getFeatures());
+            INDArray labels = batch.getLabels();
+            INDArray pTrue = Transforms.max(probabilities.mul(labels).sum(1), EPSILON, false);
+            lossSum -= Transforms.log(pTrue, false).sumNumber().doubleValue();
+            correct += Nd4j.argMax(probabilities, 1).eq(Nd4j.argMax(labels, 1)).castTo(DataType.INT).sumNumber().longValue();
+            images += labels.size(0);
+        }
+        return images == 0 ? new Result(Double.NaN, Double.NaN, 0) : new Result(lossSum / images, (double) correct / images, images);
+    }
+}

@@ -1,0 +1,98 @@
+package cnnlabs.experiments;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cnnlabs.datasets.DataDirectory;
+import cnnlabs.experiments.results.RunDirectory;
+import cnnlabs.experiments.training.Console;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every registered experiment, on the real MNIST, cut to one batch per pass, into a temporary results folder. */
+class ExperimentSmokeTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path results;
+
+    static Stream<Experiment> experiments() {
+        return Experiments.all().stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("experiments")
+    void smokeRunWritesTheWholeResultsLayout(Experiment experiment) throws Exception {
+        RunConfig config = experiment.defaults().withEpochs(2).withMaxBatches(1);
+        Console quiet = new Console(new PrintStream(new ByteArrayOutputStream()), false);
+
+        Experiments.Run run = Experiments.run(experiment, config, results, DataDirectory.resolve(), quiet, "test");
+
+        Path dir = run.directory().path();
+        assertEquals(results.resolve(experiment.name()), dir.getParent());
+        assertTrue(dir.getFileName().toString().matches("\\d{8}-\\d{6}-[0-9a-f]{6}"), dir.toString());
+        JsonNode cfg = JSON.readTree(dir.resolve("config.json").toFile());
+        assertEquals(2, cfg.get("epochs").asInt());
+        assertEquals(1, cfg.get("max_batches").asInt());
+        JsonNode env = JSON.readTree(dir.resolve("env.json").toFile());
+        for (String key : List.of("dl4j_version", "nd4j_backend", "cpu_model", "available_processors", "seed", "command")) {
+            assertTrue(env.hasNonNull(key), "env.json lacks " + key);
+        }
+        assertEquals("1.0.0-M2.1", env.get("dl4j_version").asText());
+        JsonNode summary = JSON.readTree(dir.resolve("summary.json").toFile());
+        assertEquals("completed", summary.get("status").asText());
+        assertTrue(summary.get("smoke_run").asBoolean());
+
+        List<String> metrics = Files.readAllLines(dir.resolve("metrics.csv"));
+        assertEquals(RunDirectory.METRICS_HEADER, metrics.get(0));
+        int models = experiment instanceof ArchitectureComparison ? ArchitectureComparison.MODELS.size() : 1;
+        assertEquals(1 + 2 * models, metrics.size(), String.join("\n", metrics));
+        for (String row : metrics.subList(1, metrics.size())) {
+            String[] cells = row.split(",", -1);
+            assertEquals(9, cells.length, row);
+            for (int i = 1; i < cells.length; i++) {
+                assertTrue(Double.isFinite(Double.parseDouble(cells[i])), row);
+            }
+        }
+        assertTrue(Files.readString(dir.resolve("model-summary.txt")).contains("Total params:"));
+        String table = Files.readString(dir.resolve("table.md"));
+        assertEquals(run.result().table(), table);
+        assertTrue(table.contains("Smoke run"), table);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary files left");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("experiments")
+    void tablesHaveTheLabsColumns(Experiment experiment) throws Exception {
+        Console quiet = new Console(new PrintStream(new ByteArrayOutputStream()), false);
+        Experiments.Run run = Experiments.run(experiment, experiment.defaults().withEpochs(1).withMaxBatches(1), results,
+                DataDirectory.resolve(), quiet, "test");
+        String table = run.result().table();
+        if (experiment instanceof ArchitectureComparison) {
+            assertTrue(table.contains("| Model | Parameters | Trainable | Final val acc | Training time (s) | Images/s |"), table);
+            assertTrue(table.contains("| LeNet | 44,426 | 44,426 |"), table);
+            assertTrue(table.contains("| VGG-style | 1,867,466 | 1,867,466 |"), table);
+            assertTrue(table.contains("| ResNet-style | 1,230,474 | 1,227,786 |"), table);
+            assertTrue(table.contains("momentum 0.9"), table);
+        } else {
+            assertTrue(table.contains("**Test Accuracy: "), table);
+            ComputationGraph restored = ModelSerializer.restoreComputationGraph(
+                    run.directory().path().resolve("model.zip").toFile(), false);
+            assertEquals(93_322, restored.numParams());
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package cnnlabs.experiments;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cnnlabs.datasets.DataDirectory;
+import cnnlabs.experiments.training.Console;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The labs' full runs with their accuracy targets. Long (tens of minutes on a laptop CPU): excluded by
+ * default, run with {@code mvn test -Dlong.tests=true}. The numbers in results/REPRODUCED.md come from
+ * running the experiments themselves ({@code mvn exec:java -Dexp=...}), not from these tests.
+ */
+@Tag("long")
+class LabAccuracyTest {
+
+    @TempDir
+    Path results;
+
+    @Test
+    void simpleCnnReachesAtLeast99PercentOnTheTestSet() throws Exception {
+        Experiment e = new MnistSimpleCnn();
+        Experiments.Run run = Experiments.run(e, e.defaults(), results, DataDirectory.resolve(), Console.system(), "test");
+        double accuracy = (double) run.result().summary().get("test_accuracy");
+        assertTrue(accuracy >= 0.99, "test accuracy " + accuracy);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void comparisonModelsAllLearnMnist() throws Exception {
+        Experiment e = new ArchitectureComparison();
+        Experiments.Run run = Experiments.run(e, e.defaults(), results, DataDirectory.resolve(), Console.system(), "test");
+        List<Map<String, Object>> models = (List<Map<String, Object>>) run.result().summary().get("models");
+        assertEquals(3, models.size());
+        for (Map<String, Object> m : models) {
+            assertTrue((double) m.get("final_val_accuracy") >= 0.95, m.toString());
+        }
+    }
+}

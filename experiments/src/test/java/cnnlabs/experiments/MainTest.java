@@ -1,0 +1,125 @@
+package cnnlabs.experiments;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cnnlabs.experiments.training.Console;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+
+    @TempDir
+    Path tmp;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... keyValues) {
+        Properties p = new Properties();
+        p.setProperty("results.dir", tmp.resolve("results").toString());
+        for (int i = 0; i < keyValues.length; i += 2) {
+            p.setProperty(keyValues[i], keyValues[i + 1]);
+        }
+        return Main.run(p, new Console(new PrintStream(out, true, StandardCharsets.UTF_8), false),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void noExperimentOrListPrintsEveryExperimentWithItsDescription() {
+        assertEquals(0, run());
+        assertEquals(0, run("exp", "list"));
+        for (Experiment e : Experiments.all()) {
+            assertTrue(out().contains(e.name() + " "), out());
+            assertTrue(out().contains(e.description()), out());
+        }
+        assertFalse(Files.exists(tmp.resolve("results")), "listing writes nothing");
+    }
+
+    @Test
+    void unknownExperimentExitsNonZeroListingTheNames() {
+        assertEquals(2, run("exp", "ArchitectureComparisn"));
+        assertTrue(err().contains("Unknown experiment 'ArchitectureComparisn'"), err());
+        for (String name : Experiments.names()) {
+            assertTrue(err().contains(name), err());
+        }
+        assertFalse(err().contains("\tat "), "no stack trace");
+        assertFalse(Files.exists(tmp.resolve("results")));
+    }
+
+    @Test
+    void invalidValueExitsNonZeroWithoutStartingARun() {
+        assertEquals(2, run("exp", "MnistSimpleCnn", "batch.size", "big"));
+        assertTrue(err().contains("-Dbatch.size"), err());
+        assertFalse(err().contains("\tat "));
+        assertFalse(Files.exists(tmp.resolve("results")));
+    }
+
+    @Test
+    void corruptDataFileExitsNonZeroNamingTheFileAndKeepsWhatTheRunWrote() throws IOException {
+        Path mnist = tmp.resolve("data/mnist");
+        Files.createDirectories(mnist);
+        for (String name : List.of("train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")) {
+            Files.write(mnist.resolve(name), new byte[] {0});
+        }
+        ByteArrayOutputStream header = new ByteArrayOutputStream();
+        DataOutputStream d = new DataOutputStream(header);
+        d.writeInt(0x803);
+        d.writeInt(60_000);
+        d.writeInt(28);
+        d.writeInt(28);
+        d.write(new byte[1000]);
+        Files.write(mnist.resolve("train-images-idx3-ubyte"), header.toByteArray());
+
+        assertEquals(2, run("exp", "MnistSimpleCnn", "data.dir", tmp.resolve("data").toString()));
+
+        assertTrue(err().contains(mnist.resolve("train-images-idx3-ubyte") + " is truncated"), err());
+        assertTrue(err().contains("Delete it"), err());
+        assertFalse(err().contains("\tat "));
+        Path runDir;
+        try (Stream<Path> runs = Files.list(tmp.resolve("results/MnistSimpleCnn"))) {
+            runDir = runs.findFirst().orElseThrow();
+        }
+        assertTrue(Files.exists(runDir.resolve("config.json")));
+        assertTrue(Files.exists(runDir.resolve("env.json")));
+        assertTrue(Files.readString(runDir.resolve("summary.json")).contains("\"failed\""));
+        assertTrue(Files.readString(runDir.resolve("error.txt")).contains("DataException"));
+    }
+
+    @Test
+    void commandLineIsReconstructedFromTheProperties() {
+        Properties p = new Properties();
+        p.setProperty("exp", "ArchitectureComparison");
+        p.setProperty("epochs", "1");
+        p.setProperty("user.home", "/ignored");
+        assertEquals("mvn exec:java -Dexp=ArchitectureComparison -Depochs=1", Main.command(p));
+    }
+
+    @Test
+    void resultsGoToTheRepositoryRootUnlessConfigured() {
+        Properties p = new Properties();
+        p.setProperty("cnnlabs.root", "/repo");
+        assertEquals(Path.of("/repo/results"), Main.resultsRoot(p));
+        p.setProperty("results.dir", "/elsewhere");
+        assertEquals(Path.of("/elsewhere"), Main.resultsRoot(p));
+    }
+}

@@ -1,0 +1,104 @@
+package cnnlabs.experiments.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cnnlabs.architectures.Architectures;
+import cnnlabs.architectures.BuildOptions;
+import cnnlabs.datasets.ImageBatchIterator;
+import cnnlabs.datasets.ImageDataset;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+class TrainerTest {
+
+    /** n random 28x28 images with random labels. */
+    private static ImageDataset random(int n, long seed) {
+        Random r = new Random(seed);
+        byte[] pixels = new byte[n * 784];
+        r.nextBytes(pixels);
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = r.nextInt(10);
+        }
+        return new ImageDataset("random", pixels, labels, 1, 28, 28, List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"));
+    }
+
+    private static Console quiet() {
+        return new Console(new PrintStream(new ByteArrayOutputStream()), false);
+    }
+
+    @Test
+    void trainingAccuracyIsThatOfTheTrainingForwardPass() {
+        // LeNet-5 has no dropout or batch norm, so its training forward pass equals inference before the update.
+        ComputationGraph graph = Architectures.create("lenet5", BuildOptions.defaults());
+        DataSet batch = random(64, 1).batches(64, false, 0).next();
+        INDArray predicted = Nd4j.argMax(graph.outputSingle(false, batch.getFeatures()), 1);
+        double expected = predicted.eq(Nd4j.argMax(batch.getLabels(), 1)).castTo(DataType.INT).sumNumber().doubleValue() / 64;
+
+        TrainAccuracyListener listener = new TrainAccuracyListener(graph);
+        graph.addListeners(listener);
+        listener.expect(batch.getLabels());
+        graph.fit(batch);
+
+        assertEquals(expected, listener.accuracy(), 0);
+    }
+
+    @Test
+    void evaluatorLossIsDl4jsCrossEntropy() {
+        ComputationGraph graph = Architectures.create("simple-cnn", BuildOptions.defaults());
+        ImageBatchIterator data = random(50, 2).batches(50, false, 0);
+        DataSet all = data.next();
+
+        Evaluator.Result result = Evaluator.evaluate(graph, data, 0);
+
+        assertEquals(graph.score(all, false), result.loss(), 1e-4);
+        assertEquals(50, result.images());
+    }
+
+    @Test
+    void fitRunsTheEpochsCutToMaxBatchesAndReportsEachEpoch() {
+        ComputationGraph graph = Architectures.create("lenet5", BuildOptions.defaults());
+        List<EpochMetrics> seen = new ArrayList<>();
+
+        Trainer.History history = new Trainer(quiet(), 3).fit("lenet5", graph, random(200, 3).batches(16, true, 1),
+                random(100, 4).batches(16, false, 1), 2, seen::add);
+
+        assertEquals(2, history.epochs().size());
+        assertEquals(history.epochs(), seen);
+        assertEquals(2 * 3 * 16, history.trainImages());
+        assertEquals(6, graph.getIterationCount());
+        assertEquals(2, graph.getEpochCount());
+        for (EpochMetrics m : seen) {
+            assertEquals(1e-3, m.learningRate(), 1e-12);
+            assertTrue(m.trainAcc() >= 0 && m.trainAcc() <= 1);
+            assertTrue(m.valLoss() > 0);
+            assertTrue(m.imagesPerSec() > 0 && m.seconds() > 0);
+        }
+        assertTrue(graph.getListeners().isEmpty(), "the accuracy listener is removed afterwards");
+    }
+
+    @Test
+    void nonInteractiveProgressPrintsAtQuarters() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Console console = new Console(new PrintStream(bytes, true), false);
+        Console.Progress p = console.progress("x", 8);
+        for (int i = 1; i <= 8; i++) {
+            p.update(i, "s" + i);
+        }
+        p.finish();
+        assertEquals(List.of("x 2/8 - s2", "x 4/8 - s4", "x 6/8 - s6"),
+                bytes.toString().lines().map(l -> l.substring(0, l.indexOf(" - ETA"))).toList());
+        assertEquals("1m05s", Console.formatSeconds(65));
+        assertEquals("2h01m", Console.formatSeconds(7260));
+    }
+}
