@@ -1,7 +1,7 @@
 package cnnlabs.experiments;
 
-import java.util.Locale;
 import java.util.Properties;
+import java.util.function.Function;
 
 /**
  * The settings of one experiment run. Each experiment has its own defaults (the lab's values); every field
@@ -30,6 +30,10 @@ public record RunConfig(int epochs, int batchSize, double learningRate, long see
     public static final String MAX_BATCHES = "max.batches";
     public static final String BN_MOMENTUM = "bn.momentum";
 
+    private static final String WHOLE = "a whole number";
+    private static final String NUMBER = "a number";
+    private static final Function<String, Integer> INT = s -> Integer.parseInt(s.replace("_", ""));
+
     public RunConfig {
         require(epochs >= 1, EPOCHS, epochs, "a whole number >= 1");
         require(batchSize >= 1, BATCH_SIZE, batchSize, "a whole number >= 1");
@@ -49,14 +53,14 @@ public record RunConfig(int epochs, int batchSize, double learningRate, long see
     /** This config with every property present in {@code props} applied; invalid values are rejected. */
     public RunConfig withOverrides(Properties props) {
         return new RunConfig(
-                intProperty(props, EPOCHS, epochs),
-                intProperty(props, BATCH_SIZE, batchSize),
-                doubleProperty(props, LEARNING_RATE, learningRate),
-                longProperty(props, SEED, seed),
-                intProperty(props, SUBSET, subset),
-                doubleProperty(props, VALIDATION_SPLIT, validationSplit),
-                intProperty(props, MAX_BATCHES, maxBatches),
-                doubleProperty(props, BN_MOMENTUM, bnMomentum));
+                property(props, EPOCHS, epochs, INT, WHOLE),
+                property(props, BATCH_SIZE, batchSize, INT, WHOLE),
+                property(props, LEARNING_RATE, learningRate, RunConfig::finiteDouble, NUMBER),
+                property(props, SEED, seed, Long::parseLong, WHOLE),
+                property(props, SUBSET, subset, INT, WHOLE),
+                property(props, VALIDATION_SPLIT, validationSplit, RunConfig::finiteDouble, NUMBER),
+                property(props, MAX_BATCHES, maxBatches, INT, WHOLE),
+                property(props, BN_MOMENTUM, bnMomentum, RunConfig::finiteDouble, NUMBER));
     }
 
     public RunConfig withEpochs(int newEpochs) {
@@ -90,49 +94,25 @@ public record RunConfig(int epochs, int batchSize, double learningRate, long see
                 + ", e.g. -D" + key + "=" + example(key) + ". Leave it out to use the experiment's default.");
     }
 
-    private static String raw(Properties props, String key) {
+    /** The property's value parsed by {@code parser}, or {@code fallback} when it is absent. */
+    private static <T> T property(Properties props, String key, T fallback, Function<String, T> parser, String expected) {
         String value = props.getProperty(key);
-        return value == null ? null : value.strip();
-    }
-
-    private static int intProperty(Properties props, String key, int fallback) {
-        String value = raw(props, key);
         if (value == null) {
             return fallback;
         }
         try {
-            return Integer.parseInt(value.replace("_", ""));
+            return parser.apply(value.strip());
         } catch (NumberFormatException e) {
-            throw invalid(key, value, "a whole number");
+            throw invalid(key, value.strip(), expected);
         }
     }
 
-    private static long longProperty(Properties props, String key, long fallback) {
-        String value = raw(props, key);
-        if (value == null) {
-            return fallback;
+    private static double finiteDouble(String s) {
+        double d = Double.parseDouble(s);
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            throw new NumberFormatException(s);
         }
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw invalid(key, value, "a whole number");
-        }
-    }
-
-    private static double doubleProperty(Properties props, String key, double fallback) {
-        String value = raw(props, key);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            double d = Double.parseDouble(value.toLowerCase(Locale.ROOT));
-            if (Double.isNaN(d) || Double.isInfinite(d)) {
-                throw new NumberFormatException();
-            }
-            return d;
-        } catch (NumberFormatException e) {
-            throw invalid(key, value, "a number");
-        }
+        return d;
     }
 
     private static String example(String key) {
