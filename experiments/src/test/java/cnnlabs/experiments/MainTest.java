@@ -106,6 +106,16 @@ class MainTest {
     }
 
     @Test
+    void unwritableResultsFolderIsAConfigurationError() throws IOException {
+        Path file = Files.writeString(tmp.resolve("not-a-folder"), "x");
+
+        assertEquals(2, run("exp", "MnistSimpleCnn", "results.dir", file.toString()));
+
+        assertTrue(err().contains("Cannot create the results folder " + file.resolve("MnistSimpleCnn")), err());
+        assertTrue(err().contains("-Dresults.dir"), err());
+    }
+
+    @Test
     void commandLineIsReconstructedFromTheProperties() {
         Properties p = new Properties();
         p.setProperty("exp", "ArchitectureComparison");

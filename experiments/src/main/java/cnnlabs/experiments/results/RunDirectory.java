@@ -1,5 +1,6 @@
 package cnnlabs.experiments.results;
 
+import cnnlabs.experiments.ConfigException;
 import cnnlabs.experiments.training.EpochMetrics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -48,7 +49,8 @@ public final class RunDirectory {
             Files.createDirectories(dir.getParent());
             Files.createDirectory(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the results folder " + dir + ": " + e.getMessage(), e);
+            throw new ConfigException("Cannot create the results folder " + dir + " (" + e + "). Make it writable, or "
+                    + "choose another folder with -Dresults.dir=DIR.");
         }
         return new RunDirectory(dir);
     }
