@@ -47,7 +47,8 @@ class ExperimentSmokeTest {
         assertEquals(2, cfg.get("epochs").asInt());
         assertEquals(1, cfg.get("max_batches").asInt());
         JsonNode env = JSON.readTree(dir.resolve("env.json").toFile());
-        for (String key : List.of("dl4j_version", "nd4j_backend", "cpu_model", "available_processors", "seed", "command")) {
+        for (String key : List.of("dl4j_version", "nd4j_backend", "cpu_model", "available_processors", "threads", "seed",
+                "command")) {
             assertTrue(env.hasNonNull(key), "env.json lacks " + key);
         }
         assertEquals("1.0.0-M2.1", env.get("dl4j_version").asText());

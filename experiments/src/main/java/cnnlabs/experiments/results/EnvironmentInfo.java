@@ -31,6 +31,8 @@ public final class EnvironmentInfo {
         env.put("nd4j_data_type", Nd4j.dataType().toString());
         Map<String, String> nd4j = new TreeMap<>();
         Nd4j.getExecutioner().getEnvironmentInformation().forEach((k, v) -> nd4j.put(String.valueOf(k), String.valueOf(v)));
+        env.put("threads", nd4j.getOrDefault("omp.threads", "unknown"));
+        env.put("blas_vendor", nd4j.getOrDefault("blas.vendor", "unknown"));
         env.put("nd4j_environment", nd4j);
         env.put("java_version", System.getProperty("java.version"));
         env.put("java_vendor", System.getProperty("java.vendor"));

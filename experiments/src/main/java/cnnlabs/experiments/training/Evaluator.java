@@ -32,9 +32,14 @@ public final class Evaluator {
             INDArray labels = batch.getLabels();
             INDArray pTrue = Transforms.max(probabilities.mul(labels).sum(1), EPSILON, false);
             lossSum -= Transforms.log(pTrue, false).sumNumber().doubleValue();
-            correct += Nd4j.argMax(probabilities, 1).eq(Nd4j.argMax(labels, 1)).castTo(DataType.INT).sumNumber().longValue();
+            correct += correct(probabilities, Nd4j.argMax(labels, 1));
             images += labels.size(0);
         }
         return images == 0 ? new Result(Double.NaN, Double.NaN, 0) : new Result(lossSum / images, (double) correct / images, images);
+    }
+
+    /** How many rows of {@code scores} (probabilities or logits) have their maximum at {@code labelIndices}. */
+    static long correct(INDArray scores, INDArray labelIndices) {
+        return Nd4j.argMax(scores, 1).eq(labelIndices).castTo(DataType.INT32).sumNumber().longValue();
     }
 }

@@ -53,7 +53,7 @@ final class TrainAccuracyListener extends BaseTrainingListener {
         Layer out = ((ComputationGraph) model).getLayer(outputName);
         INDArray logits = x.mmul(out.getParam(DefaultParamInitializer.WEIGHT_KEY))
                 .addiRowVector(out.getParam(DefaultParamInitializer.BIAS_KEY));
-        correct += Nd4j.argMax(logits, 1).eq(expected).castTo(org.nd4j.linalg.api.buffer.DataType.INT).sumNumber().longValue();
+        correct += Evaluator.correct(logits, expected);
         seen += x.size(0);
         expected = null;
     }

@@ -43,7 +43,7 @@ class TrainerTest {
         ComputationGraph graph = Architectures.create("lenet5", BuildOptions.defaults());
         DataSet batch = random(64, 1).batches(64, false, 0).next();
         INDArray predicted = Nd4j.argMax(graph.outputSingle(false, batch.getFeatures()), 1);
-        double expected = predicted.eq(Nd4j.argMax(batch.getLabels(), 1)).castTo(DataType.INT).sumNumber().doubleValue() / 64;
+        double expected = predicted.eq(Nd4j.argMax(batch.getLabels(), 1)).castTo(DataType.INT32).sumNumber().doubleValue() / 64;
 
         TrainAccuracyListener listener = new TrainAccuracyListener(graph);
         graph.addListeners(listener);
