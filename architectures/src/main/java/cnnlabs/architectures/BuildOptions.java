@@ -1,5 +1,6 @@
 package cnnlabs.architectures;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 
@@ -11,8 +12,10 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *                   ({@code moving = momentum * moving + (1 - momentum) * batch}; DL4J calls it decay).
  *                   0.9 is PyTorch's and DL4J's default; Keras' default is 0.99 (see {@link #KERAS_BN_MOMENTUM}).
  * @param bnEpsilon  batch-norm epsilon; Keras' default 1e-3
+ * @param dataType   the graph's floating-point type: FLOAT (float32, as the labs train) unless a gradient check
+ *                   needs DOUBLE
  */
-public record BuildOptions(long seed, IUpdater updater, double bnMomentum, double bnEpsilon) {
+public record BuildOptions(long seed, IUpdater updater, double bnMomentum, double bnEpsilon, DataType dataType) {
 
     public static final double DEFAULT_BN_MOMENTUM = 0.9;
     public static final double KERAS_BN_MOMENTUM = 0.99;
@@ -28,6 +31,14 @@ public record BuildOptions(long seed, IUpdater updater, double bnMomentum, doubl
         if (!(bnEpsilon > 0)) {
             throw new IllegalArgumentException("batch-norm epsilon must be positive, got " + bnEpsilon);
         }
+        if (dataType == null || !dataType.isFPType()) {
+            throw new IllegalArgumentException("data type must be a floating-point type, got " + dataType);
+        }
+    }
+
+    /** Float32 graphs, as the labs train. */
+    public BuildOptions(long seed, IUpdater updater, double bnMomentum, double bnEpsilon) {
+        this(seed, updater, bnMomentum, bnEpsilon, DataType.FLOAT);
     }
 
     /** Keras' Adam defaults (beta1 0.9, beta2 0.999, epsilon 1e-7) at {@code learningRate}. */
@@ -41,14 +52,18 @@ public record BuildOptions(long seed, IUpdater updater, double bnMomentum, doubl
     }
 
     public BuildOptions withSeed(long newSeed) {
-        return new BuildOptions(newSeed, updater, bnMomentum, bnEpsilon);
+        return new BuildOptions(newSeed, updater, bnMomentum, bnEpsilon, dataType);
     }
 
     public BuildOptions withUpdater(IUpdater newUpdater) {
-        return new BuildOptions(seed, newUpdater, bnMomentum, bnEpsilon);
+        return new BuildOptions(seed, newUpdater, bnMomentum, bnEpsilon, dataType);
     }
 
     public BuildOptions withBnMomentum(double momentum) {
-        return new BuildOptions(seed, updater, momentum, bnEpsilon);
+        return new BuildOptions(seed, updater, momentum, bnEpsilon, dataType);
+    }
+
+    public BuildOptions withDataType(DataType newDataType) {
+        return new BuildOptions(seed, updater, bnMomentum, bnEpsilon, newDataType);
     }
 }

@@ -4,12 +4,16 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import cnnlabs.architectures.vertices.AdaptiveAvgPoolVertex;
+import cnnlabs.architectures.vertices.ChannelScaleVertex;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
@@ -18,7 +22,6 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
@@ -26,8 +29,11 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * returns the name of its output vertex, so that models read like the labs' Keras code:
  * {@code x = blocks.conv("conv1", x, 32, 3, 1, VALID, Activation.RELU)}.
  *
- * <p>Defaults follow Keras: Glorot-uniform kernels and zero biases, biases on every conv and dense layer,
- * pooling stride = pool size, {@code valid} padding unless {@code same} is asked for.
+ * <p>Two styles, because the labs are written in both frameworks ({@link Style}): Keras models get Glorot-uniform
+ * kernels and the batch-norm epsilon of {@link BuildOptions}; PyTorch models get PyTorch's default initialisation
+ * (uniform in +-1/sqrt(fan_in)) and its batch-norm epsilon 1e-5. Keras-flavoured methods take a padding mode
+ * ({@link #VALID} / {@link #SAME}); PyTorch-flavoured ones ({@link #conv2d}, {@link #linear}, ...) take explicit
+ * symmetric padding and a bias switch, like {@code nn.Conv2d}. Biases start at zero in both styles.
  */
 public final class GraphBlocks {
 
@@ -38,19 +44,48 @@ public final class GraphBlocks {
 
     public static final String INPUT = "input";
 
+    /** PyTorch's batch-norm epsilon ({@code nn.BatchNorm2d(eps=1e-5)}). */
+    public static final double PYTORCH_BN_EPSILON = 1e-5;
+
+    /** Which framework's defaults the model follows (initialisation, batch-norm epsilon). */
+    public enum Style {
+        /** Glorot-uniform kernels, {@link BuildOptions#bnEpsilon()} (Keras' 1e-3 by default). */
+        KERAS(WeightInit.XAVIER_UNIFORM),
+        /** PyTorch's default {@code kaiming_uniform_(a=sqrt(5))}, i.e. uniform in +-1/sqrt(fan_in); epsilon 1e-5. */
+        PYTORCH(WeightInit.UNIFORM);
+
+        private final WeightInit init;
+
+        Style(WeightInit init) {
+            this.init = init;
+        }
+    }
+
     private final GraphBuilder graph;
     private final BuildOptions options;
+    private final double bnEpsilon;
 
+    /** A Keras-style graph. */
     public GraphBlocks(BuildOptions options, InputShape input) {
+        this(options, input, Style.KERAS);
+    }
+
+    public GraphBlocks(BuildOptions options, InputShape input, Style style) {
         this.options = options;
+        this.bnEpsilon = style == Style.PYTORCH ? PYTORCH_BN_EPSILON : options.bnEpsilon();
         this.graph = new NeuralNetConfiguration.Builder()
                 .seed(options.seed())
                 .updater(options.updater())
-                .weightInit(WeightInit.XAVIER_UNIFORM)
-                .dataType(DataType.FLOAT)
+                .weightInit(style.init)
+                .dataType(options.dataType())
                 .graphBuilder()
                 .addInputs(INPUT)
                 .setInputTypes(input.toInputType());
+    }
+
+    /** A PyTorch-style graph. */
+    public static GraphBlocks pytorch(BuildOptions options, InputShape input) {
+        return new GraphBlocks(options, input, Style.PYTORCH);
     }
 
     /** The underlying builder, for blocks not covered here. */
@@ -66,8 +101,7 @@ public final class GraphBlocks {
     }
 
     public String batchNorm(String name, String in) {
-        graph.addLayer(name, new BatchNormalization.Builder().decay(options.bnMomentum()).eps(options.bnEpsilon())
-                .build(), in);
+        graph.addLayer(name, new BatchNormalization.Builder().decay(options.bnMomentum()).eps(bnEpsilon).build(), in);
         return name;
     }
 
@@ -138,10 +172,71 @@ public final class GraphBlocks {
         return activation(prefix + ".relu", x, Activation.RELU);
     }
 
+    /**
+     * PyTorch {@code nn.Conv2d(in, outChannels, kernel, stride, padding, bias=bias)}: symmetric zero padding,
+     * output size floor((in + 2 padding - kernel) / stride) + 1, no activation.
+     */
+    public String conv2d(String name, String in, int outChannels, int kernel, int stride, int padding, boolean bias) {
+        graph.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).padding(padding, padding)
+                .nOut(outChannels).hasBias(bias).convolutionMode(VALID).activation(Activation.IDENTITY).build(), in);
+        return name;
+    }
+
+    /**
+     * PyTorch {@code nn.Conv2d(c, c, kernel, stride, padding, groups=c, bias=bias)}: one filter per input channel
+     * (DL4J's depthwise convolution with depth multiplier 1).
+     */
+    public String depthwiseConv2d(String name, String in, int kernel, int stride, int padding, boolean bias) {
+        graph.addLayer(name, new DepthwiseConvolution2D.Builder(kernel, kernel).stride(stride, stride)
+                .padding(padding, padding).depthMultiplier(1).hasBias(bias).convolutionMode(VALID)
+                .activation(Activation.IDENTITY).build(), in);
+        return name;
+    }
+
+    public String relu(String name, String in) {
+        return activation(name, in, Activation.RELU);
+    }
+
+    /** PyTorch {@code nn.MaxPool2d(kernel, stride, padding)}: floor output size. */
+    public String maxPool(String name, String in, int kernel, int stride, int padding) {
+        graph.addLayer(name, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(kernel, kernel)
+                .stride(stride, stride).padding(padding, padding).convolutionMode(VALID).build(), in);
+        return name;
+    }
+
+    /** PyTorch {@code nn.AdaptiveAvgPool2d((height, width))} (see {@link AdaptiveAvgPoolVertex}). */
+    public String adaptiveAvgPool(String name, String in, int height, int width) {
+        graph.addVertex(name, new AdaptiveAvgPoolVertex(height, width), in);
+        return name;
+    }
+
+    /** PyTorch {@code nn.Linear(in, units, bias=bias)}, no activation. */
+    public String linear(String name, String in, int units, boolean bias) {
+        graph.addLayer(name, new DenseLayer.Builder().nOut(units).hasBias(bias).activation(Activation.IDENTITY).build(), in);
+        return name;
+    }
+
+    /** {@code torch.cat(ins, dim=1)}: concatenation along channels. */
+    public String concat(String name, String... ins) {
+        graph.addVertex(name, new MergeVertex(), ins);
+        return name;
+    }
+
+    /** {@code x * s.view(N, C, 1, 1)}: each channel of {@code x} scaled by {@code s} (see {@link ChannelScaleVertex}). */
+    public String channelScale(String name, String x, String scales) {
+        graph.addVertex(name, new ChannelScaleVertex(), x, scales);
+        return name;
+    }
+
     /** A softmax classifier trained with cross-entropy (Keras' softmax + sparse categorical crossentropy). */
     public ComputationGraphConfiguration softmaxOutput(String name, String in, int classes) {
         graph.addLayer(name, new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
                 .activation(Activation.SOFTMAX).build(), in);
-        return graph.setOutputs(name).build();
+        return build(name);
+    }
+
+    /** The configuration, with {@code output} as the graph's output (a block's last vertex, for instance). */
+    public ComputationGraphConfiguration build(String output) {
+        return graph.setOutputs(output).build();
     }
 }

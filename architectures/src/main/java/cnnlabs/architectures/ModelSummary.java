@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.impl.ElementWiseVertex;
 import org.deeplearning4j.nn.graph.vertex.impl.FrozenVertex;
 import org.deeplearning4j.nn.graph.vertex.impl.InputVertex;
+import org.deeplearning4j.nn.graph.vertex.impl.MergeVertex;
 import org.deeplearning4j.nn.graph.vertex.impl.PreprocessorVertex;
 import org.deeplearning4j.nn.layers.FrozenLayer;
 import org.deeplearning4j.nn.layers.FrozenLayerWithBackprop;
@@ -24,8 +25,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>Counted as Keras counts: batch-norm moving mean and variance are parameters but not trainable;
  * every parameter of a frozen layer is non-trainable. Shapes are channels-first, as the graph computes
  * them: Keras' {@code (None, 26, 26, 32)} is {@code (None, 32, 26, 26)} here.
+ *
+ * <p>PyTorch counts differently: {@code sum(p.numel() for p in model.parameters())} leaves out batch-norm
+ * running statistics (they are buffers) and counts frozen parameters too: {@link #pytorchParams()}.
  */
-public record ModelSummary(List<Row> rows, long totalParams, long trainableParams) {
+public record ModelSummary(List<Row> rows, long totalParams, long trainableParams, long bnStatistics) {
 
     private static final Set<String> BN_STATISTICS = Set.of(BatchNormalizationParamInitializer.GLOBAL_MEAN,
             BatchNormalizationParamInitializer.GLOBAL_VAR, BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
@@ -38,6 +42,11 @@ public record ModelSummary(List<Row> rows, long totalParams, long trainableParam
         return totalParams - trainableParams;
     }
 
+    /** The count PyTorch reports: every parameter except batch-norm moving statistics, frozen or not. */
+    public long pytorchParams() {
+        return totalParams - bnStatistics;
+    }
+
     public static ModelSummary of(ComputationGraph graph, InputShape... inputs) {
         InputType[] inputTypes = new InputType[inputs.length];
         for (int i = 0; i < inputs.length; i++) {
@@ -47,6 +56,7 @@ public record ModelSummary(List<Row> rows, long totalParams, long trainableParam
         List<Row> rows = new ArrayList<>();
         long total = 0;
         long trainable = 0;
+        long statistics = 0;
         for (int index : graph.topologicalSortOrder()) {
             GraphVertex vertex = graph.getVertices()[index];
             String name = vertex.getVertexName();
@@ -56,7 +66,9 @@ public record ModelSummary(List<Row> rows, long totalParams, long trainableParam
             for (Map.Entry<String, INDArray> p : vertex.paramTable(false).entrySet()) {
                 long n = p.getValue().length();
                 params += n;
-                if (!frozen && !BN_STATISTICS.contains(p.getKey())) {
+                if (BN_STATISTICS.contains(p.getKey())) {
+                    statistics += n;
+                } else if (!frozen) {
                     vertexTrainable += n;
                 }
             }
@@ -65,7 +77,7 @@ public record ModelSummary(List<Row> rows, long totalParams, long trainableParam
             rows.add(new Row(name, typeOf(vertex), format(shapes.get(name)), params, vertexTrainable,
                     inputNames(graph, vertex)));
         }
-        return new ModelSummary(List.copyOf(rows), total, trainable);
+        return new ModelSummary(List.copyOf(rows), total, trainable, statistics);
     }
 
     private static boolean isFrozen(Layer layer) {
@@ -82,6 +94,9 @@ public record ModelSummary(List<Row> rows, long totalParams, long trainableParam
         }
         if (vertex instanceof ElementWiseVertex) {
             return "Add";
+        }
+        if (vertex instanceof MergeVertex) {
+            return "Concatenate";
         }
         if (vertex.hasLayer()) {
             Layer layer = vertex.getLayer();
@@ -129,6 +144,7 @@ public record ModelSummary(List<Row> rows, long totalParams, long trainableParam
         out.append(String.format("Total params: %,d%n", totalParams));
         out.append(String.format("Trainable params: %,d%n", trainableParams));
         out.append(String.format("Non-trainable params: %,d%n", nonTrainableParams()));
+        out.append(String.format("PyTorch count (no batch-norm moving statistics): %,d%n", pytorchParams()));
         out.append(rule).append('\n');
         out.append("Shapes are channels-first (N, C, H, W), as DL4J computes them.\n");
         return out.toString();
