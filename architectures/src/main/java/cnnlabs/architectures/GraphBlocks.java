@@ -177,8 +177,15 @@ public final class GraphBlocks {
      * output size floor((in + 2 padding - kernel) / stride) + 1, no activation.
      */
     public String conv2d(String name, String in, int outChannels, int kernel, int stride, int padding, boolean bias) {
+        return conv2d(name, in, outChannels, kernel, stride, padding, 1, bias);
+    }
+
+    /** {@code nn.Conv2d(..., dilation=dilation)}: output size floor((in + 2 padding - dilation (kernel - 1) - 1) / stride) + 1. */
+    public String conv2d(String name, String in, int outChannels, int kernel, int stride, int padding, int dilation,
+                         boolean bias) {
         graph.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).padding(padding, padding)
-                .nOut(outChannels).hasBias(bias).convolutionMode(VALID).activation(Activation.IDENTITY).build(), in);
+                .dilation(dilation, dilation).nOut(outChannels).hasBias(bias).convolutionMode(VALID)
+                .activation(Activation.IDENTITY).build(), in);
         return name;
     }
 

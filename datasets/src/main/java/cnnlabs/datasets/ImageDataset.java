@@ -125,6 +125,35 @@ public final class ImageDataset {
         return new Split(range(0, splitAt), range(splitAt, size()));
     }
 
+    /**
+     * Greyscale images as RGB images of {@code size} x {@code size}: each image zero-padded equally on all sides
+     * (28x28 MNIST to 32x32: 2 pixels each side) and its grey channel copied into R, G and B. For models built
+     * for CIFAR-sized input when only greyscale data is at hand.
+     */
+    public ImageDataset asRgb(int size) {
+        if (channels != 1) {
+            throw new IllegalArgumentException(name + " already has " + channels + " channels; asRgb takes greyscale images");
+        }
+        int padY = size - height;
+        int padX = size - width;
+        if (padY < 0 || padX < 0 || padY % 2 != 0 || padX % 2 != 0) {
+            throw new IllegalArgumentException("cannot pad " + height + "x" + width + " images evenly to " + size + "x" + size);
+        }
+        int top = padY / 2;
+        int left = padX / 2;
+        int plane = size * size;
+        byte[] rgb = new byte[size() * 3 * plane];
+        for (int i = 0; i < size(); i++) {
+            for (int y = 0; y < height; y++) {
+                for (int c = 0; c < 3; c++) {
+                    System.arraycopy(pixels, i * imageSize() + y * width, rgb, i * 3 * plane + c * plane + (y + top) * size + left,
+                            width);
+                }
+            }
+        }
+        return new ImageDataset(name + " (RGB " + size + "x" + size + ")", rgb, labels.clone(), 3, size, size, classNames);
+    }
+
     /** Number of images of each class, indexed by label. */
     public int[] classCounts() {
         int[] counts = new int[numClasses()];

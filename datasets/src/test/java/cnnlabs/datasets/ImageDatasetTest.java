@@ -111,4 +111,31 @@ class ImageDatasetTest {
         assertNotEquals(a1, a2, "each epoch draws a new order");
         assertNotEquals(a1, epoch(twenty().batches(6, true, 43)));
     }
+
+    @Test
+    void asRgbPadsEvenlyAndCopiesGreyIntoEveryChannel() {
+        // one 2x2 image with distinct pixels, padded to 4x4
+        byte[] pixels = {1, 2, 3, 4};
+        ImageDataset grey = new ImageDataset("g", pixels, new int[] {1}, 1, 2, 2, List.of("a", "b"));
+
+        ImageDataset rgb = grey.asRgb(4);
+
+        assertEquals(3, rgb.channels());
+        assertEquals(4, rgb.height());
+        assertEquals(1, rgb.label(0));
+        for (int c = 0; c < 3; c++) {
+            assertEquals(1, rgb.pixel(0, c, 1, 1));
+            assertEquals(2, rgb.pixel(0, c, 1, 2));
+            assertEquals(3, rgb.pixel(0, c, 2, 1));
+            assertEquals(4, rgb.pixel(0, c, 2, 2));
+            for (int k = 0; k < 4; k++) {
+                assertEquals(0, rgb.pixel(0, c, 0, k));
+                assertEquals(0, rgb.pixel(0, c, 3, k));
+                assertEquals(0, rgb.pixel(0, c, k, 0));
+                assertEquals(0, rgb.pixel(0, c, k, 3));
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> grey.asRgb(5));
+        assertThrows(IllegalArgumentException.class, () -> rgb.asRgb(8));
+    }
 }

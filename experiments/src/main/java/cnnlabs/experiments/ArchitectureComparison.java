@@ -82,8 +82,8 @@ public final class ArchitectureComparison implements Experiment {
             ctx.console().println(String.format(Locale.ROOT, "%s: %,d parameters, Final val acc: %.4f", model[1],
                     summary.totalParams(), valAcc));
 
-            table.row(model[1], String.format(Locale.ROOT, "%,d", summary.totalParams()),
-                    String.format(Locale.ROOT, "%,d", summary.trainableParams()), MnistSimpleCnn.f4(valAcc),
+            table.row(model[1], MarkdownTable.count(summary.totalParams()),
+                    MarkdownTable.count(summary.trainableParams()), MnistSimpleCnn.f4(valAcc),
                     String.format(Locale.ROOT, "%.1f", history.trainSeconds()),
                     String.format(Locale.ROOT, "%.0f", history.imagesPerSec()));
             Map<String, Object> row = new LinkedHashMap<>();

@@ -16,7 +16,11 @@ public final class Experiments {
 
     private static final Registry<Experiment> REGISTRY = new Registry<Experiment>("experiment", Experiment::name)
             .register(new MnistSimpleCnn())
-            .register(new ArchitectureComparison());
+            .register(new ArchitectureComparison())
+            .register(new ConvolutionBasics())
+            .register(new PoolingBasics())
+            .register(new ModelZoo())
+            .register(new FreezeBackbone());
 
     private Experiments() {
     }

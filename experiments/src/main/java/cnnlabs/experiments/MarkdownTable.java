@@ -9,6 +9,11 @@ final class MarkdownTable {
     private final List<String> header;
     private final List<List<String>> rows = new ArrayList<>();
 
+    /** A count with thousands separators, as the labs print parameter counts: 1,867,466. */
+    static String count(long n) {
+        return String.format(java.util.Locale.ROOT, "%,d", n);
+    }
+
     MarkdownTable(String... header) {
         this.header = List.of(header);
     }

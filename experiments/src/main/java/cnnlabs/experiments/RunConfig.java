@@ -30,6 +30,12 @@ public record RunConfig(int epochs, int batchSize, double learningRate, long see
     public static final String MAX_BATCHES = "max.batches";
     public static final String BN_MOMENTUM = "bn.momentum";
 
+    /**
+     * Settings for an experiment that trains nothing: only {@code seed} (and {@code max.batches}, where the
+     * experiment has a shortened mode) mean anything; the rest are placeholders that pass validation.
+     */
+    public static final RunConfig NO_TRAINING = new RunConfig(1, 1, 1e-3, 42, 0, 0.1, 0, 0.9);
+
     private static final String WHOLE = "a whole number";
     private static final String NUMBER = "a number";
     private static final Function<String, Integer> INT = s -> Integer.parseInt(s.replace("_", ""));
