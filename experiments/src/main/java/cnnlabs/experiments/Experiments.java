@@ -2,6 +2,7 @@ package cnnlabs.experiments;
 
 import cnnlabs.architectures.Registry;
 import cnnlabs.experiments.results.EnvironmentInfo;
+import cnnlabs.experiments.results.HtmlReport;
 import cnnlabs.experiments.results.RunDirectory;
 import cnnlabs.experiments.training.Console;
 import java.io.PrintWriter;
@@ -20,7 +21,10 @@ public final class Experiments {
             .register(new ConvolutionBasics())
             .register(new PoolingBasics())
             .register(new ModelZoo())
-            .register(new FreezeBackbone());
+            .register(new FreezeBackbone())
+            .register(new ConvolutionFilters())
+            .register(new ActivationVisualization())
+            .register(new ReceptiveField());
 
     private Experiments() {
     }
@@ -46,7 +50,8 @@ public final class Experiments {
      * Runs {@code experiment} into a new folder under {@code resultsRoot}: writes {@code config.json} and
      * {@code env.json} first, then lets the experiment write as it goes, then {@code summary.json}
      * ({@code "status": "completed"}, or {@code "failed"} with the error, whose stack trace goes to
-     * {@code error.txt} before the exception is rethrown).
+     * {@code error.txt} before the exception is rethrown). {@code report.html} and {@code results/index.html} are
+     * written when the run starts and again when it ends.
      */
     public static Run run(Experiment experiment, RunConfig config, Path resultsRoot, Path dataDir, Console console,
                           String command) throws Exception {
@@ -54,6 +59,7 @@ public final class Experiments {
         dir.writeJson("config.json", config);
         dir.writeJson("env.json", EnvironmentInfo.collect(config.seed(), command));
         dir.writeJson("summary.json", Map.of("experiment", experiment.name(), "status", "running"));
+        publish(dir, resultsRoot);
         console.println("Running " + experiment.name() + " into " + dir.path()
                 + (config.isSmokeRun() ? " (smoke run: at most " + config.maxBatches() + " batches per pass)" : ""));
         try {
@@ -65,6 +71,7 @@ public final class Experiments {
             summary.putAll(result.summary());
             dir.writeJson("summary.json", summary);
             dir.writeText("table.md", result.table());
+            publish(dir, resultsRoot);
             return new Run(dir, result);
         } catch (Exception | Error e) {
             StringWriter trace = new StringWriter();
@@ -72,7 +79,18 @@ public final class Experiments {
             dir.writeText("error.txt", trace.toString());
             dir.writeJson("summary.json", Map.of("experiment", experiment.name(), "status", "failed",
                     "error", String.valueOf(e.getMessage())));
+            try {
+                publish(dir, resultsRoot);
+            } catch (RuntimeException reportFailure) {
+                e.addSuppressed(reportFailure);
+            }
             throw e;
         }
+    }
+
+    /** The run's {@code report.html} and the results index, from what the run folder holds now. */
+    private static void publish(RunDirectory dir, Path resultsRoot) {
+        HtmlReport.writeReport(dir.path());
+        HtmlReport.writeIndex(resultsRoot);
     }
 }

@@ -1,21 +1,28 @@
 package cnnlabs.experiments;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cnnlabs.datasets.DataDirectory;
+import cnnlabs.experiments.results.HtmlReport;
 import cnnlabs.experiments.results.RunDirectory;
 import cnnlabs.experiments.training.Console;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,11 +37,20 @@ class ExperimentSmokeTest {
     @TempDir
     Path results;
 
-    /** The experiments that train, and how many models each trains (one metrics.csv row per model and epoch). */
-    private static final Map<Class<?>, Integer> TRAINED_MODELS = Map.of(
-            MnistSimpleCnn.class, 1,
-            ArchitectureComparison.class, ArchitectureComparison.MODELS.size(),
-            FreezeBackbone.class, 1);
+    /** The experiments that train, and how many metrics.csv rows (one per model and epoch) a run of N epochs writes. */
+    private static final Map<Class<?>, IntUnaryOperator> METRIC_ROWS = Map.of(
+            MnistSimpleCnn.class, epochs -> epochs,
+            ArchitectureComparison.class, epochs -> ArchitectureComparison.MODELS.size() * epochs,
+            FreezeBackbone.class, epochs -> epochs,
+            // the simple CNN for -Depochs, the ResNet-style model for one epoch
+            ActivationVisualization.class, epochs -> epochs + 1);
+
+    /** The pictures each experiment draws besides training-curves.png, with their pixel sizes. */
+    private static final Map<Class<?>, Map<String, int[]>> PICTURES = Map.of(
+            ConvolutionFilters.class, Map.of("filters.png", new int[] {720, 552}, "conv-settings.png", new int[] {1032, 262}),
+            ActivationVisualization.class, Map.of("activations.png", new int[] {700, 812},
+                    "filters.png", new int[] {684, 460}, "feature-maps.png", new int[] {872, 230}),
+            ReceptiveField.class, Map.of("receptive-field.png", new int[] {640, 600}));
 
     static Stream<Experiment> experiments() {
         return Experiments.all().stream();
@@ -64,13 +80,13 @@ class ExperimentSmokeTest {
         assertEquals("completed", summary.get("status").asText());
         assertTrue(summary.get("smoke_run").asBoolean());
 
-        Integer models = TRAINED_MODELS.get(experiment.getClass());
-        if (models == null) {
+        IntUnaryOperator metricRows = METRIC_ROWS.get(experiment.getClass());
+        if (metricRows == null) {
             assertFalse(Files.exists(dir.resolve("metrics.csv")), "an experiment that trains nothing writes no metrics.csv");
         } else {
             List<String> metrics = Files.readAllLines(dir.resolve("metrics.csv"));
             assertEquals(RunDirectory.METRICS_HEADER, metrics.get(0));
-            assertEquals(1 + 2 * models, metrics.size(), String.join("\n", metrics));
+            assertEquals(1 + metricRows.applyAsInt(2), metrics.size(), String.join("\n", metrics));
             for (String row : metrics.subList(1, metrics.size())) {
                 String[] cells = row.split(",", -1);
                 assertEquals(9, cells.length, row);
@@ -80,14 +96,46 @@ class ExperimentSmokeTest {
             }
             assertTrue(Files.readString(dir.resolve("model-summary.txt")).contains("Total params:"));
         }
+        for (Map.Entry<String, int[]> picture : PICTURES.getOrDefault(experiment.getClass(), Map.of()).entrySet()) {
+            BufferedImage image = ImageIO.read(dir.resolve(picture.getKey()).toFile());
+            assertTrue(image != null, picture.getKey() + " does not decode as an image");
+            assertArrayEquals(picture.getValue(), new int[] {image.getWidth(), image.getHeight()}, picture.getKey());
+        }
+        if (metricRows != null) {
+            BufferedImage curves = ImageIO.read(dir.resolve(RunDirectory.CURVES).toFile());
+            assertArrayEquals(new int[] {1120, 400}, new int[] {curves.getWidth(), curves.getHeight()});
+        }
+        assertReportLinksOnlyExistingFiles(dir.resolve(HtmlReport.REPORT));
+        String report = Files.readString(dir.resolve(HtmlReport.REPORT));
+        assertTrue(report.contains("status completed"), "report shows the final status");
+        try (Stream<Path> pngs = Files.list(dir)) {
+            for (Path png : pngs.filter(p -> p.toString().endsWith(".png")).toList()) {
+                assertTrue(report.contains("<img src=\"" + png.getFileName() + "\""), png + " is not on the report");
+            }
+        }
+        assertReportLinksOnlyExistingFiles(results.resolve(HtmlReport.INDEX));
+        assertTrue(Files.readString(results.resolve(HtmlReport.INDEX)).contains(experiment.name() + "/" + dir.getFileName()));
         String table = Files.readString(dir.resolve("table.md"));
         assertEquals(run.result().table(), table);
-        if (models != null || experiment instanceof ModelZoo) {
+        if (metricRows != null || experiment instanceof ModelZoo) {
             assertTrue(table.contains("Smoke run"), table);
         }
         try (Stream<Path> files = Files.list(dir)) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "no temporary files left");
         }
+    }
+
+    /** Every href and src of {@code page} (relative, as the reports write them) names a file that exists. */
+    static void assertReportLinksOnlyExistingFiles(Path page) throws Exception {
+        String html = Files.readString(page);
+        Matcher links = Pattern.compile("(?:href|src)=\"([^\"]+)\"").matcher(html);
+        int count = 0;
+        while (links.find()) {
+            Path target = page.getParent().resolve(links.group(1)).normalize();
+            assertTrue(Files.exists(target), page + " links " + links.group(1) + ", which does not exist");
+            count++;
+        }
+        assertTrue(count > 0, page + " links nothing");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -134,6 +182,16 @@ class ExperimentSmokeTest {
         } else if (experiment instanceof FreezeBackbone) {
             assertTrue(table.contains("| SmallCNN, backbone frozen | 545,290 | 545,482 | 525,706 |"), table);
             assertTrue(table.contains("Backbone unchanged: **yes**; every classifier parameter moved: **yes**"), table);
+        } else if (experiment instanceof ConvolutionFilters) {
+            for (String filter : ConvolutionFilters.FILTERS.keySet()) {
+                assertTrue(table.contains("| " + filter + " |"), table);
+            }
+            assertTrue(table.contains("| 3 | 1 | 2 | 1 | 4x4 |") && table.contains("| 3 | 2 | 1 | 2 | 8x8 |"), table);
+        } else if (experiment instanceof ActivationVisualization) {
+            assertTrue(table.contains("| `stage3.block1.relu` | 256 x 7 x 7 |"), table);
+            assertTrue(table.contains("trained here"), table);
+        } else if (experiment instanceof ReceptiveField) {
+            assertTrue(table.contains("| (8, 8) of 16x16 | 10 x 10 | 10 x 10 | yes |"), table);
         } else {
             throw new AssertionError("no table check for " + experiment.name());
         }

@@ -1,10 +1,12 @@
 package cnnlabs.experiments.results;
 
 import cnnlabs.experiments.ConfigException;
+import cnnlabs.experiments.plots.TrainingCurves;
 import cnnlabs.experiments.training.EpochMetrics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,13 +20,16 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
+import javax.imageio.ImageIO;
 
 /**
  * One run's folder, {@code results/<Experiment>/<yyyyMMdd-HHmmss>-<id>/}. Every file is written whole
  * (temporary file, then an atomic rename), so a killed run keeps every file it finished; {@code metrics.csv}
- * is rewritten with its new row at the end of each epoch.
+ * and {@code training-curves.png} are rewritten with the new epoch at the end of each epoch.
  */
 public final class RunDirectory {
+
+    public static final String CURVES = "training-curves.png";
 
     public static final String METRICS_HEADER =
             "model,epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds,images_per_sec";
@@ -35,7 +40,7 @@ public final class RunDirectory {
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
     private final Path path;
-    private final List<String> metricRows = new ArrayList<>();
+    private final List<EpochMetrics> metrics = new ArrayList<>();
 
     private RunDirectory(Path path) {
         this.path = path;
@@ -72,12 +77,26 @@ public final class RunDirectory {
         }
     }
 
-    /** Adds one epoch's row to {@code metrics.csv} and puts the file on disk. */
+    /** Adds one epoch's row to {@code metrics.csv} and redraws {@code training-curves.png}. */
     public synchronized void appendMetrics(EpochMetrics m) {
-        metricRows.add(String.join(",", csv(m.model()), Integer.toString(m.epoch()), num(m.trainLoss()),
-                num(m.trainAcc()), num(m.valLoss()), num(m.valAcc()), num(m.learningRate()), num(m.seconds()),
-                num(m.imagesPerSec())));
-        writeText("metrics.csv", METRICS_HEADER + "\n" + String.join("\n", metricRows) + "\n");
+        metrics.add(m);
+        StringBuilder csv = new StringBuilder(METRICS_HEADER).append('\n');
+        for (EpochMetrics r : metrics) {
+            csv.append(String.join(",", csv(r.model()), Integer.toString(r.epoch()), num(r.trainLoss()), num(r.trainAcc()),
+                    num(r.valLoss()), num(r.valAcc()), num(r.learningRate()), num(r.seconds()), num(r.imagesPerSec())))
+                    .append('\n');
+        }
+        writeText("metrics.csv", csv.toString());
+        writePng(CURVES, TrainingCurves.render(metrics));
+    }
+
+    /** Writes {@code image} as a PNG file. */
+    public Path writePng(String fileName, BufferedImage image) {
+        return writeWith(fileName, tmp -> {
+            if (!ImageIO.write(image, "png", tmp.toFile())) {
+                throw new IOException("no PNG writer for " + fileName);
+            }
+        });
     }
 
     /** Writes a binary file produced by {@code writer} (e.g. a saved model) atomically. */

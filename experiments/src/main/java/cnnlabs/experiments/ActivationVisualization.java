@@ -1,0 +1,217 @@
+package cnnlabs.experiments;
+
+import cnnlabs.architectures.Architecture;
+import cnnlabs.architectures.Architectures;
+import cnnlabs.architectures.ModelSummary;
+import cnnlabs.datasets.Datasets;
+import cnnlabs.datasets.ImageDataset;
+import cnnlabs.experiments.plots.ImageGrid;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Visualising what a CNN computes: first-layer activation maps, learned filters, feature maps by stage.
+ *
+ * <p><b>Reproduces:</b> Lab 3 (seed 003) Part 6 "Visualizing CNN Features" (the simple CNN's first conv layer,
+ * 16 activation maps of the first test digit in a 4x4 grid, viridis); seed 002 §4.3 {@code visualize_filters}
+ * (the learned first-layer filters, one grey scale for all) and {@code visualize_feature_maps} (the mean over
+ * channels of the feature maps after each stage of a ResNet, here Lab 3's ResNet-style model on MNIST).
+ *
+ * <p><b>Description:</b> uses the latest completed, full {@code MnistSimpleCnn} run's {@code model.zip} from the
+ * results folder when there is one with the simple CNN's 93,322 parameters; otherwise trains the simple CNN for
+ * {@code -Depochs} (default 1) on MNIST. Trains the ResNet-style model for one epoch on the first 2,000 training
+ * images. Activations are captured with {@code ComputationGraph.feedForward(input, false)}, which returns every
+ * vertex's output by name: DL4J's counterpart of registering PyTorch forward hooks or building Keras'
+ * {@code keras.Model(inputs, [layer.output ...])}, without changing the model. Writes {@code activations.png},
+ * {@code filters.png}, {@code feature-maps.png} and the training curves of whatever it trained.
+ *
+ * <p><b>Expected runtime:</b> about 4 minutes on a 2-core laptop CPU (1 epoch of the simple CNN, 2,000 images
+ * through the ResNet-style model), seconds when a saved simple CNN is found. <b>Expected result:</b> maps that
+ * respond to the digit's strokes and edges; after one epoch the simple CNN scores about 0.98 on validation.
+ */
+public final class ActivationVisualization implements Experiment {
+
+    static final String SIMPLE_CNN = "simple-cnn";
+    static final String RESNET = "resnet-style";
+    static final int RESNET_IMAGES = 2_000;
+    /** The ResNet-style model's stages, as {@code visualize_feature_maps} takes {@code conv1, layer1, layer2, layer3}. */
+    static final List<String> STAGES = List.of("stem.relu", "stage1.block1.relu", "stage2.block1.relu", "stage3.block1.relu");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Override
+    public String name() {
+        return "ActivationVisualization";
+    }
+
+    @Override
+    public String description() {
+        return "Lab 3 Part 6 / seed 002 §4.3: first-layer activations, learned filters, ResNet feature maps";
+    }
+
+    @Override
+    public RunConfig defaults() {
+        return new RunConfig(1, 128, 1e-3, 42, 0, 0.1, 0, 0.9);
+    }
+
+    @Override
+    public ExperimentResult run(ExperimentContext ctx) {
+        RunConfig cfg = ctx.config();
+        Path resultsRoot = ctx.run().path().getParent().getParent();
+        StringBuilder summaries = new StringBuilder();
+        Optional<Path> saved = cfg.isSmokeRun() ? Optional.empty() : latestSimpleCnn(resultsRoot);
+        ComputationGraph simple;
+        String source;
+        if (saved.isPresent()) {
+            simple = restore(saved.get());
+            source = "loaded from " + resultsRoot.relativize(saved.get());
+        } else {
+            simple = train(ctx, SIMPLE_CNN, ctx.trainAndValidation(Datasets.MNIST), summaries);
+            source = String.format(Locale.ROOT, "trained here: %d epoch(s) on MNIST", cfg.epochs());
+        }
+        ctx.console().println("Simple CNN " + source);
+
+        ImageDataset test = Datasets.MNIST.loadTest(ctx.dataDir());
+        INDArray digit = test.range(0, 1).batches(1, false, cfg.seed()).next().getFeatures();
+
+        // Part 6: the first conv layer's activations (after its ReLU, as Keras' Conv2D(activation='relu') outputs).
+        Map<String, INDArray> acts = simple.feedForward(digit, false);
+        INDArray conv1 = acts.get("conv1");
+        int shown = (int) Math.min(16, conv1.size(1));
+        List<ImageGrid.Panel> panels = new ArrayList<>();
+        for (int i = 0; i < shown; i++) {
+            panels.add(new ImageGrid.Panel("Filter " + i, channel(conv1, i)));
+        }
+        ctx.run().writePng("activations.png", ImageGrid.render("First Convolutional Layer Activations (test digit "
+                + test.label(0) + ")", panels, 4, 160, ImageGrid.ColorMap.VIRIDIS));
+
+        // Seed 002 visualize_filters: every first-layer filter, one grey scale for all.
+        INDArray weights = simple.getLayer("conv1").getParam("W");
+        List<ImageGrid.Panel> filters = new ArrayList<>();
+        for (int i = 0; i < weights.size(0); i++) {
+            filters.add(new ImageGrid.Panel(String.valueOf(i), filter(weights, i)));
+        }
+        ctx.run().writePng("filters.png", ImageGrid.render("Learned Filters in conv1 (3x3, " + weights.size(0) + " filters)",
+                filters, 8, 72, ImageGrid.ColorMap.GRAY, ImageGrid.Scaling.SHARED));
+
+        // Seed 002 visualize_feature_maps: mean over channels at each stage of the ResNet-style model.
+        ImageDataset.Split resnetData = ctx.trainAndValidation(Datasets.MNIST);
+        ImageDataset resnetTrain = resnetData.train().head(RESNET_IMAGES);
+        ComputationGraph resnet = train(ctx, RESNET, new ImageDataset.Split(resnetTrain,
+                resnetData.validation().head(RESNET_IMAGES / 4)), summaries);
+        Map<String, INDArray> stages = resnet.feedForward(digit, false);
+        List<ImageGrid.Panel> maps = new ArrayList<>();
+        maps.add(new ImageGrid.Panel("Input", channel(digit, 0)));
+        MarkdownTable stageTable = new MarkdownTable("Stage (vertex)", "Feature maps", "Mean activation");
+        for (String stage : STAGES) {
+            INDArray f = stages.get(stage);
+            INDArray mean = f.mean(1);
+            maps.add(new ImageGrid.Panel(stage.replace(".relu", "") + " " + f.size(2) + "x" + f.size(3),
+                    mean.reshape(f.size(2), f.size(3)).castTo(DataType.DOUBLE).toDoubleMatrix()));
+            stageTable.row("`" + stage + "`", f.size(1) + " x " + f.size(2) + " x " + f.size(3),
+                    String.format(Locale.ROOT, "%.4f", f.meanNumber().doubleValue()));
+        }
+        ctx.run().writePng("feature-maps.png", ImageGrid.render("ResNet-style feature maps, mean over channels",
+                maps, 5, 160, ImageGrid.ColorMap.VIRIDIS));
+
+        String text = "# Visualising CNN features (Lab 3 Part 6, seed 002 §4.3)\n\n"
+                + "Simple CNN: " + source + ". Activations captured with `ComputationGraph.feedForward(input, false)` "
+                + "(every vertex's output by name, DL4J's counterpart of forward hooks).\n\n"
+                + "- `activations.png`: the first conv layer's first " + shown + " activation maps for the first test "
+                + "digit (label " + test.label(0) + ").\n"
+                + "- `filters.png`: its " + weights.size(0) + " learned 3x3 filters, one grey scale for all.\n"
+                + "- `feature-maps.png`: the ResNet-style model (trained 1 epoch on the first " + resnetTrain.size()
+                + " training images) at each stage, mean over channels.\n\n" + stageTable
+                + (cfg.isSmokeRun() ? "\nSmoke run (-Dmax.batches=" + cfg.maxBatches() + "): barely trained models.\n" : "");
+        ctx.run().writeText("table.md", text);
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("simple_cnn_source", source);
+        summary.put("activation_maps", shown);
+        summary.put("filters", weights.size(0));
+        summary.put("stages", STAGES);
+        return new ExperimentResult(summary, text);
+    }
+
+    private static ComputationGraph train(ExperimentContext ctx, String name, ImageDataset.Split data,
+                                          StringBuilder summaries) {
+        RunConfig cfg = ctx.config();
+        Architecture architecture = Architectures.get(name);
+        ComputationGraph graph = architecture.build(ctx.buildOptions());
+        summaries.append(ModelSummary.of(graph, architecture.inputShape()).toText(name)).append('\n');
+        ctx.run().writeText("model-summary.txt", summaries.toString());
+        int epochs = RESNET.equals(name) ? 1 : cfg.epochs();
+        ctx.trainer().fit(name, graph, data.train().batches(cfg.batchSize(), true, cfg.seed()),
+                data.validation().batches(cfg.batchSize(), false, cfg.seed()), epochs, ctx.run()::appendMetrics);
+        return graph;
+    }
+
+    /** Channel {@code c} of the first image of an (N, C, H, W) batch. */
+    static double[][] channel(INDArray batch, int c) {
+        return batch.get(NDArrayIndex.point(0), NDArrayIndex.point(c), NDArrayIndex.all(), NDArrayIndex.all())
+                .castTo(DataType.DOUBLE).toDoubleMatrix();
+    }
+
+    /** Filter {@code o}'s kernel for input channel 0, from conv weights (out, in, kH, kW). */
+    static double[][] filter(INDArray weights, int o) {
+        long kh = weights.size(2);
+        long kw = weights.size(3);
+        double[] all = weights.dup('c').reshape(weights.size(0), weights.size(1) * kh * kw).getRow(o).toDoubleVector();
+        double[][] out = new double[(int) kh][(int) kw];
+        for (int y = 0; y < kh; y++) {
+            System.arraycopy(all, (int) (y * kw), out[y], 0, (int) kw);
+        }
+        return out;
+    }
+
+    /** The newest completed, full (not smoke) MnistSimpleCnn run's model.zip, if any. */
+    static Optional<Path> latestSimpleCnn(Path resultsRoot) {
+        Path dir = resultsRoot.resolve("MnistSimpleCnn");
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> runs = Files.list(dir)) {
+            return runs.sorted(Comparator.reverseOrder())
+                    .filter(run -> Files.isRegularFile(run.resolve("model.zip")))
+                    .filter(ActivationVisualization::completedFullRun)
+                    .map(run -> run.resolve("model.zip"))
+                    .findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean completedFullRun(Path run) {
+        try {
+            JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
+            return "completed".equals(summary.path("status").asText()) && !summary.path("smoke_run").asBoolean(true)
+                    && summary.path("total_params").asLong() == 93_322;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static ComputationGraph restore(Path modelZip) {
+        try {
+            return ModelSerializer.restoreComputationGraph(modelZip.toFile(), false);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the saved simple CNN " + modelZip + ": " + e.getMessage()
+                    + ". Delete that run folder or run without it.", e);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package cnnlabs.experiments;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cnnlabs.datasets.DataDirectory;
+import cnnlabs.experiments.results.HtmlReport;
+import cnnlabs.experiments.training.Console;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real browser renders a run's report.html: headless Chromium (Debian's {@code chromium}, which .ci/run
+ * installs) loads a copy of the page with a small script that, once the page has loaded, lists every image that
+ * did not load; the test reads the result from the DOM Chromium dumps.
+ */
+class ReportInBrowserTest {
+
+    private static final String CHECK = """
+            <script>window.addEventListener('load', () => {
+              const images = Array.from(document.images);
+              const broken = images.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.getAttribute('src'));
+              const out = document.createElement('pre');
+              out.id = 'image-check';
+              out.textContent = 'images=' + images.length + ' broken=' + JSON.stringify(broken);
+              document.body.appendChild(out);
+            });</script>
+            """;
+    private static final Pattern RESULT = Pattern.compile("images=(\\d+) broken=(\\[[^<]*\\])");
+
+    @TempDir
+    Path results;
+
+    @Test
+    void everyImageOnAReportLoadsInChromium() throws Exception {
+        Console quiet = new Console(new PrintStream(new ByteArrayOutputStream()), false);
+        Experiments.Run run = Experiments.run(new ConvolutionFilters(), RunConfig.NO_TRAINING, results,
+                DataDirectory.resolve(), quiet, "test");
+        Path dir = run.directory().path();
+        long pngs;
+        try (Stream<Path> files = Files.list(dir)) {
+            pngs = files.filter(p -> p.toString().endsWith(".png")).count();
+        }
+
+        Matcher check = render(dir.resolve(HtmlReport.REPORT));
+
+        assertEquals(pngs, Long.parseLong(check.group(1)), "images on the page");
+        assertEquals("[]", check.group(2), "images that did not load");
+    }
+
+    @Test
+    void theCheckSeesAnImageThatDoesNotLoad() throws Exception {
+        Path page = results.resolve("page.html");
+        Files.writeString(page, "<!DOCTYPE html><html><body><img src=\"missing.png\"></body></html>");
+
+        Matcher check = render(page);
+
+        assertEquals("1", check.group(1));
+        assertEquals("[\"missing.png\"]", check.group(2).replace("&quot;", "\""));
+    }
+
+    /** Loads a copy of {@code page} (same folder, so relative links resolve) with the check script in headless Chromium. */
+    private static Matcher render(Path page) throws IOException, InterruptedException {
+        String html = Files.readString(page, StandardCharsets.UTF_8);
+        Path checked = page.resolveSibling(".browser-check.html");
+        Files.writeString(checked, html.replace("</body>", CHECK + "</body>"), StandardCharsets.UTF_8);
+        try {
+            Process chromium = new ProcessBuilder(chromium(), "--headless", "--no-sandbox", "--disable-gpu",
+                    "--allow-file-access-from-files", "--virtual-time-budget=10000", "--dump-dom",
+                    checked.toUri().toString())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String dom = new String(chromium.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(chromium.waitFor(120, TimeUnit.SECONDS), "chromium did not finish");
+            Matcher m = RESULT.matcher(dom);
+            assertTrue(m.find(), "the page's image check did not run; chromium printed:\n" + dom);
+            return m;
+        } finally {
+            Files.deleteIfExists(checked);
+        }
+    }
+
+    /** Debian's chromium on the PATH (or -Dchromium=PATH); fails with what to install when there is none. */
+    private static String chromium() {
+        String configured = System.getProperty("chromium");
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
+                if (Files.isExecutable(Path.of(dir, name))) {
+                    return Path.of(dir, name).toString();
+                }
+            }
+        }
+        throw new AssertionError("No Chromium found on the PATH: this test renders a report in a real browser. "
+                + "Install Debian's chromium (apt-get install chromium; .ci/run does it) or point -Dchromium=PATH at one.");
+    }
+}
