@@ -6,6 +6,7 @@ import cnnlabs.architectures.ModelSummary;
 import cnnlabs.datasets.Datasets;
 import cnnlabs.datasets.ImageDataset;
 import cnnlabs.experiments.plots.ImageGrid;
+import cnnlabs.experiments.training.Trainer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -35,8 +36,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p><b>Description:</b> uses the latest completed, full {@code MnistSimpleCnn} run's {@code model.zip} from the
  * results folder when there is one with the simple CNN's 93,322 parameters; otherwise trains the simple CNN for
- * {@code -Depochs} (default 1) on MNIST. Trains the ResNet-style model for one epoch on the first 2,000 training
- * images. Activations are captured with {@code ComputationGraph.feedForward(input, false)}, which returns every
+ * {@code -Depochs} (default 1) on MNIST. Trains the ResNet-style model for one epoch, batch 32, on the first 2,000
+ * training images. Activations are captured with {@code ComputationGraph.feedForward(input, false)}, which returns every
  * vertex's output by name: DL4J's counterpart of registering PyTorch forward hooks or building Keras'
  * {@code keras.Model(inputs, [layer.output ...])}, without changing the model. Writes {@code activations.png},
  * {@code filters.png}, {@code feature-maps.png} and the training curves of whatever it trained.
@@ -50,6 +51,8 @@ public final class ActivationVisualization implements Experiment {
     static final String SIMPLE_CNN = "simple-cnn";
     static final String RESNET = "resnet-style";
     static final int RESNET_IMAGES = 2_000;
+    /** Small batches for the ResNet-style model's short run: 63 updates instead of 16 on the same images. */
+    static final int RESNET_BATCH = 32;
     /** The ResNet-style model's stages, as {@code visualize_feature_maps} takes {@code conv1, layer1, layer2, layer3}. */
     static final List<String> STAGES = List.of("stem.relu", "stage1.block1.relu", "stage2.block1.relu", "stage3.block1.relu");
 
@@ -75,6 +78,7 @@ public final class ActivationVisualization implements Experiment {
         RunConfig cfg = ctx.config();
         Path resultsRoot = ctx.run().path().getParent().getParent();
         StringBuilder summaries = new StringBuilder();
+        Map<String, Double> validationAccuracy = new LinkedHashMap<>();
         Optional<Path> saved = cfg.isSmokeRun() ? Optional.empty() : latestSimpleCnn(resultsRoot);
         ComputationGraph simple;
         String source;
@@ -82,8 +86,9 @@ public final class ActivationVisualization implements Experiment {
             simple = restore(saved.get());
             source = "loaded from " + resultsRoot.relativize(saved.get());
         } else {
-            simple = train(ctx, SIMPLE_CNN, ctx.trainAndValidation(Datasets.MNIST), summaries);
-            source = String.format(Locale.ROOT, "trained here: %d epoch(s) on MNIST", cfg.epochs());
+            simple = train(ctx, SIMPLE_CNN, ctx.trainAndValidation(Datasets.MNIST), summaries, validationAccuracy);
+            source = String.format(Locale.ROOT, "trained here: %d epoch(s) on MNIST, validation accuracy %.4f", cfg.epochs(),
+                    validationAccuracy.get(SIMPLE_CNN));
         }
         ctx.console().println("Simple CNN " + source);
 
@@ -114,7 +119,7 @@ public final class ActivationVisualization implements Experiment {
         ImageDataset.Split resnetData = ctx.trainAndValidation(Datasets.MNIST);
         ImageDataset resnetTrain = resnetData.train().head(RESNET_IMAGES);
         ComputationGraph resnet = train(ctx, RESNET, new ImageDataset.Split(resnetTrain,
-                resnetData.validation().head(RESNET_IMAGES / 4)), summaries);
+                resnetData.validation().head(RESNET_IMAGES / 4)), summaries, validationAccuracy);
         Map<String, INDArray> stages = resnet.feedForward(digit, false);
         List<ImageGrid.Panel> maps = new ArrayList<>();
         maps.add(new ImageGrid.Panel("Input", channel(digit, 0)));
@@ -136,8 +141,10 @@ public final class ActivationVisualization implements Experiment {
                 + "- `activations.png`: the first conv layer's first " + shown + " activation maps for the first test "
                 + "digit (label " + test.label(0) + ").\n"
                 + "- `filters.png`: its " + weights.size(0) + " learned 3x3 filters, one grey scale for all.\n"
-                + "- `feature-maps.png`: the ResNet-style model (trained 1 epoch on the first " + resnetTrain.size()
-                + " training images) at each stage, mean over channels.\n\n" + stageTable
+                + String.format(Locale.ROOT, "- `feature-maps.png`: the ResNet-style model (trained 1 epoch on the first %,d "
+                        + "training images, batch %d; validation accuracy %.4f on %,d images) at each stage, mean over "
+                        + "channels.%n%n", resnetTrain.size(), RESNET_BATCH, validationAccuracy.get(RESNET),
+                        Math.min(RESNET_IMAGES / 4, resnetData.validation().size())) + stageTable
                 + (cfg.isSmokeRun() ? "\nSmoke run (-Dmax.batches=" + cfg.maxBatches() + "): barely trained models.\n" : "");
         ctx.run().writeText("table.md", text);
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -145,19 +152,23 @@ public final class ActivationVisualization implements Experiment {
         summary.put("activation_maps", shown);
         summary.put("filters", weights.size(0));
         summary.put("stages", STAGES);
+        summary.put("validation_accuracy", validationAccuracy);
         return new ExperimentResult(summary, text);
     }
 
     private static ComputationGraph train(ExperimentContext ctx, String name, ImageDataset.Split data,
-                                          StringBuilder summaries) {
+                                          StringBuilder summaries, Map<String, Double> validationAccuracy) {
         RunConfig cfg = ctx.config();
         Architecture architecture = Architectures.get(name);
         ComputationGraph graph = architecture.build(ctx.buildOptions());
         summaries.append(ModelSummary.of(graph, architecture.inputShape()).toText(name)).append('\n');
         ctx.run().writeText("model-summary.txt", summaries.toString());
-        int epochs = RESNET.equals(name) ? 1 : cfg.epochs();
-        ctx.trainer().fit(name, graph, data.train().batches(cfg.batchSize(), true, cfg.seed()),
-                data.validation().batches(cfg.batchSize(), false, cfg.seed()), epochs, ctx.run()::appendMetrics);
+        boolean resnet = RESNET.equals(name);
+        int epochs = resnet ? 1 : cfg.epochs();
+        int batch = resnet ? RESNET_BATCH : cfg.batchSize();
+        Trainer.History history = ctx.trainer().fit(name, graph, data.train().batches(batch, true, cfg.seed()),
+                data.validation().batches(batch, false, cfg.seed()), epochs, ctx.run()::appendMetrics);
+        validationAccuracy.put(name, history.last().valAcc());
         return graph;
     }
 
