@@ -56,6 +56,20 @@ public final class Cifar10 {
         return new Cifar10(dir, TRAIN_FILES, TEST_FILES);
     }
 
+    /**
+     * CIFAR-10 if it is already on this machine ({@code -Ddata.cifar10}, or every file in the cache), without
+     * downloading: for uses that have an honest fallback when it is absent.
+     */
+    public static java.util.Optional<Cifar10> findLocal(Path dataDir) {
+        String userDir = System.getProperty(PROPERTY);
+        if (userDir != null && !userDir.isBlank()) {
+            return java.util.Optional.of(fromUserDirectory(Path.of(userDir)));
+        }
+        Path dir = dataDir.resolve("cifar-10").resolve(ARCHIVE_DIR);
+        boolean complete = fileNames().stream().allMatch(name -> Files.isRegularFile(dir.resolve(name)));
+        return complete ? java.util.Optional.of(new Cifar10(dir, TRAIN_FILES, TEST_FILES)) : java.util.Optional.empty();
+    }
+
     static Cifar10 fromUserDirectory(Path userDir) {
         Path dir = Files.isDirectory(userDir.resolve(ARCHIVE_DIR)) ? userDir.resolve(ARCHIVE_DIR) : userDir;
         if (!Files.isDirectory(dir)) {

@@ -1,11 +1,11 @@
 package cnnlabs.datasets;
 
+import cnnlabs.datasets.augment.Augmentation;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Random;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
-import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -15,8 +15,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>With {@code shuffle}, the order is a fresh permutation at construction and after every
  * {@link #reset()}, drawn from one {@link Random} seeded once, so epoch {@code k} of two runs with the same
  * seed sees the same order (Keras' {@code shuffle=True} per epoch).
+ *
+ * <p>With an {@link Augmentation}, every image of every batch is a fresh random augmentation of the stored one
+ * (training data only: validation and test iterators are made without one). Wrap in {@link #prefetch} so the
+ * augmentation runs ahead of training.
  */
-public final class ImageBatchIterator implements DataSetIterator {
+public final class ImageBatchIterator implements Batches {
 
     private static final long serialVersionUID = 1L;
 
@@ -25,10 +29,11 @@ public final class ImageBatchIterator implements DataSetIterator {
     private final boolean shuffle;
     private final Random random;
     private final int[] order;
+    private final Augmentation augmentation;
     private int cursor;
     private DataSetPreProcessor preProcessor;
 
-    ImageBatchIterator(ImageDataset data, int batchSize, boolean shuffle, long seed) {
+    ImageBatchIterator(ImageDataset data, int batchSize, boolean shuffle, long seed, Augmentation augmentation) {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
         }
@@ -36,6 +41,7 @@ public final class ImageBatchIterator implements DataSetIterator {
         this.batchSize = batchSize;
         this.shuffle = shuffle;
         this.random = new Random(seed);
+        this.augmentation = augmentation;
         this.order = new int[data.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -47,7 +53,12 @@ public final class ImageBatchIterator implements DataSetIterator {
         return data;
     }
 
-    /** Number of batches in one pass. */
+    /** The augmentation applied to each image, or null. */
+    public Augmentation augmentation() {
+        return augmentation;
+    }
+
+    @Override
     public int batchesPerEpoch() {
         return (data.size() + batchSize - 1) / batchSize;
     }
@@ -74,7 +85,12 @@ public final class ImageBatchIterator implements DataSetIterator {
         float[] labels = new float[n * classes];
         for (int i = 0; i < n; i++) {
             int index = order[cursor + i];
-            data.copyScaled(index, features, i * imageSize);
+            if (augmentation == null) {
+                data.copyScaled(index, features, i * imageSize);
+            } else {
+                ImageDataset.scale(augmentation.apply(data.imageBytes(index), data.channels(), data.height(), data.width()),
+                        features, i * imageSize);
+            }
             labels[i * classes + data.label(index)] = 1f;
         }
         cursor += n;

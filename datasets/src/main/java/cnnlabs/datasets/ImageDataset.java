@@ -1,5 +1,6 @@
 package cnnlabs.datasets;
 
+import cnnlabs.datasets.augment.Augmentation;
 import java.util.Arrays;
 import java.util.List;
 
@@ -95,6 +96,19 @@ public final class ImageDataset {
         }
     }
 
+    /** Unsigned bytes {@code src} scaled to [0, 1] into {@code dest} at {@code offset}. */
+    static void scale(byte[] src, float[] dest, int offset) {
+        for (int i = 0; i < src.length; i++) {
+            dest[offset + i] = (src[i] & 0xFF) / 255f;
+        }
+    }
+
+    /** A copy of image {@code index}'s bytes, C x H x W. */
+    public byte[] imageBytes(int index) {
+        int n = imageSize();
+        return Arrays.copyOfRange(pixels, index * n, (index + 1) * n);
+    }
+
     /** {@code X[:n]}: the first {@code n} images (all of them when {@code n >= size()}). */
     public ImageDataset head(int n) {
         if (n < 0) {
@@ -165,7 +179,12 @@ public final class ImageDataset {
 
     /** A batch iterator over this dataset; see {@link ImageBatchIterator}. */
     public ImageBatchIterator batches(int batchSize, boolean shuffle, long seed) {
-        return new ImageBatchIterator(this, batchSize, shuffle, seed);
+        return new ImageBatchIterator(this, batchSize, shuffle, seed, null);
+    }
+
+    /** A batch iterator whose every image is freshly augmented by {@code augmentation} (training data only). */
+    public ImageBatchIterator batches(int batchSize, boolean shuffle, long seed, Augmentation augmentation) {
+        return new ImageBatchIterator(this, batchSize, shuffle, seed, augmentation);
     }
 
     @Override

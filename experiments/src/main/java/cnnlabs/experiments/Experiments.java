@@ -24,7 +24,9 @@ public final class Experiments {
             .register(new FreezeBackbone())
             .register(new ConvolutionFilters())
             .register(new ActivationVisualization())
-            .register(new ReceptiveField());
+            .register(new ReceptiveField())
+            .register(new AugmentationSamples())
+            .register(new DataAugmentation());
 
     private Experiments() {
     }

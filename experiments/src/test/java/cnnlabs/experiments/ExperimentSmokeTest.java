@@ -43,14 +43,17 @@ class ExperimentSmokeTest {
             ArchitectureComparison.class, epochs -> ArchitectureComparison.MODELS.size() * epochs,
             FreezeBackbone.class, epochs -> epochs,
             // the simple CNN for -Depochs, the ResNet-style model for one epoch
-            ActivationVisualization.class, epochs -> epochs + 1);
+            ActivationVisualization.class, epochs -> epochs + 1,
+            DataAugmentation.class, epochs -> 2 * epochs);
 
     /** The pictures each experiment draws besides training-curves.png, with their pixel sizes. */
     private static final Map<Class<?>, Map<String, int[]>> PICTURES = Map.of(
             ConvolutionFilters.class, Map.of("filters.png", new int[] {720, 552}, "conv-settings.png", new int[] {1032, 262}),
             ActivationVisualization.class, Map.of("activations.png", new int[] {700, 812},
                     "filters.png", new int[] {684, 460}, "feature-maps.png", new int[] {872, 230}),
-            ReceptiveField.class, Map.of("receptive-field.png", new int[] {640, 600}));
+            ReceptiveField.class, Map.of("receptive-field.png", new int[] {640, 600}),
+            AugmentationSamples.class, Map.of("mnist-keras.png", new int[] {772, 384},
+                    "cifar-crop-flip.png", new int[] {772, 384}, "seed001.png", new int[] {772, 384}));
 
     static Stream<Experiment> experiments() {
         return Experiments.all().stream();
@@ -192,6 +195,15 @@ class ExperimentSmokeTest {
             assertTrue(table.contains("trained here"), table);
         } else if (experiment instanceof ReceptiveField) {
             assertTrue(table.contains("| (8, 8) of 16x16 | 10 x 10 | 10 x 10 | yes |"), table);
+        } else if (experiment instanceof AugmentationSamples) {
+            assertTrue(table.contains("| `mnist-keras.png` | keras-mnist |"), table);
+            assertTrue(table.contains("the first MNIST training digit (5)"), table);
+            // CIFAR-10 cannot be fetched on the test machines: the colour pipelines must say they ran on a generated image
+            assertTrue(table.contains("GENERATED 32x32 test pattern") || table.contains("the first CIFAR-10 training image"), table);
+        } else if (experiment instanceof DataAugmentation) {
+            assertTrue(table.contains("| Model | Train acc | Val acc | Test acc | Train − val gap | Epoch time (s) |"), table);
+            assertTrue(table.contains("| without-augmentation |") && table.contains("| with-augmentation |"), table);
+            assertTrue(table.contains("Augmentation cost: an augmented epoch took"), table);
         } else {
             throw new AssertionError("no table check for " + experiment.name());
         }

@@ -31,8 +31,27 @@ public final class ImageGrid {
         SHARED
     }
 
-    /** One panel: a title and a map, {@code values[row][column]}; {@code null} values leave the cell blank. */
-    public record Panel(String title, double[][] values) {
+    /**
+     * One panel: a title and a map, {@code values[row][column]}, or a ready picture ({@code image}, e.g. an RGB
+     * photo, drawn as it is); neither leaves the cell blank.
+     */
+    public record Panel(String title, double[][] values, BufferedImage image) {
+
+        public Panel(String title, double[][] values) {
+            this(title, values, null);
+        }
+
+        /** A panel showing {@code image} as it is (no colour map). */
+        public static Panel of(String title, BufferedImage image) {
+            return new Panel(title, null, image);
+        }
+
+        int height(int cellPixels) {
+            if (image != null) {
+                return cellPixels * image.getHeight() / image.getWidth();
+            }
+            return values == null ? 0 : cellPixels * values.length / values[0].length;
+        }
     }
 
     private static final int MARGIN = 12;
@@ -58,9 +77,7 @@ public final class ImageGrid {
         int rows = (panels.size() + columns - 1) / columns;
         int maxHeight = 0;
         for (Panel p : panels) {
-            if (p.values() != null) {
-                maxHeight = Math.max(maxHeight, cellPixels * p.values().length / p.values()[0].length);
-            }
+            maxHeight = Math.max(maxHeight, p.height(cellPixels));
         }
         double[] shared = scaling == Scaling.SHARED ? range(panels.stream().map(Panel::values).toList()) : null;
         int titleHeight = 22;
@@ -85,12 +102,14 @@ public final class ImageGrid {
                 int y = top + (i / columns) * (titleHeight + maxHeight + MARGIN);
                 g.setColor(Color.BLACK);
                 centered(g, p.title(), x, cellPixels, y + 15);
-                if (p.values() != null) {
+                BufferedImage tile = p.image();
+                if (tile == null && p.values() != null) {
                     double[] r = shared != null ? shared : range(p.values());
-                    BufferedImage tile = tile(p.values(), map, r[0], r[1]);
-                    int h = cellPixels * p.values().length / p.values()[0].length;
+                    tile = tile(p.values(), map, r[0], r[1]);
+                }
+                if (tile != null) {
                     g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
-                    g.drawImage(tile, x, y + titleHeight, cellPixels, h, null);
+                    g.drawImage(tile, x, y + titleHeight, cellPixels, p.height(cellPixels), null);
                 }
             }
         } finally {

@@ -1,6 +1,6 @@
 package cnnlabs.experiments.training;
 
-import cnnlabs.datasets.ImageBatchIterator;
+import cnnlabs.datasets.Batches;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -41,7 +41,7 @@ public final class Trainer {
      * Trains {@code graph} for {@code epochs} epochs; {@code onEpoch} sees each epoch's metrics as soon as it
      * ends (to put them on disk).
      */
-    public History fit(String model, ComputationGraph graph, ImageBatchIterator train, ImageBatchIterator validation,
+    public History fit(String model, ComputationGraph graph, Batches train, Batches validation,
                        int epochs, Consumer<EpochMetrics> onEpoch) {
         TrainAccuracyListener accuracy = new TrainAccuracyListener(graph);
         graph.addListeners(accuracy);
