@@ -109,4 +109,17 @@ class CifarBinaryTest {
         DataException e = assertThrows(DataException.class, () -> Cifar10.fromUserDirectory(dir.resolve("nope")));
         assertTrue(e.getMessage().contains("is not a directory"), e.getMessage());
     }
+
+    @Test
+    void findLocalNeverDownloadsAndNeedsEveryFile() throws Exception {
+        assertTrue(System.getProperty(Cifar10.PROPERTY) == null, "the test needs -Ddata.cifar10 unset");
+        assertTrue(Cifar10.findLocal(dir).isEmpty());
+        Path cache = dir.resolve("cifar-10").resolve(Cifar10.ARCHIVE_DIR);
+        for (CifarBinary.BatchFile f : Cifar10.TRAIN_FILES) {
+            TestFiles.write(cache.resolve(f.name()), new byte[0]);
+        }
+        assertTrue(Cifar10.findLocal(dir).isEmpty(), "the test batch is still missing");
+        TestFiles.write(cache.resolve(Cifar10.TEST_FILES.get(0).name()), new byte[0]);
+        assertEquals(cache, Cifar10.findLocal(dir).orElseThrow().directory());
+    }
 }

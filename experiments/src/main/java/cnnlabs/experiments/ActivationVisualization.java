@@ -77,6 +77,7 @@ public final class ActivationVisualization implements Experiment {
     public ExperimentResult run(ExperimentContext ctx) {
         RunConfig cfg = ctx.config();
         Path resultsRoot = ctx.run().path().getParent().getParent();
+        ImageDataset.Split mnist = ctx.trainAndValidation(Datasets.MNIST);
         StringBuilder summaries = new StringBuilder();
         Map<String, Double> validationAccuracy = new LinkedHashMap<>();
         Optional<Path> saved = cfg.isSmokeRun() ? Optional.empty() : latestSimpleCnn(resultsRoot);
@@ -86,7 +87,7 @@ public final class ActivationVisualization implements Experiment {
             simple = restore(saved.get());
             source = "loaded from " + resultsRoot.relativize(saved.get());
         } else {
-            simple = train(ctx, SIMPLE_CNN, ctx.trainAndValidation(Datasets.MNIST), summaries, validationAccuracy);
+            simple = train(ctx, SIMPLE_CNN, mnist, summaries, validationAccuracy);
             source = String.format(Locale.ROOT, "trained here: %d epoch(s) on MNIST, validation accuracy %.4f", cfg.epochs(),
                     validationAccuracy.get(SIMPLE_CNN));
         }
@@ -116,10 +117,9 @@ public final class ActivationVisualization implements Experiment {
                 filters, 8, 72, ImageGrid.ColorMap.GRAY, ImageGrid.Scaling.SHARED));
 
         // Seed 002 visualize_feature_maps: mean over channels at each stage of the ResNet-style model.
-        ImageDataset.Split resnetData = ctx.trainAndValidation(Datasets.MNIST);
-        ImageDataset resnetTrain = resnetData.train().head(RESNET_IMAGES);
+        ImageDataset resnetTrain = mnist.train().head(RESNET_IMAGES);
         ComputationGraph resnet = train(ctx, RESNET, new ImageDataset.Split(resnetTrain,
-                resnetData.validation().head(RESNET_IMAGES / 4)), summaries, validationAccuracy);
+                mnist.validation().head(RESNET_IMAGES / 4)), summaries, validationAccuracy);
         Map<String, INDArray> stages = resnet.feedForward(digit, false);
         List<ImageGrid.Panel> maps = new ArrayList<>();
         maps.add(new ImageGrid.Panel("Input", channel(digit, 0)));
@@ -144,7 +144,7 @@ public final class ActivationVisualization implements Experiment {
                 + String.format(Locale.ROOT, "- `feature-maps.png`: the ResNet-style model (trained 1 epoch on the first %,d "
                         + "training images, batch %d; validation accuracy %.4f on %,d images) at each stage, mean over "
                         + "channels.%n%n", resnetTrain.size(), RESNET_BATCH, validationAccuracy.get(RESNET),
-                        Math.min(RESNET_IMAGES / 4, resnetData.validation().size())) + stageTable
+                        Math.min(RESNET_IMAGES / 4, mnist.validation().size())) + stageTable
                 + (cfg.isSmokeRun() ? "\nSmoke run (-Dmax.batches=" + cfg.maxBatches() + "): barely trained models.\n" : "");
         ctx.run().writeText("table.md", text);
         Map<String, Object> summary = new LinkedHashMap<>();

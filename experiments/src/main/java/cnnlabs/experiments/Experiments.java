@@ -53,7 +53,7 @@ public final class Experiments {
      * {@code env.json} first, then lets the experiment write as it goes, then {@code summary.json}
      * ({@code "status": "completed"}, or {@code "failed"} with the error, whose stack trace goes to
      * {@code error.txt} before the exception is rethrown). {@code report.html} and {@code results/index.html} are
-     * written when the run starts and again when it ends.
+     * written when the run starts and again when it ends (the report also after every epoch).
      */
     public static Run run(Experiment experiment, RunConfig config, Path resultsRoot, Path dataDir, Console console,
                           String command) throws Exception {

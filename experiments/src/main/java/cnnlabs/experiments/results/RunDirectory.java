@@ -77,7 +77,10 @@ public final class RunDirectory {
         }
     }
 
-    /** Adds one epoch's row to {@code metrics.csv} and redraws {@code training-curves.png}. */
+    /**
+     * Adds one epoch's row to {@code metrics.csv}, redraws {@code training-curves.png} and rewrites
+     * {@code report.html}, so a long run's report shows its curves as it goes.
+     */
     public synchronized void appendMetrics(EpochMetrics m) {
         metrics.add(m);
         StringBuilder csv = new StringBuilder(METRICS_HEADER).append('\n');
@@ -88,6 +91,7 @@ public final class RunDirectory {
         }
         writeText("metrics.csv", csv.toString());
         writePng(CURVES, TrainingCurves.render(metrics));
+        HtmlReport.writeReport(path);
     }
 
     /** Writes {@code image} as a PNG file. */
