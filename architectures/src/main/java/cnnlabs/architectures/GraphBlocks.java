@@ -37,6 +37,11 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  */
 public final class GraphBlocks {
 
+    static {
+        // DL4J reads the helper switch when each layer is created: set it before the first graph (see NativeHelpers).
+        NativeHelpers.enable();
+    }
+
     /** Keras {@code padding='valid'}: no padding. */
     public static final ConvolutionMode VALID = ConvolutionMode.Truncate;
     /** Keras {@code padding='same'}: output size ceil(input / stride), extra padding at the bottom/right. */

@@ -9,7 +9,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import cnnlabs.architectures.NativeHelpers;
+import org.bytedeco.javacpp.Loader;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /** What {@code env.json} records: versions, backend, hardware, threads, seed and the command line. */
 public final class EnvironmentInfo {
@@ -34,6 +37,9 @@ public final class EnvironmentInfo {
         env.put("threads", nd4j.getOrDefault("omp.threads", "unknown"));
         env.put("blas_vendor", nd4j.getOrDefault("blas.vendor", "unknown"));
         env.put("nd4j_environment", nd4j);
+        env.put("nd4j_native_variant", nativeVariant());
+        env.put("onednn_compiled", oneDnnCompiled());
+        env.put("onednn_layer_helpers_attached", NativeHelpers.oneDnnAttached());
         env.put("java_version", System.getProperty("java.version"));
         env.put("java_vendor", System.getProperty("java.vendor"));
         env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
@@ -41,6 +47,30 @@ public final class EnvironmentInfo {
         env.put("available_processors", Runtime.getRuntime().availableProcessors());
         env.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
         return env;
+    }
+
+    /** Whether the loaded native ND4J library was built with oneDNN (its build information says HAVE_ONEDNN). */
+    public static boolean oneDnnCompiled() {
+        try {
+            String info = NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo();
+            return info != null && info.contains("HAVE_ONEDNN");
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /**
+     * The native ND4J build in use, from the folder javacpp loaded it from: {@code linux-x86_64-onednn} for the
+     * portable oneDNN build, {@code linux-x86_64} for ND4J's plain one, and so on.
+     */
+    public static String nativeVariant() {
+        for (String path : Loader.getLoadedLibraries().values()) {
+            if (path != null && path.replace('\\', '/').matches(".*/(lib)?nd4j(cpu|cuda)[^/]*$")) {
+                Path dir = Path.of(path).getParent();
+                return dir == null ? path : dir.getFileName().toString();
+            }
+        }
+        return "unknown";
     }
 
     static Properties buildProperties() {

@@ -1,0 +1,34 @@
+package cnnlabs.architectures;
+
+import org.deeplearning4j.config.DL4JSystemProperties;
+import org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper;
+
+/**
+ * DL4J's oneDNN layer helpers (convolution, pooling, batch norm, LRN): on unless the user says otherwise.
+ *
+ * <p>In DL4J 1.0.0-M2.1 every layer helper is off unless the system property
+ * {@code org.eclipse.deeplearning4j.helpers.disable} is {@code false}, and the oneDNN ones additionally need the
+ * lookup that {@code org.nd4j.nativeblas.Nd4jCpu} (in this module) repairs. {@link #enable()} sets the property
+ * when it is absent; an explicit {@code -Dorg.eclipse.deeplearning4j.helpers.disable=true} is respected. The
+ * property is read when a layer is created, so it must be set before a graph is built or restored:
+ * {@link GraphBlocks} calls {@link #enable()} when it is first used, and the experiments' entry point does too.
+ */
+public final class NativeHelpers {
+
+    public static final String PROPERTY = DL4JSystemProperties.DISABLE_HELPER_PROPERTY;
+
+    private NativeHelpers() {
+    }
+
+    /** Turns the helpers on unless the property is already set. */
+    public static void enable() {
+        if (System.getProperty(PROPERTY) == null) {
+            System.setProperty(PROPERTY, "false");
+        }
+    }
+
+    /** Whether layers created now get DL4J's oneDNN helpers: allowed by the property and reported usable. */
+    public static boolean oneDnnAttached() {
+        return "false".equalsIgnoreCase(System.getProperty(PROPERTY, "true")) && BaseMKLDNNHelper.mklDnnEnabled();
+    }
+}
