@@ -62,7 +62,10 @@ public final class Architectures {
                     CifarModels::tinyCnn))
             .register(new Architecture("alexnet", "seed 004 AlexNet (torchvision layout)",
                     "AlexNet: five convs, three max pools, adaptive average pool 6x6, linear 4096-4096-1000",
-                    AlexNet.INPUT_SHAPE, AlexNet.CLASSES, AlexNet::alexnet));
+                    AlexNet.INPUT_SHAPE, AlexNet.CLASSES, AlexNet::alexnet))
+            .register(new Architecture("mobilenetv2", LAB3 + " Part 5",
+                    "Keras' MobileNetV2 (alpha 1.0, Keras layer names) with the lab head: global average pooling, "
+                            + "dropout 0.2, dense 10", MobileNetV2.CIFAR, 10, MobileNetV2::lab));
 
     private Architectures() {
     }

@@ -46,7 +46,8 @@ class ArchitecturesTest {
             Map.entry("resnet34", new long[] {21_282_122, 17_024}),
             Map.entry("resnet50", new long[] {23_520_842, 53_120}),
             Map.entry("tiny-cnn", new long[] {60_362, 0}),
-            Map.entry("alexnet", new long[] {61_100_840, 0}));
+            Map.entry("alexnet", new long[] {61_100_840, 0}),
+            Map.entry("mobilenetv2", new long[] {2_236_682, 34_112}));
 
     static Stream<Architecture> registered() {
         return Architectures.all().stream();

@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Downloads a URL to a file, logging progress every 10% (or every 16 MB when the size is unknown). */
-final class HttpDownload {
+public final class HttpDownload {
 
     private static final Logger log = LoggerFactory.getLogger(HttpDownload.class);
     private static final long UNKNOWN_SIZE_STEP = 16L << 20;
@@ -23,7 +23,7 @@ final class HttpDownload {
     private HttpDownload() {
     }
 
-    static void download(String url, Path target) throws IOException {
+    public static void download(String url, Path target) throws IOException {
         HttpClient client = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(30))

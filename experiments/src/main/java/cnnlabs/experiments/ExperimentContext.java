@@ -7,9 +7,23 @@ import cnnlabs.experiments.results.RunDirectory;
 import cnnlabs.experiments.training.Console;
 import cnnlabs.experiments.training.Trainer;
 import java.nio.file.Path;
+import java.util.Properties;
 
-/** What an experiment runs with: its settings, its run folder, the data directory and the console. */
-public record ExperimentContext(RunConfig config, RunDirectory run, Path dataDir, Console console) {
+/**
+ * What an experiment runs with: its settings, its run folder, the data directory, the console, and the raw
+ * {@code -D} properties (for the few settings that belong to one experiment only, which it parses and validates
+ * itself, e.g. {@code TransferLearning}'s {@code -Dweights}).
+ */
+public record ExperimentContext(RunConfig config, RunDirectory run, Path dataDir, Console console, Properties properties) {
+
+    public ExperimentContext {
+        properties = properties == null ? new Properties() : properties;
+    }
+
+    /** A context without experiment-specific properties. */
+    public ExperimentContext(RunConfig config, RunDirectory run, Path dataDir, Console console) {
+        this(config, run, dataDir, console, new Properties());
+    }
 
     /** Build options from the settings: seed, Keras' Adam at the learning rate, batch-norm momentum. */
     public BuildOptions buildOptions() {

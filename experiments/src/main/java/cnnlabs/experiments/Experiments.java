@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 /** Every experiment, by name, in lab order; and the one way to run one into a fresh run folder. */
 public final class Experiments {
@@ -26,7 +27,8 @@ public final class Experiments {
             .register(new ActivationVisualization())
             .register(new ReceptiveField())
             .register(new AugmentationSamples())
-            .register(new DataAugmentation());
+            .register(new DataAugmentation())
+            .register(new TransferLearning());
 
     private Experiments() {
     }
@@ -57,6 +59,12 @@ public final class Experiments {
      */
     public static Run run(Experiment experiment, RunConfig config, Path resultsRoot, Path dataDir, Console console,
                           String command) throws Exception {
+        return run(experiment, config, resultsRoot, dataDir, console, command, new Properties());
+    }
+
+    /** {@link #run(Experiment, RunConfig, Path, Path, Console, String)} with the {@code -D} properties passed on. */
+    public static Run run(Experiment experiment, RunConfig config, Path resultsRoot, Path dataDir, Console console,
+                          String command, Properties properties) throws Exception {
         RunDirectory dir = RunDirectory.create(resultsRoot, experiment.name());
         dir.writeJson("config.json", config);
         dir.writeJson("env.json", EnvironmentInfo.collect(config.seed(), command));
@@ -65,7 +73,7 @@ public final class Experiments {
         console.println("Running " + experiment.name() + " into " + dir.path()
                 + (config.isSmokeRun() ? " (smoke run: at most " + config.maxBatches() + " batches per pass)" : ""));
         try {
-            ExperimentResult result = experiment.run(new ExperimentContext(config, dir, dataDir, console));
+            ExperimentResult result = experiment.run(new ExperimentContext(config, dir, dataDir, console, properties));
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("experiment", experiment.name());
             summary.put("status", "completed");

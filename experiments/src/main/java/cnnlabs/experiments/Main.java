@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import cnnlabs.architectures.NativeHelpers;
 
 /**
  * {@code mvn exec:java -Dexp=NAME}: parses the {@code -D} properties and delegates to {@link Experiments}.
@@ -23,12 +24,15 @@ public final class Main {
     /** The {@code -D} properties cnnlabs reads, in the order the command line is reconstructed for env.json. */
     static final List<String> PROPERTIES = List.of(EXPERIMENT, RunConfig.EPOCHS, RunConfig.BATCH_SIZE,
             RunConfig.LEARNING_RATE, RunConfig.SEED, RunConfig.SUBSET, RunConfig.VALIDATION_SPLIT, RunConfig.MAX_BATCHES,
-            RunConfig.BN_MOMENTUM, DataDirectory.PROPERTY, Cifar10.PROPERTY, RESULTS_DIR);
+            RunConfig.BN_MOMENTUM, DataDirectory.PROPERTY, Cifar10.PROPERTY, RESULTS_DIR, TransferLearning.WEIGHTS,
+            TransferLearning.FINETUNE_LR, TransferLearning.HEAD_LR, TransferLearning.PRETRAIN_EPOCHS,
+            TransferLearning.PRETRAIN_IMAGES);
 
     private Main() {
     }
 
     public static void main(String[] args) {
+        NativeHelpers.enable();
         int status = run(System.getProperties(), Console.system(), System.err);
         if (status != 0) {
             System.exit(status);
@@ -47,7 +51,7 @@ public final class Main {
             Experiment experiment = Experiments.get(name);
             RunConfig config = experiment.defaults().withOverrides(props);
             run = Experiments.run(experiment, config, resultsRoot(props), DataDirectory.resolve(props), console,
-                    command(props));
+                    command(props), props);
         } catch (UnknownNameException e) {
             err.println("ERROR: " + e.getMessage() + " List them with descriptions: mvn exec:java -Dexp=list");
             return 2;
@@ -73,7 +77,9 @@ public final class Main {
         }
         out.append("\nSettings (each experiment has the lab's defaults): -Depochs -Dbatch.size -Dlr -Dseed -Dsubset\n")
                 .append("-Dvalidation.split -Dmax.batches (smoke runs) -Dbn.momentum; -Ddata.dir (dataset cache, default\n")
-                .append("~/.cnnlabs/data), -Ddata.cifar10 (a CIFAR-10 folder), -Dresults.dir (default results/).");
+                .append("~/.cnnlabs/data), -Ddata.cifar10 (a CIFAR-10 folder), -Dresults.dir (default results/).\n")
+                .append("TransferLearning only: -Dweights (Keras MobileNetV2 .h5 file or URL) -Dfinetune.lr -Dhead.lr\n")
+                .append("-Dpretrain.epochs -Dpretrain.images.");
         return out.toString();
     }
 

@@ -44,7 +44,9 @@ class ExperimentSmokeTest {
             FreezeBackbone.class, epochs -> epochs,
             // the simple CNN for -Depochs, the ResNet-style model for one epoch
             ActivationVisualization.class, epochs -> epochs + 1,
-            DataAugmentation.class, epochs -> 2 * epochs);
+            DataAugmentation.class, epochs -> 2 * epochs,
+            // offline source pretraining, feature extraction, fine-tuning, from scratch for both stages' epochs
+            TransferLearning.class, epochs -> TransferLearning.Options.DEFAULTS.pretrainEpochs() + 4 * epochs);
 
     /** The pictures each experiment draws besides training-curves.png, with their pixel sizes. */
     private static final Map<Class<?>, Map<String, int[]>> PICTURES = Map.of(
@@ -200,6 +202,14 @@ class ExperimentSmokeTest {
             assertTrue(table.contains("the first MNIST training digit (5)"), table);
             // CIFAR-10 cannot be fetched on the test machines: the colour pipelines must say they ran on a generated image
             assertTrue(table.contains("GENERATED 32x32 test pattern") || table.contains("the first CIFAR-10 training image"), table);
+        } else if (experiment instanceof TransferLearning) {
+            assertTrue(table.contains("| Stage | Trains | Total params | Trainable | Epochs | Adam lr | Val acc | Test acc |"), table);
+            assertTrue(table.contains("| feature-extraction | the new head only (base frozen) | 2,270,794 | 12,810 | 1 | 0.001 |"), table);
+            assertTrue(table.contains("| fine-tuning | the base's last 20 layers and the head | 2,270,794 | 1,218,890 | 1 | 0.0001 |"), table);
+            assertTrue(table.contains("| from-scratch | every layer, random initialisation | 2,270,794 | 2,236,682 | 2 |"), table);
+            // no ImageNet weights here: the table must say the numbers are the offline protocol's
+            assertTrue(table.contains("**Offline protocol, not the lab's ImageNet-to-CIFAR-10 numbers:**"), table);
+            assertTrue(table.contains("| pretrain-fashion-mnist |"), table);
         } else if (experiment instanceof DataAugmentation) {
             assertTrue(table.contains("| Model | Train acc | Val acc | Test acc | Train − val gap | Epoch time (s) |"), table);
             assertTrue(table.contains("| without-augmentation |") && table.contains("| with-augmentation |"), table);

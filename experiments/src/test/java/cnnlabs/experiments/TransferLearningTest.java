@@ -1,0 +1,172 @@
+package cnnlabs.experiments;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cnnlabs.architectures.BuildOptions;
+import cnnlabs.architectures.MobileNetV2;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import cnnlabs.experiments.results.RunDirectory;
+import cnnlabs.experiments.training.Console;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.layers.FrozenLayer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** The transfer-learning stages on random data: what is frozen stays put, what is trained moves. */
+class TransferLearningTest {
+
+    @TempDir
+    Path dir;
+
+    private static final MobileNetV2.Spec SPEC = MobileNetV2.Spec.lab(10);
+
+    private static DataSet batch() {
+        Nd4j.getRandom().setSeed(3);
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, 16, 10);
+        for (int i = 0; i < 16; i++) {
+            labels.putScalar(i, i % 10, 1.0);
+        }
+        return new DataSet(Nd4j.rand(DataType.FLOAT, 16, 3, 32, 32), labels);
+    }
+
+    /**
+     * A stand-in for a pretrained base: a fresh MobileNetV2 in inference mode shrinks its activations to ~1e-12
+     * (random weights, batch-norm statistics 0 and 1), so that nothing would reach the head. One training step
+     * with batch-norm momentum 0 sets every moving statistic to the batch's, which keeps activations O(1).
+     */
+    private static ComputationGraph calibratedModel() {
+        ComputationGraph model = TransferLearning.mobileNet(BuildOptions.defaults().withBnMomentum(0.0), SPEC);
+        model.fit(batch());
+        return model;
+    }
+
+    private static Map<String, INDArray> snapshot(ComputationGraph g) {
+        return FreezeBackbone.snapshot(g);
+    }
+
+    private static Set<String> frozen(ComputationGraph g) {
+        Set<String> names = new java.util.HashSet<>();
+        for (GraphVertex v : g.getVertices()) {
+            if (v.hasLayer() && v.getLayer() instanceof FrozenLayer) {
+                names.add(v.getVertexName());
+            }
+        }
+        return names;
+    }
+
+    /** Fits {@code g} a few steps and returns the names of the parameters that changed (vertex/param). */
+    private static Set<String> changedAfterFitting(ComputationGraph g) {
+        Map<String, INDArray> before = snapshot(g);
+        DataSet data = batch();
+        for (int i = 0; i < 3; i++) {
+            g.fit(data);
+        }
+        Map<String, INDArray> after = snapshot(g);
+        Set<String> changed = new java.util.TreeSet<>();
+        before.forEach((k, v) -> {
+            // exact comparison: INDArray.equals tolerates differences below 1e-5
+            if (!java.util.Arrays.equals(v.dup().data().asFloat(), after.get(k).dup().data().asFloat())) {
+                changed.add(k);
+            }
+        });
+        return changed;
+    }
+
+    @Test
+    void featureExtractionMovesOnlyTheHead() {
+        ComputationGraph model = calibratedModel();
+        ComputationGraph stage1 = TransferLearning.featureExtractor(model, 1e-3, 1);
+
+        Set<String> changed = changedAfterFitting(stage1);
+
+        // Only the dense head moves: every base weight and every base batch-norm statistic (mean, var) is unchanged.
+        assertEquals(Set.of("dense/W", "dense/b"), changed);
+    }
+
+    @Test
+    void fineTuningMovesTheLastTwentyLayersAndTheHeadOnly() {
+        ComputationGraph model = calibratedModel();
+        ComputationGraph stage2 = TransferLearning.fineTuner(model, SPEC, 1e-4, 1);
+        List<String> base = MobileNetV2.baseLayers(SPEC);
+        Set<String> trainable = Set.copyOf(base.subList(base.size() - 20, base.size()));
+
+        Set<String> changed = changedAfterFitting(stage2);
+
+        for (String key : snapshot(stage2).keySet()) {
+            String layer = key.substring(0, key.indexOf('/'));
+            boolean shouldMove = trainable.contains(layer) || layer.equals(MobileNetV2.HEAD_DENSE);
+            assertEquals(shouldMove, changed.contains(key), key);
+            assertEquals(!shouldMove, frozen(stage2).contains(layer), layer);
+        }
+    }
+
+    @Test
+    void copyLayersCarriesTheBaseAndLeavesTheNewHead() {
+        ComputationGraph source = TransferLearning.mobileNet(BuildOptions.defaults().withSeed(1), SPEC);
+        ComputationGraph target = TransferLearning.mobileNet(BuildOptions.defaults().withSeed(2), SPEC);
+        INDArray head = target.getLayer(MobileNetV2.HEAD_DENSE).params().dup();
+
+        TransferLearning.copyLayers(source, target, TransferLearning.baseLayersWithParameters(target));
+
+        for (String layer : TransferLearning.baseLayersWithParameters(target)) {
+            assertEquals(source.getLayer(layer).params(), target.getLayer(layer).params(), layer);
+        }
+        assertEquals(head, target.getLayer(MobileNetV2.HEAD_DENSE).params());
+        assertFalse(TransferLearning.baseLayersWithParameters(target).contains(MobileNetV2.HEAD_DENSE));
+    }
+
+    @Test
+    void invalidOptionsAreRefusedWithTheFix() {
+        Properties p = new Properties();
+        p.setProperty(TransferLearning.HEAD_LR, "fast");
+        ConfigException e = assertThrows(ConfigException.class, () -> TransferLearning.Options.from(p));
+        assertTrue(e.getMessage().contains("-Dhead.lr") && e.getMessage().contains("e.g. -Dhead.lr=0.01"), e.getMessage());
+
+        Properties q = new Properties();
+        q.setProperty(TransferLearning.PRETRAIN_EPOCHS, "0");
+        assertThrows(ConfigException.class, () -> TransferLearning.Options.from(q));
+
+        Properties ok = new Properties();
+        ok.setProperty(TransferLearning.HEAD_LR, "0.01");
+        ok.setProperty(TransferLearning.WEIGHTS, " /x/weights.h5 ");
+        TransferLearning.Options options = TransferLearning.Options.from(ok);
+        assertEquals(0.01, options.headLr());
+        assertEquals("/x/weights.h5", options.weights().orElseThrow());
+        assertTrue(Double.isNaN(TransferLearning.Options.from(new Properties()).headLr()));
+    }
+
+    @Test
+    void missingOrMismatchedWeightsStopTheRunWithAClearMessage() throws Exception {
+        Properties p = new Properties();
+        p.setProperty(TransferLearning.WEIGHTS, dir.resolve("absent.h5").toString());
+        Console quiet = new Console(new PrintStream(new ByteArrayOutputStream()), false);
+        TransferLearning experiment = new TransferLearning();
+        ExperimentContext ctx = new ExperimentContext(experiment.defaults().withMaxBatches(1),
+                RunDirectory.create(dir.resolve("results"), experiment.name()), cnnlabs.datasets.DataDirectory.resolve(),
+                quiet, p);
+
+        RuntimeException e = assertThrows(RuntimeException.class, () -> experiment.run(ctx));
+
+        assertTrue(e.getMessage().contains("absent.h5") && e.getMessage().contains("does not exist"), e.getMessage());
+
+        p.setProperty(TransferLearning.WEIGHTS, "https://example.org/weights/");
+        ConfigException bad = assertThrows(ConfigException.class, () -> experiment.run(ctx));
+        assertTrue(bad.getMessage().contains(".h5"), bad.getMessage());
+        assertTrue(Files.isDirectory(dir.resolve("results")));
+    }
+}
