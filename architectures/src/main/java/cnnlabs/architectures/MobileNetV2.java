@@ -5,7 +5,10 @@ import static cnnlabs.architectures.GraphBlocks.SAME;
 import static cnnlabs.architectures.GraphBlocks.VALID;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import cnnlabs.architectures.layers.InferenceBatchNorm;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -120,7 +123,28 @@ public final class MobileNetV2 {
 
     /** The graph configuration for {@code spec}. */
     public static ComputationGraphConfiguration configure(BuildOptions options, Spec spec) {
-        return new Builder(options, spec).build();
+        return configure(options, spec, Set.of());
+    }
+
+    /**
+     * The graph configuration for {@code spec}, with the batch-norm layers named in {@code inferenceBatchNorm} as
+     * {@link InferenceBatchNorm}: normalising with their moving statistics even in training while gamma and beta
+     * train, as Keras' batch norm does in a base called with {@code training=False}.
+     */
+    public static ComputationGraphConfiguration configure(BuildOptions options, Spec spec, Set<String> inferenceBatchNorm) {
+        return new Builder(options, spec, inferenceBatchNorm).build();
+    }
+
+    /** The batch-norm layers among the base's last {@code n} Keras layers (the ones the lab's fine-tuning unfreezes). */
+    public static Set<String> batchNormsInLast(Spec spec, int n) {
+        List<String> layers = baseLayers(spec);
+        Set<String> out = new LinkedHashSet<>();
+        for (String name : layers.subList(Math.max(0, layers.size() - n), layers.size())) {
+            if (name.endsWith("_BN") || name.endsWith("_bn") || name.startsWith("bn_")) {
+                out.add(name);
+            }
+        }
+        return out;
     }
 
     /**
@@ -128,7 +152,7 @@ public final class MobileNetV2 {
      * {@code base_model.layers[-20:]} picks from, for instance.
      */
     public static List<String> baseLayers(Spec spec) {
-        Builder b = new Builder(BuildOptions.defaults(), spec);
+        Builder b = new Builder(BuildOptions.defaults(), spec, Set.of());
         b.base();
         return List.copyOf(b.layers);
     }
@@ -165,12 +189,14 @@ public final class MobileNetV2 {
         private final GraphBlocks blocks;
         private final GraphBuilder graph;
         private final List<String> layers = new ArrayList<>();
+        private final Set<String> inferenceBatchNorm;
         private int channels;
         private int height;
         private int width;
 
-        Builder(BuildOptions options, Spec spec) {
+        Builder(BuildOptions options, Spec spec, Set<String> inferenceBatchNorm) {
             this.options = options;
+            this.inferenceBatchNorm = inferenceBatchNorm;
             this.spec = spec;
             this.blocks = new GraphBlocks(options, spec.input());
             this.graph = blocks.builder();
@@ -260,6 +286,10 @@ public final class MobileNetV2 {
         }
 
         private String batchNorm(String name, String in) {
+            if (inferenceBatchNorm.contains(name)) {
+                graph.addLayer(name, new InferenceBatchNorm(BN_EPSILON), in);
+                return record(name);
+            }
             graph.addLayer(name, new BatchNormalization.Builder().decay(options.bnMomentum()).eps(BN_EPSILON)
                     .useLogStd(false).build(), in);
             return record(name);

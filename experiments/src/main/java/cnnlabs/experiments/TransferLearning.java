@@ -4,6 +4,7 @@ import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.KerasWeights;
 import cnnlabs.architectures.MobileNetV2;
 import cnnlabs.architectures.ModelSummary;
+import cnnlabs.architectures.layers.InferenceBatchNorm;
 import cnnlabs.datasets.Cifar10;
 import cnnlabs.datasets.DataException;
 import cnnlabs.datasets.Datasets;
@@ -55,9 +56,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * </ul>
  * Offline numbers are Fashion-MNIST-to-MNIST transfer, never ImageNet-to-CIFAR numbers, and the table says so.
  *
- * <p>One difference from Keras remains in stage 2: the lab calls the base with {@code training=False}, so in Keras
- * the unfrozen batch-norm layers keep normalising with their moving statistics while their gamma and beta train.
- * DL4J's batch norm trains with batch statistics; the unfrozen layers here do that (PyTorch's default behaviour).
+ * <p>Batch norm follows Keras: the lab calls the base with {@code training=False}, so even the unfrozen batch-norm
+ * layers of stage 2 keep normalising with their moving statistics while their gamma and beta train. DL4J's batch
+ * norm cannot do that (in training it uses batch statistics), so stage 2 swaps those seven layers for
+ * {@link InferenceBatchNorm}, which does, with the same parameters.
  *
  * <p><b>Expected runtime:</b> about 20 minutes on a 2-core laptop CPU the first time offline (the Fashion-MNIST
  * pretraining takes about half), about 10 minutes once its checkpoint is cached. <b>Expected accuracy</b> (offline,
@@ -264,9 +266,18 @@ public final class TransferLearning implements Experiment {
                 .setFeatureExtractor(MobileNetV2.BASE_OUTPUT).build();
     }
 
-    /** Stage 2's graph: a copy of {@code model} with all but the base's last {@value #UNFROZEN_LAYERS} Keras layers frozen. */
+    /**
+     * Stage 2's graph: {@code model}'s weights in a MobileNetV2 whose batch-norm layers among the base's last
+     * {@value #UNFROZEN_LAYERS} Keras layers are {@link InferenceBatchNorm} (Keras' {@code training=False}: moving
+     * statistics, trainable gamma and beta), with every earlier layer frozen.
+     */
     static ComputationGraph fineTuner(ComputationGraph model, MobileNetV2.Spec spec, double learningRate, long seed) {
-        return new org.deeplearning4j.nn.transferlearning.TransferLearning.GraphBuilder(model)
+        BuildOptions options = BuildOptions.defaults().withSeed(seed).withUpdater(BuildOptions.kerasAdam(learningRate));
+        ComputationGraph keras = new ComputationGraph(MobileNetV2.configure(options, spec,
+                MobileNetV2.batchNormsInLast(spec, UNFROZEN_LAYERS)));
+        keras.init();
+        copyLayers(model, keras, KerasWeights.layersWithParameters(keras));
+        return new org.deeplearning4j.nn.transferlearning.TransferLearning.GraphBuilder(keras)
                 .fineTuneConfiguration(new FineTuneConfiguration.Builder()
                         .updater(BuildOptions.kerasAdam(learningRate)).seed(seed).build())
                 .setFeatureExtractor(MobileNetV2.freezeBoundary(spec, UNFROZEN_LAYERS)).build();
@@ -424,8 +435,9 @@ public final class TransferLearning implements Experiment {
                 + t + "\n"
                 + "Feature extraction freezes the whole base (its batch norm in inference mode) and trains the new head "
                 + "(global average pooling, dropout 0.2, dense 10). Fine-tuning continues from there with the base's "
-                + "last " + UNFROZEN_LAYERS + " Keras layers (block_15_expand to out_relu) trainable; their batch norm "
-                + "trains with batch statistics (Keras' training=False call would keep the moving ones). From scratch "
+                + "last " + UNFROZEN_LAYERS + " Keras layers (block_15_expand to out_relu) trainable; as in Keras' "
+                + "training=False call, their batch norm keeps normalising with its moving statistics while its gamma "
+                + "and beta train (InferenceBatchNorm). From scratch "
                 + "trains the same network from a random initialisation for as many epochs as both stages together.\n\n"
                 + "Embeddings (seed 004): the " + MobileNetV2.HEAD_POOL + " output (1280 values per image) of the fine-tuned "
                 + "model for the first validation images, in `" + embeddings.getFileName() + "` and `embeddings.npy`.\n"

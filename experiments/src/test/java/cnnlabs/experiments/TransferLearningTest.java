@@ -109,10 +109,25 @@ class TransferLearningTest {
 
         for (String key : snapshot(stage2).keySet()) {
             String layer = key.substring(0, key.indexOf('/'));
-            boolean shouldMove = trainable.contains(layer) || layer.equals(MobileNetV2.HEAD_DENSE);
+            // Keras' training=False: even the unfrozen batch norms keep their moving statistics; gamma and beta train
+            boolean statistic = key.endsWith("/mean") || key.endsWith("/var");
+            boolean shouldMove = (trainable.contains(layer) && !statistic) || layer.equals(MobileNetV2.HEAD_DENSE);
             assertEquals(shouldMove, changed.contains(key), key);
-            assertEquals(!shouldMove, frozen(stage2).contains(layer), layer);
+            assertEquals(!(trainable.contains(layer) || layer.equals(MobileNetV2.HEAD_DENSE)), frozen(stage2).contains(layer), layer);
         }
+    }
+
+    @Test
+    void fineTuningKeepsTheWeightsItStartsFromAndUsesKerasBatchNorm() {
+        ComputationGraph model = calibratedModel();
+        ComputationGraph stage2 = TransferLearning.fineTuner(model, SPEC, 1e-4, 1);
+        assertEquals(model.params(), stage2.params());
+        INDArray x = batch().getFeatures();
+        assertEquals(model.outputSingle(x), stage2.outputSingle(x));
+        for (String bn : MobileNetV2.batchNormsInLast(SPEC, 20)) {
+            assertTrue(stage2.getLayer(bn) instanceof cnnlabs.architectures.layers.InferenceBatchNorm.Impl, bn);
+        }
+        assertEquals(7, MobileNetV2.batchNormsInLast(SPEC, 20).size());
     }
 
     @Test
