@@ -42,6 +42,9 @@ class SamePadConv(nn.Conv2d):
         size = x.shape[-1]
         out = -(-size // s)
         total = max((out - 1) * s + k - size, 0)
+        if total % 2 == 0:
+            # symmetric: the convolution pads by itself (no padded copy of the input; same numbers)
+            return F.conv2d(x, self.weight, self.bias, self.stride, total // 2)
         x = F.pad(x, (total // 2, total - total // 2, total // 2, total - total // 2))
         return super().forward(x)
 

@@ -28,7 +28,8 @@ public final class Experiments {
             .register(new ReceptiveField())
             .register(new AugmentationSamples())
             .register(new DataAugmentation())
-            .register(new TransferLearning());
+            .register(new TransferLearning())
+            .register(new Throughput());
 
     private Experiments() {
     }

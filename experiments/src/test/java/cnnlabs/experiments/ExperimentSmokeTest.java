@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cnnlabs.architectures.Architectures;
 import cnnlabs.datasets.DataDirectory;
 import cnnlabs.experiments.results.HtmlReport;
 import cnnlabs.experiments.results.RunDirectory;
@@ -202,6 +203,14 @@ class ExperimentSmokeTest {
             assertTrue(table.contains("the first MNIST training digit (5)"), table);
             // CIFAR-10 cannot be fetched on the test machines: the colour pipelines must say they ran on a generated image
             assertTrue(table.contains("GENERATED 32x32 test pattern") || table.contains("the first CIFAR-10 training image"), table);
+        } else if (experiment instanceof Throughput) {
+            assertTrue(table.contains("| Model | Params | DL4J train img/s | PyTorch train img/s | Train ratio |"), table);
+            for (String model : Throughput.ORDER) {
+                assertTrue(table.contains("| " + model + " | " + MarkdownTable.count(Architectures.get(model)
+                        .build(cnnlabs.architectures.BuildOptions.defaults()).numParams()) + " |"), table);
+            }
+            // either PyTorch ran, or the table says why not
+            assertTrue(table.contains("PyTorch: torch ") || table.contains("PyTorch: not run ("), table);
         } else if (experiment instanceof TransferLearning) {
             assertTrue(table.contains("| Stage | Trains | Total params | Trainable | Epochs | Adam lr | Val acc | Test acc |"), table);
             assertTrue(table.contains("| feature-extraction | the new head only (base frozen) | 2,270,794 | 12,810 | 1 | 0.001 |"), table);

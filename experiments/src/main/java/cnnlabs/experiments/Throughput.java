@@ -1,0 +1,233 @@
+package cnnlabs.experiments;
+
+import cnnlabs.architectures.Architecture;
+import cnnlabs.architectures.Architectures;
+import cnnlabs.architectures.Flops;
+import cnnlabs.architectures.NativeHelpers;
+import cnnlabs.experiments.results.EnvironmentInfo;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Throughput: training and inference speed of Lab 3's models in DL4J, next to PyTorch in the same run.
+ *
+ * <p><b>Reproduces:</b> no lab section; the performance comparison the project is judged by (Lab 3's four models,
+ * its batch size 128, on random in-memory data).
+ *
+ * <p><b>Description:</b> for the simple CNN, LeNet-5, VGG-style and ResNet-style models: 10 warm-up steps, then the
+ * fastest of 3 timings of 20 training steps (Keras' Adam, batch {@code -Dbatch.size}, default 128) and timed inference passes (batch
+ * 256, timed the same way), images per second; achieved GFLOP/s (forward FLOPs from {@link Flops} times 3 for a training step: forward,
+ * and a backward pass of about twice its cost) and that as a share of this machine's measured float32 matrix
+ * multiply speed (ND4J's SGEMM on 2048x2048 matrices: a practical peak, not the data-sheet one). When Debian's
+ * {@code python3-torch} is installed, {@code experiments/reference/throughput.py} runs the same models in PyTorch
+ * with the same batch sizes and thread count, and the table gives the DL4J/PyTorch ratios. {@code env.json}
+ * records the native build and whether DL4J's oneDNN helpers were attached.
+ *
+ * <p><b>Expected runtime:</b> about 3 minutes on a 2-core laptop CPU (half of it PyTorch). <b>Expected result:</b>
+ * with the default oneDNN build, DL4J between about 0.3x and 1x PyTorch's training speed and faster inference on
+ * the convolution-heavy models; see results/REPRODUCED.md for the measured table.
+ */
+public final class Throughput implements Experiment {
+
+    /** cnnlabs name -> the reference script's name. */
+    static final Map<String, String> MODELS = Map.of("simple-cnn", "simple_cnn", "lenet5", "lenet5", "vgg-style",
+            "vgg_style", "resnet-style", "resnet_style");
+    static final List<String> ORDER = List.of("simple-cnn", "lenet5", "vgg-style", "resnet-style");
+    static final int INFERENCE_BATCH = 256;
+    static final int WARMUP = 10;
+    static final int ITERATIONS = 20;
+    /** Timed rounds per measurement; the fastest counts (the machine is shared and noisy, as timeit does). */
+    static final int ROUNDS = 3;
+    static final String PYTHON = "/usr/bin/python3";
+
+    @Override
+    public String name() {
+        return "Throughput";
+    }
+
+    @Override
+    public String description() {
+        return "Training and inference images/s of Lab 3's models, GFLOP/s, and PyTorch side by side when installed";
+    }
+
+    @Override
+    public RunConfig defaults() {
+        return new RunConfig(1, 128, 1e-3, 42, 0, 0.1, 0, 0.9);
+    }
+
+    /** One model's numbers; NaN where PyTorch did not run. */
+    record Row(String model, long params, double trainImagesPerSec, double inferenceImagesPerSec, double trainGflops,
+               double inferenceGflops, double trainShareOfPeak, double torchTrain, double torchInference) {
+    }
+
+    @Override
+    public ExperimentResult run(ExperimentContext ctx) throws Exception {
+        RunConfig cfg = ctx.config();
+        int warmup = cfg.isSmokeRun() ? 1 : WARMUP;
+        int iterations = cfg.isSmokeRun() ? cfg.maxBatches() : ITERATIONS;
+        int rounds = cfg.isSmokeRun() ? 1 : ROUNDS;
+        int threads = Integer.parseInt(String.valueOf(
+                Nd4j.getExecutioner().getEnvironmentInformation().getOrDefault("omp.threads", "1")));
+        double peak = gemmGflops(cfg.isSmokeRun() ? 512 : 2048, cfg.isSmokeRun() ? 2 : 10);
+        ctx.console().println(String.format(Locale.ROOT, "Measured float32 SGEMM: %.1f GFLOP/s (%d threads)", peak, threads));
+
+        Torch torch = pytorch(ctx, cfg.batchSize(), threads, warmup, iterations, rounds);
+        List<Row> rows = new ArrayList<>();
+        for (String name : ORDER) {
+            Architecture a = Architectures.get(name);
+            ComputationGraph graph = a.build(ctx.buildOptions());
+            long flops = Flops.forwardPerImage(a.configure(ctx.buildOptions()), a.inputShape());
+            Nd4j.getRandom().setSeed(cfg.seed());
+            INDArray x = Nd4j.rand(DataType.FLOAT, a.inputShape().batchShape(cfg.batchSize()));
+            INDArray y = Nd4j.zeros(DataType.FLOAT, cfg.batchSize(), a.numClasses());
+            for (int i = 0; i < cfg.batchSize(); i++) {
+                y.putScalar(i, i % a.numClasses(), 1.0);
+            }
+            DataSet batch = new DataSet(x, y);
+            double trainSeconds = time(() -> graph.fit(batch), warmup, iterations, rounds);
+            INDArray xi = Nd4j.rand(DataType.FLOAT, a.inputShape().batchShape(INFERENCE_BATCH));
+            double inferSeconds = time(() -> graph.output(false, xi), warmup, iterations, rounds);
+            double train = (double) cfg.batchSize() * iterations / trainSeconds;
+            double infer = (double) INFERENCE_BATCH * iterations / inferSeconds;
+            JsonNode t = torch.get(MODELS.get(name));
+            Row row = new Row(name, graph.numParams(), train, infer, 3.0 * flops * train / 1e9, flops * infer / 1e9,
+                    3.0 * flops * train / 1e9 / peak,
+                    t == null ? Double.NaN : t.get("train_images_per_sec").asDouble(),
+                    t == null ? Double.NaN : t.get("inference_images_per_sec").asDouble());
+            rows.add(row);
+            ctx.console().println(String.format(Locale.ROOT, "%s: train %.0f img/s, inference %.0f img/s%s", name, train,
+                    infer, t == null ? "" : String.format(Locale.ROOT, " (PyTorch %.0f / %.0f)", row.torchTrain(),
+                            row.torchInference())));
+        }
+
+        MarkdownTable table = new MarkdownTable("Model", "Params", "DL4J train img/s", "PyTorch train img/s", "Train ratio",
+                "DL4J inference img/s", "PyTorch inference img/s", "Inference ratio", "DL4J train GFLOP/s",
+                "% of SGEMM peak");
+        for (Row r : rows) {
+            table.row(r.model(), MarkdownTable.count(r.params()), f0(r.trainImagesPerSec()), f0(r.torchTrain()),
+                    ratio(r.trainImagesPerSec(), r.torchTrain()), f0(r.inferenceImagesPerSec()), f0(r.torchInference()),
+                    ratio(r.inferenceImagesPerSec(), r.torchInference()), String.format(Locale.ROOT, "%.1f", r.trainGflops()),
+                    String.format(Locale.ROOT, "%.0f%%", 100 * r.trainShareOfPeak()));
+        }
+        String text = "# Throughput: DL4J and PyTorch on Lab 3's models\n\n"
+                + String.format(Locale.ROOT, "Random in-memory data, float32, training batch %d (Keras' Adam), inference "
+                        + "batch %d, %d warm-up steps, then the fastest of %d timings of %d steps each, %d threads. DL4J native build: %s, oneDNN layer "
+                        + "helpers attached: %s. PyTorch: %s. Peak: ND4J's float32 SGEMM measured here, %.1f GFLOP/s.%n%n",
+                cfg.batchSize(), INFERENCE_BATCH, warmup, rounds, iterations, threads, EnvironmentInfo.nativeVariant(),
+                NativeHelpers.oneDnnAttached() ? "yes" : "no",
+                torch.isEmpty() ? "not run (" + torch.missing() + ")" : torchVersion(torch), peak)
+                + table + "\nRatio = DL4J / PyTorch (above 1: DL4J faster). Training GFLOP/s counts 3x the forward FLOPs "
+                + "of conv and dense layers per image.\n"
+                + (cfg.isSmokeRun() ? "\nSmoke run (-Dmax.batches=" + cfg.maxBatches() + "): too few steps to mean anything.\n" : "");
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("sgemm_gflops", peak);
+        summary.put("threads", threads);
+        summary.put("pytorch", !torch.isEmpty());
+        summary.put("models", rows);
+        return new ExperimentResult(summary, text);
+    }
+
+    /** The reference script's numbers by model, or none and why. */
+    record Torch(Map<String, JsonNode> rows, String missing) {
+        boolean isEmpty() {
+            return rows.isEmpty();
+        }
+
+        JsonNode get(String model) {
+            return rows.get(model);
+        }
+    }
+
+    /** Runs the PyTorch reference script when this machine can. */
+    private static Torch pytorch(ExperimentContext ctx, int batch, int threads, int warmup, int iterations, int rounds)
+            throws IOException, InterruptedException {
+        Map<String, JsonNode> out = new LinkedHashMap<>();
+        Path script = Path.of(System.getProperty("cnnlabs.root", "."), "experiments", "reference", "throughput.py");
+        if (!Files.isRegularFile(script)) {
+            return new Torch(out, script + " not found");
+        }
+        if (!Files.isExecutable(Path.of(PYTHON))) {
+            return new Torch(out, PYTHON + " not installed");
+        }
+        List<String> command = List.of(PYTHON, script.toString(), "--models", String.join(",", ORDER.stream().map(MODELS::get).toList()),
+                "--batch", String.valueOf(batch), "--infer-batch", String.valueOf(INFERENCE_BATCH), "--threads",
+                String.valueOf(threads), "--warmup", String.valueOf(warmup), "--iters", String.valueOf(iterations),
+                "--rounds", String.valueOf(rounds));
+        ctx.console().println("Running PyTorch: " + String.join(" ", command));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            String last = output.strip().lines().reduce((a, b) -> b).orElse("exit " + p.exitValue());
+            return new Torch(out, "the reference script failed: " + last
+                    + (last.contains("No module named 'torch'") ? "; install Debian's python3-torch" : ""));
+        }
+        ObjectMapper json = new ObjectMapper();
+        for (String line : output.strip().split("\n")) {
+            if (line.startsWith("{")) {
+                JsonNode node = json.readTree(line);
+                out.put(node.get("model").asText(), node);
+            }
+        }
+        return new Torch(out, "");
+    }
+
+    private static String torchVersion(Torch torch) {
+        JsonNode any = torch.rows().values().iterator().next();
+        return "torch " + any.get("torch").asText() + ", " + any.get("threads").asInt() + " threads";
+    }
+
+    /** Float32 matrix multiply speed: n x n by n x n, {@code reps} times after two warm-up products. */
+    static double gemmGflops(int n, int reps) {
+        INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray c = Nd4j.create(DataType.FLOAT, n, n);
+        for (int i = 0; i < 2; i++) {
+            a.mmul(b, c);
+        }
+        long start = System.nanoTime();
+        for (int i = 0; i < reps; i++) {
+            a.mmul(b, c);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return 2.0 * n * n * (double) n * reps / seconds / 1e9;
+    }
+
+    /** The fastest of {@code rounds} timings of {@code iterations} steps, after {@code warmup} steps. */
+    private static double time(Runnable step, int warmup, int iterations, int rounds) {
+        for (int i = 0; i < warmup; i++) {
+            step.run();
+        }
+        double best = Double.POSITIVE_INFINITY;
+        for (int r = 0; r < rounds; r++) {
+            long start = System.nanoTime();
+            for (int i = 0; i < iterations; i++) {
+                step.run();
+            }
+            best = Math.min(best, (System.nanoTime() - start) / 1e9);
+        }
+        return best;
+    }
+
+    private static String f0(double v) {
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%,.0f", v);
+    }
+
+    private static String ratio(double dl4j, double torch) {
+        return Double.isNaN(torch) ? "–" : String.format(Locale.ROOT, "%.2fx", dl4j / torch);
+    }
+}
