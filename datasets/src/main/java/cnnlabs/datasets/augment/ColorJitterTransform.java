@@ -5,10 +5,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
 import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 
 import java.util.Random;
-import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;
-import org.datavec.image.data.ImageWritable;
-import org.datavec.image.transform.BaseImageTransform;
 
 /**
  * torchvision's {@code ColorJitter(brightness=b, contrast=c)} with OpenCV's saturating {@code convertTo}:
@@ -16,7 +13,7 @@ import org.datavec.image.transform.BaseImageTransform;
  * mean grey level, {@code mean + f x (pixel - mean)}, f uniform in [1 - c, 1 + c]. Brightness first, then
  * contrast (torchvision draws the order at random; the seed's use of both at 0.2 is close to symmetric).
  */
-public class ColorJitterTransform extends BaseImageTransform<Mat> {
+public class ColorJitterTransform extends MatTransform {
 
     private final double brightness;
     private final double contrast;
@@ -28,15 +25,10 @@ public class ColorJitterTransform extends BaseImageTransform<Mat> {
         }
         this.brightness = brightness;
         this.contrast = contrast;
-        this.converter = new OpenCVFrameConverter.ToMat();
     }
 
     @Override
-    protected ImageWritable doTransform(ImageWritable image, Random random) {
-        if (image == null) {
-            return null;
-        }
-        Mat mat = converter.convert(image.getFrame());
+    protected Mat apply(Mat mat, Random random) {
         double b = 1 + (random == null ? 0 : brightness * (2 * random.nextDouble() - 1));
         double c = 1 + (random == null ? 0 : contrast * (2 * random.nextDouble() - 1));
         Mat bright = new Mat();
@@ -49,6 +41,6 @@ public class ColorJitterTransform extends BaseImageTransform<Mat> {
         double meanGrey = mean(grey).get(0);
         Mat result = new Mat();
         bright.convertTo(result, -1, c, (1 - c) * meanGrey);
-        return new ImageWritable(converter.convert(result));
+        return result;
     }
 }

@@ -4,19 +4,16 @@ import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
 import static org.bytedeco.opencv.global.opencv_core.copyMakeBorder;
 
 import java.util.Random;
-import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Rect;
 import org.bytedeco.opencv.opencv_core.Scalar;
-import org.datavec.image.data.ImageWritable;
-import org.datavec.image.transform.BaseImageTransform;
 
 /**
  * torchvision's {@code RandomCrop(size, padding=p)}: zero-pad every side by {@code padding} (OpenCV's
  * {@code copyMakeBorder}), then cut a random {@code size} x {@code size} window, every offset from 0 to
  * 2 x padding equally likely.
  */
-public class PadCropTransform extends BaseImageTransform<Mat> {
+public class PadCropTransform extends MatTransform {
 
     private final int padding;
     private final int size;
@@ -28,15 +25,10 @@ public class PadCropTransform extends BaseImageTransform<Mat> {
         }
         this.size = size;
         this.padding = padding;
-        this.converter = new OpenCVFrameConverter.ToMat();
     }
 
     @Override
-    protected ImageWritable doTransform(ImageWritable image, Random random) {
-        if (image == null) {
-            return null;
-        }
-        Mat mat = converter.convert(image.getFrame());
+    protected Mat apply(Mat mat, Random random) {
         Mat padded = new Mat();
         copyMakeBorder(mat, padded, padding, padding, padding, padding, BORDER_CONSTANT, Scalar.ZERO);
         int maxX = padded.cols() - size;
@@ -48,6 +40,6 @@ public class PadCropTransform extends BaseImageTransform<Mat> {
         int x = random == null ? maxX / 2 : random.nextInt(maxX + 1);
         int y = random == null ? maxY / 2 : random.nextInt(maxY + 1);
         Mat crop = new Mat(padded, new Rect(x, y, size, size)).clone();
-        return new ImageWritable(converter.convert(crop));
+        return crop;
     }
 }

@@ -5,12 +5,9 @@ import static org.bytedeco.opencv.global.opencv_imgproc.getRotationMatrix2D;
 import static org.bytedeco.opencv.global.opencv_imgproc.warpAffine;
 
 import java.util.Random;
-import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;
 import org.bytedeco.opencv.opencv_core.Point2f;
 import org.bytedeco.opencv.opencv_core.Scalar;
-import org.datavec.image.data.ImageWritable;
-import org.datavec.image.transform.BaseImageTransform;
 
 /**
  * Random translation and zoom in one OpenCV affine warp (bilinear), as a DataVec image transform: Keras'
@@ -21,7 +18,7 @@ import org.datavec.image.transform.BaseImageTransform;
  * +-{@code translateY} x height, and, as Keras' {@code RandomZoom}, a zoom factor z uniform in [1 - zoom, 1 + zoom]
  * applied to both axes, z > 1 zooming out (the content shrinks by 1/z about the centre).
  */
-public class RandomAffineTransform extends BaseImageTransform<Mat> {
+public class RandomAffineTransform extends MatTransform {
 
     private final double translateX;
     private final double translateY;
@@ -38,15 +35,10 @@ public class RandomAffineTransform extends BaseImageTransform<Mat> {
         this.translateY = translateY;
         this.zoom = zoom;
         this.borderMode = borderMode;
-        this.converter = new OpenCVFrameConverter.ToMat();
     }
 
     @Override
-    protected ImageWritable doTransform(ImageWritable image, Random random) {
-        if (image == null) {
-            return null;
-        }
-        Mat mat = converter.convert(image.getFrame());
+    protected Mat apply(Mat mat, Random random) {
         double dx = uniform(random, translateX) * mat.cols();
         double dy = uniform(random, translateY) * mat.rows();
         double z = 1 + uniform(random, zoom);
@@ -58,7 +50,7 @@ public class RandomAffineTransform extends BaseImageTransform<Mat> {
         idx.release();
         Mat result = new Mat();
         warpAffine(mat, result, m, mat.size(), INTER_LINEAR, borderMode, Scalar.ZERO);
-        return new ImageWritable(converter.convert(result));
+        return result;
     }
 
     /** Uniform in [-range, range]; 0 without a random source (the identity, for deterministic use). */
