@@ -1,5 +1,7 @@
 package cnnlabs.experiments;
 
+import java.util.Properties;
+
 /**
  * One lab section as a runnable experiment. {@link #run} does the work, writes its files into the run
  * folder as it goes, and returns its result; it never exits the JVM and never prints stack traces.
@@ -16,4 +18,11 @@ public interface Experiment {
     RunConfig defaults();
 
     ExperimentResult run(ExperimentContext context) throws Exception;
+
+    /**
+     * Checks the experiment's own {@code -D} settings before anything is written, throwing {@link ConfigException}
+     * for an invalid one. Experiments without settings of their own accept anything.
+     */
+    default void checkProperties(Properties properties) {
+    }
 }

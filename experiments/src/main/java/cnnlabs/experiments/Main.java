@@ -50,6 +50,7 @@ public final class Main {
         try {
             Experiment experiment = Experiments.get(name);
             RunConfig config = experiment.defaults().withOverrides(props);
+            experiment.checkProperties(props);
             run = Experiments.run(experiment, config, resultsRoot(props), DataDirectory.resolve(props), console,
                     command(props), props);
         } catch (UnknownNameException e) {

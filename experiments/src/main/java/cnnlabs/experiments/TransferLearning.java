@@ -182,6 +182,11 @@ public final class TransferLearning implements Experiment {
     }
 
     @Override
+    public void checkProperties(Properties properties) {
+        Options.from(properties);
+    }
+
+    @Override
     public ExperimentResult run(ExperimentContext ctx) throws Exception {
         Options options = Options.from(ctx.properties());
         RunConfig cfg = ctx.config();

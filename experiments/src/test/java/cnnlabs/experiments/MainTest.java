@@ -75,6 +75,14 @@ class MainTest {
     }
 
     @Test
+    void invalidExperimentSpecificValueExitsNonZeroWithoutStartingARun() {
+        assertEquals(2, run("exp", "TransferLearning", "head.lr", "fast"));
+        assertTrue(err().contains("-Dhead.lr") && err().contains("e.g. -Dhead.lr=0.01"), err());
+        assertFalse(err().contains("\tat "));
+        assertFalse(Files.exists(tmp.resolve("results")));
+    }
+
+    @Test
     void corruptDataFileExitsNonZeroNamingTheFileAndKeepsWhatTheRunWrote() throws IOException {
         Path mnist = tmp.resolve("data/mnist");
         Files.createDirectories(mnist);
