@@ -19,9 +19,7 @@ public interface GraphSpec {
 
     /** The initialised graph (weights drawn from {@code options.seed()}). */
     default ComputationGraph build(BuildOptions options) {
-        ComputationGraph graph = new ComputationGraph(configure(options));
-        graph.init();
-        return graph;
+        return NativeHelpers.init(configure(options));
     }
 
     /** The Keras-style summary of a freshly built graph. */

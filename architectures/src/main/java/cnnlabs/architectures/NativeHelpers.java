@@ -1,6 +1,11 @@
 package cnnlabs.architectures;
 
 import org.deeplearning4j.config.DL4JSystemProperties;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper;
 
 /**
@@ -25,6 +30,48 @@ public final class NativeHelpers {
         if (System.getProperty(PROPERTY) == null) {
             System.setProperty(PROPERTY, "false");
         }
+    }
+
+    /**
+     * A new, initialised graph for {@code configuration}. A graph with a dilated convolution is initialised
+     * without layer helpers: oneDNN's convolution helper in DL4J M2.1 cannot run dilated convolutions ("could not
+     * create a descriptor for a dilated convolution forward propagation primitive"), and DL4J would fall back to
+     * its own code only after logging the failure with a stack trace, once per layer.
+     */
+    public static ComputationGraph init(ComputationGraphConfiguration configuration) {
+        if (!hasDilatedConvolution(configuration)) {
+            ComputationGraph graph = new ComputationGraph(configuration);
+            graph.init();
+            return graph;
+        }
+        synchronized (NativeHelpers.class) {
+            String before = System.getProperty(PROPERTY);
+            System.setProperty(PROPERTY, "true");
+            try {
+                ComputationGraph graph = new ComputationGraph(configuration);
+                graph.init();
+                return graph;
+            } finally {
+                if (before == null) {
+                    System.clearProperty(PROPERTY);
+                } else {
+                    System.setProperty(PROPERTY, before);
+                }
+            }
+        }
+    }
+
+    static boolean hasDilatedConvolution(ComputationGraphConfiguration configuration) {
+        for (GraphVertex v : configuration.getVertices().values()) {
+            if (v instanceof LayerVertex lv && lv.getLayerConf().getLayer() instanceof ConvolutionLayer c) {
+                for (int d : c.getDilation()) {
+                    if (d != 1) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** Whether layers created now get DL4J's oneDNN helpers: allowed by the property and reported usable. */

@@ -52,6 +52,21 @@ class NativeHelpersTest {
         assertTrue(a.equalsWithEps(b, 1e-4), "outputs differ: " + a + " vs " + b);
     }
 
+    @Test
+    void dilatedConvolutionsAreBuiltWithoutHelpersAndOthersWith() {
+        NativeHelpers.enable();
+        GraphBlocks dilated = GraphBlocks.pytorch(BuildOptions.defaults(), new InputShape(1, 8, 8));
+        ComputationGraph d = NativeHelpers.init(dilated.build(dilated.conv2d("conv", GraphBlocks.INPUT, 1, 3, 1, 2, 2, true)));
+        GraphBlocks plain = GraphBlocks.pytorch(BuildOptions.defaults(), new InputShape(1, 8, 8));
+        ComputationGraph p = NativeHelpers.init(plain.build(plain.conv2d("conv", GraphBlocks.INPUT, 1, 3, 1, 1, true)));
+
+        // oneDNN's helper cannot run a dilated convolution in M2.1 (it would fail, log a stack trace, fall back)
+        assertTrue(d.getLayer("conv").getHelper() == null);
+        assertHelper(p.getLayer("conv"), MKLDNNConvHelper.class);
+        assertEquals("false", System.getProperty(NativeHelpers.PROPERTY), "the switch is restored");
+        assertEquals(8, d.outputSingle(Nd4j.rand(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 1, 8, 8)).size(2));
+    }
+
     private static void assertHelper(Layer layer, Class<?> expected) {
         assertNotNull(layer.getHelper(), layer.conf().getLayer().getLayerName() + " has no helper");
         assertEquals(expected, layer.getHelper().getClass());

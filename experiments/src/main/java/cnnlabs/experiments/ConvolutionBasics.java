@@ -3,6 +3,7 @@ package cnnlabs.experiments;
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.GraphBlocks;
 import cnnlabs.architectures.InputShape;
+import cnnlabs.architectures.NativeHelpers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -136,9 +137,8 @@ public final class ConvolutionBasics implements Experiment {
     /** The output size DL4J's convolution layer produces for {@code s}, measured by running it. */
     static int dl4jOutputSize(ConvSetting s) {
         GraphBlocks g = GraphBlocks.pytorch(BuildOptions.defaults(), new InputShape(1, s.input(), s.input()));
-        ComputationGraph graph = new ComputationGraph(g.build(
+        ComputationGraph graph = NativeHelpers.init(g.build(
                 g.conv2d("conv", GraphBlocks.INPUT, 1, s.kernel(), s.stride(), s.padding(), s.dilation(), true)));
-        graph.init();
         long[] shape = graph.outputSingle(Nd4j.zeros(DataType.FLOAT, 1, 1, s.input(), s.input())).shape();
         if (shape[2] != shape[3]) {
             throw new IllegalStateException("square input gave a non-square output " + Arrays.toString(shape));

@@ -3,6 +3,7 @@ package cnnlabs.experiments;
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.GraphBlocks;
 import cnnlabs.architectures.InputShape;
+import cnnlabs.architectures.NativeHelpers;
 import cnnlabs.datasets.Datasets;
 import cnnlabs.datasets.ImageDataset;
 import cnnlabs.experiments.plots.ImageGrid;
@@ -129,8 +130,7 @@ public final class ConvolutionFilters implements Experiment {
         List<Integer> outSizes = new ArrayList<>();
         for (int[] s : SETTINGS) {
             GraphBlocks g = GraphBlocks.pytorch(BuildOptions.defaults().withSeed(ctx.config().seed()), new InputShape(1, 8, 8));
-            ComputationGraph graph = new ComputationGraph(g.build(g.conv2d("conv", GraphBlocks.INPUT, 1, s[0], s[2], s[1], s[3], true)));
-            graph.init();
+            ComputationGraph graph = NativeHelpers.init(g.build(g.conv2d("conv", GraphBlocks.INPUT, 1, s[0], s[2], s[1], s[3], true)));
             INDArray out = graph.outputSingle(x);
             int h = (int) out.size(2);
             int w = (int) out.size(3);

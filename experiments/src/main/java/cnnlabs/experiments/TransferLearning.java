@@ -10,6 +10,7 @@ import cnnlabs.datasets.DataException;
 import cnnlabs.datasets.Datasets;
 import cnnlabs.datasets.HttpDownload;
 import cnnlabs.datasets.ImageDataset;
+import cnnlabs.experiments.plots.EmbeddingPlot;
 import cnnlabs.experiments.training.Evaluator;
 import cnnlabs.experiments.training.Trainer;
 import java.io.IOException;
@@ -39,7 +40,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * images, validation split 0.2); stage 2 unfreezes the base's last 20 Keras layers ({@code block_15_expand} to
  * {@code out_relu}) and trains 5 more epochs at Adam 1e-4. Also the freeze / replace-the-head patterns of seeds
  * 000, 001 (a faster learning rate for the new head: {@code -Dhead.lr}) and 004 (a new last layer; the embedding
- * from the layer before the classifier, written to {@code embeddings.csv} and {@code embeddings.npy}).
+ * from the layer before the classifier, written to {@code embeddings.csv} and {@code embeddings.npy} and drawn
+ * on its first two principal components in {@code embeddings-pca.png}).
  *
  * <p><b>Description:</b> reports total and trainable parameters at each stage (2,270,794 total; 12,810 trainable
  * frozen; 1,218,890 fine-tuning) and the validation accuracy after each, next to the same network trained from
@@ -79,6 +81,7 @@ public final class TransferLearning implements Experiment {
     static final int UNFROZEN_LAYERS = 20;
     static final int STAGE_EPOCHS = 5;
     static final int EMBEDDING_IMAGES = 500;
+    static final String EMBEDDINGS_PLOT = "embeddings-pca.png";
 
     /**
      * This experiment's own settings.
@@ -411,6 +414,13 @@ public final class TransferLearning implements Experiment {
         }
         ctx.run().writeText("embeddings.csv", csv.toString());
         ctx.run().writeWith("embeddings.npy", out -> Nd4j.writeAsNumpy(embedding, out.toFile()));
+        int[] labels = new int[n];
+        for (int i = 0; i < n; i++) {
+            labels[i] = images.label(i);
+        }
+        ctx.run().writePng(EMBEDDINGS_PLOT, EmbeddingPlot.render(String.format(Locale.ROOT,
+                "Fine-tuned embeddings of %d validation images, first two principal components", n), embedding, labels,
+                images.classNames()));
         return ctx.run().path().resolve("embeddings.csv");
     }
 
@@ -445,7 +455,8 @@ public final class TransferLearning implements Experiment {
                 + "and beta train (InferenceBatchNorm). From scratch "
                 + "trains the same network from a random initialisation for as many epochs as both stages together.\n\n"
                 + "Embeddings (seed 004): the " + MobileNetV2.HEAD_POOL + " output (1280 values per image) of the fine-tuned "
-                + "model for the first validation images, in `" + embeddings.getFileName() + "` and `embeddings.npy`.\n"
+                + "model for the first validation images, in `" + embeddings.getFileName() + "` and `embeddings.npy`; "
+                + "`" + EMBEDDINGS_PLOT + "` shows them on their first two principal components, one colour per class.\n"
                 + (cfg.isSmokeRun() ? "\nSmoke run (-Dmax.batches=" + cfg.maxBatches() + "): not the lab's numbers.\n" : "");
     }
 

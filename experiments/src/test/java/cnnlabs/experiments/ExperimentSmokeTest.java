@@ -56,7 +56,8 @@ class ExperimentSmokeTest {
                     "filters.png", new int[] {684, 460}, "feature-maps.png", new int[] {872, 230}),
             ReceptiveField.class, Map.of("receptive-field.png", new int[] {640, 600}),
             AugmentationSamples.class, Map.of("mnist-keras.png", new int[] {772, 384},
-                    "cifar-crop-flip.png", new int[] {772, 384}, "seed001.png", new int[] {772, 384}));
+                    "cifar-crop-flip.png", new int[] {772, 384}, "seed001.png", new int[] {772, 384}),
+            TransferLearning.class, Map.of(TransferLearning.EMBEDDINGS_PLOT, new int[] {620, 520}));
 
     static Stream<Experiment> experiments() {
         return Experiments.all().stream();

@@ -11,6 +11,28 @@ import org.junit.jupiter.api.Test;
 class PlotsTest {
 
     @Test
+    void embeddingProjectionFindsTheDirectionThePointsLieAlong() {
+        // Points t * (1, 2, 0, 0) + (5, -1, 3, 7): all the variance lies along one direction of length sqrt(5) per t.
+        double[] t = {-2, -0.5, 0, 1, 3.5};
+        org.nd4j.linalg.api.ndarray.INDArray e = org.nd4j.linalg.factory.Nd4j.create(t.length, 4);
+        for (int i = 0; i < t.length; i++) {
+            e.putRow(i, org.nd4j.linalg.factory.Nd4j.createFromArray(5 + t[i], -1 + 2 * t[i], 3.0, 7.0));
+        }
+
+        org.nd4j.linalg.api.ndarray.INDArray xy = EmbeddingPlot.project(e);
+
+        assertEquals(List.of((long) t.length, 2L), List.of(xy.shape()[0], xy.shape()[1]));
+        for (int i = 0; i < t.length; i++) {
+            assertEquals(0, xy.getDouble(i, 1), 1e-6, "second component");
+            // distances along PC 1 are the true distances (the sign of a principal component is arbitrary)
+            assertEquals(Math.abs(t[i] - t[0]) * Math.sqrt(5), Math.abs(xy.getDouble(i, 0) - xy.getDouble(0, 0)), 1e-6);
+        }
+        BufferedImage image = EmbeddingPlot.render("test", e, new int[] {0, 1, 1, 0, 2}, List.of("a", "b", "c"));
+        assertEquals(620, image.getWidth());
+        assertEquals(520, image.getHeight());
+    }
+
+    @Test
     void viridisRunsFromMatplotlibsPurpleToItsYellow() {
         assertEquals(0x440154, Viridis.rgb(0));     // matplotlib's viridis(0.0) = (0.267004, 0.004874, 0.329415)
         assertEquals(0xfde725, Viridis.rgb(1));     // viridis(1.0) = (0.993248, 0.906157, 0.143936)
