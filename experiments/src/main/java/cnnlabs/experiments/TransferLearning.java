@@ -419,7 +419,7 @@ public final class TransferLearning implements Experiment {
             labels[i] = images.label(i);
         }
         ctx.run().writePng(EMBEDDINGS_PLOT, EmbeddingPlot.render(String.format(Locale.ROOT,
-                "Fine-tuned embeddings of %d validation images, first two principal components", n), embedding, labels,
+                "Embeddings of %d validation images (PCA)", n), embedding, labels,
                 images.classNames()));
         return ctx.run().path().resolve("embeddings.csv");
     }
