@@ -80,6 +80,17 @@ public record ModelSummary(List<Row> rows, long totalParams, long trainableParam
         return new ModelSummary(List.copyOf(rows), total, trainable, statistics);
     }
 
+    /** The names of the graph's frozen layers (DL4J's {@code FrozenLayer} or {@code FrozenLayerWithBackprop}). */
+    public static Set<String> frozenLayers(ComputationGraph graph) {
+        Set<String> names = new java.util.TreeSet<>();
+        for (GraphVertex v : graph.getVertices()) {
+            if (v.hasLayer() && isFrozen(v.getLayer())) {
+                names.add(v.getVertexName());
+            }
+        }
+        return names;
+    }
+
     private static boolean isFrozen(Layer layer) {
         return layer instanceof FrozenLayer || layer instanceof FrozenLayerWithBackprop;
     }

@@ -40,17 +40,13 @@ public final class NativeHelpers {
      */
     public static ComputationGraph init(ComputationGraphConfiguration configuration) {
         if (!hasDilatedConvolution(configuration)) {
-            ComputationGraph graph = new ComputationGraph(configuration);
-            graph.init();
-            return graph;
+            return create(configuration);
         }
         synchronized (NativeHelpers.class) {
             String before = System.getProperty(PROPERTY);
             System.setProperty(PROPERTY, "true");
             try {
-                ComputationGraph graph = new ComputationGraph(configuration);
-                graph.init();
-                return graph;
+                return create(configuration);
             } finally {
                 if (before == null) {
                     System.clearProperty(PROPERTY);
@@ -59,6 +55,12 @@ public final class NativeHelpers {
                 }
             }
         }
+    }
+
+    private static ComputationGraph create(ComputationGraphConfiguration configuration) {
+        ComputationGraph graph = new ComputationGraph(configuration);
+        graph.init();
+        return graph;
     }
 
     static boolean hasDilatedConvolution(ComputationGraphConfiguration configuration) {

@@ -4,15 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.GraphVertex;
-import org.deeplearning4j.nn.layers.FrozenLayer;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
 import org.junit.jupiter.api.Test;
 
@@ -67,12 +64,7 @@ class MobileNetV2Test {
 
         ComputationGraph fineTune = new TransferLearning.GraphBuilder(build(spec))
                 .setFeatureExtractor(MobileNetV2.freezeBoundary(spec, 20)).build();
-        Set<String> frozen = new HashSet<>();
-        for (GraphVertex v : fineTune.getVertices()) {
-            if (v.hasLayer() && v.getLayer() instanceof FrozenLayer) {
-                frozen.add(v.getVertexName());
-            }
-        }
+        Set<String> frozen = ModelSummary.frozenLayers(fineTune);
         Set<String> earlierLayers = layers.subList(0, layers.size() - 20).stream()
                 .filter(n -> fineTune.getVertex(n).hasLayer()).collect(Collectors.toSet());
         assertEquals(earlierLayers, frozen);

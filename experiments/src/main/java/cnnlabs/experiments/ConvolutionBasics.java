@@ -127,8 +127,7 @@ public final class ConvolutionBasics implements Experiment {
     /** The same convolution through a DL4J convolution layer (one filter, no bias) whose weights are the kernel. */
     static float[][] dl4jConv2d(float[][] image, float[][] kernel) {
         GraphBlocks g = GraphBlocks.pytorch(BuildOptions.defaults(), new InputShape(1, image.length, image[0].length));
-        ComputationGraph graph = new ComputationGraph(g.build(g.conv2d("conv", GraphBlocks.INPUT, 1, kernel.length, 1, 0, false)));
-        graph.init();
+        ComputationGraph graph = NativeHelpers.init(g.build(g.conv2d("conv", GraphBlocks.INPUT, 1, kernel.length, 1, 0, false)));
         graph.getLayer("conv").setParam("W", Nd4j.create(kernel).reshape(1, 1, kernel.length, kernel[0].length));
         INDArray out = graph.outputSingle(Nd4j.create(image).reshape(1, 1, image.length, image[0].length));
         return out.reshape(out.size(2), out.size(3)).toFloatMatrix();
@@ -210,9 +209,8 @@ public final class ConvolutionBasics implements Experiment {
         List<Map<String, Object>> channelRows = new ArrayList<>();
         for (MultiChannel m : MULTI_CHANNEL) {
             GraphBlocks g = GraphBlocks.pytorch(BuildOptions.defaults(), new InputShape(m.in(), m.size(), m.size()));
-            ComputationGraph graph = new ComputationGraph(g.build(
+            ComputationGraph graph = NativeHelpers.init(g.build(
                     g.conv2d("conv", GraphBlocks.INPUT, m.out(), m.kernel(), m.stride(), m.padding(), m.bias())));
-            graph.init();
             Map<String, INDArray> params = graph.getLayer("conv").paramTable();
             long[] out = graph.outputSingle(Nd4j.rand(DataType.FLOAT, 4, m.in(), m.size(), m.size())).shape();
             String arithmetic = m.out() + " · (" + m.in() + " · " + m.kernel() + " · " + m.kernel() + (m.bias() ? " + 1" : "")

@@ -79,8 +79,7 @@ public final class ConvolutionFilters implements Experiment {
         INDArray input = Nd4j.create(image).castTo(DataType.FLOAT).reshape(1, 1, image.length, image[0].length);
         INDArray padded = Nd4j.pad(input, new int[][] {{0, 0}, {0, 0}, {pad, pad}, {pad, pad}}, Pad.Mode.SYMMETRIC, 0);
         GraphBlocks g = GraphBlocks.pytorch(BuildOptions.defaults(), new InputShape(1, (int) padded.size(2), (int) padded.size(3)));
-        ComputationGraph graph = new ComputationGraph(g.build(g.conv2d("conv", GraphBlocks.INPUT, 1, k, 1, 0, false)));
-        graph.init();
+        ComputationGraph graph = NativeHelpers.init(g.build(g.conv2d("conv", GraphBlocks.INPUT, 1, k, 1, 0, false)));
         double[][] flipped = new double[k][k];
         for (int i = 0; i < k; i++) {
             for (int j = 0; j < k; j++) {

@@ -86,7 +86,7 @@ public final class FreezeBackbone implements Experiment {
                 data.train().batches(cfg.batchSize(), true, cfg.seed()),
                 data.validation().batches(cfg.batchSize(), false, cfg.seed()), cfg.epochs(), ctx.run()::appendMetrics);
 
-        Set<String> frozenNames = frozenVertices(frozen);
+        Set<String> frozenNames = ModelSummary.frozenLayers(frozen);
         List<LayerChange> changes = new ArrayList<>();
         for (Map.Entry<String, INDArray> e : initial.entrySet()) {
             String layer = e.getKey().substring(0, e.getKey().lastIndexOf('/'));
@@ -150,15 +150,5 @@ public final class FreezeBackbone implements Experiment {
     private static INDArray param(ComputationGraph graph, String key) {
         int slash = key.lastIndexOf('/');
         return graph.getVertex(key.substring(0, slash)).paramTable(false).get(key.substring(slash + 1));
-    }
-
-    private static Set<String> frozenVertices(ComputationGraph graph) {
-        Set<String> names = new java.util.HashSet<>();
-        for (GraphVertex v : graph.getVertices()) {
-            if (v.hasLayer() && v.getLayer() instanceof org.deeplearning4j.nn.layers.FrozenLayer) {
-                names.add(v.getVertexName());
-            }
-        }
-        return names;
     }
 }

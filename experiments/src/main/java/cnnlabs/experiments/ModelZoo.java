@@ -7,6 +7,7 @@ import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.Flops;
 import cnnlabs.architectures.GraphSpec;
 import cnnlabs.architectures.ModelSummary;
+import cnnlabs.architectures.NativeHelpers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -90,8 +91,7 @@ public final class ModelZoo implements Experiment {
 
     static Row measure(GraphSpec spec, BuildOptions options, int passes) {
         ComputationGraphConfiguration configuration = spec.configure(options);
-        ComputationGraph graph = new ComputationGraph(configuration);
-        graph.init();
+        ComputationGraph graph = NativeHelpers.init(configuration);
         ModelSummary summary = ModelSummary.of(graph, spec.inputShape());
         INDArray image = Nd4j.rand(DataType.FLOAT, spec.inputShape().batchShape(1));
         INDArray out = graph.outputSingle(image);

@@ -4,6 +4,7 @@ import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.GraphBlocks;
 import cnnlabs.architectures.InputShape;
 import cnnlabs.architectures.vertices.AdaptiveAvgPoolVertex;
+import cnnlabs.architectures.NativeHelpers;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -58,8 +59,7 @@ public final class PoolingBasics implements Experiment {
     static INDArray pool(INDArray input, BiFunction<GraphBlocks, String, String> pooling) {
         GraphBlocks g = GraphBlocks.pytorch(BuildOptions.defaults(),
                 new InputShape((int) input.size(1), (int) input.size(2), (int) input.size(3)));
-        ComputationGraph graph = new ComputationGraph(g.build(pooling.apply(g, GraphBlocks.INPUT)));
-        graph.init();
+        ComputationGraph graph = NativeHelpers.init(g.build(pooling.apply(g, GraphBlocks.INPUT)));
         return graph.outputSingle(input);
     }
 
@@ -102,8 +102,7 @@ public final class PoolingBasics implements Experiment {
     private static Layer maxPoolLayer(INDArray input, int size) {
         GraphBlocks g = GraphBlocks.pytorch(BuildOptions.defaults(),
                 new InputShape((int) input.size(1), (int) input.size(2), (int) input.size(3)));
-        ComputationGraph graph = new ComputationGraph(g.build(g.maxPool("pool", GraphBlocks.INPUT, size)));
-        graph.init();
+        ComputationGraph graph = NativeHelpers.init(g.build(g.maxPool("pool", GraphBlocks.INPUT, size)));
         return graph.getLayer("pool");
     }
 

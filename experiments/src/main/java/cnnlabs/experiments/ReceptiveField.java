@@ -3,6 +3,7 @@ package cnnlabs.experiments;
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.GraphBlocks;
 import cnnlabs.architectures.InputShape;
+import cnnlabs.architectures.NativeHelpers;
 import cnnlabs.experiments.plots.Viridis;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -67,8 +68,7 @@ public final class ReceptiveField implements Experiment {
         x = g.relu("relu2", g.conv2d("conv2", x, 64, 3, 1, 1, true));
         x = g.maxPool("pool", x, 2, 2, 0);
         x = g.relu("relu3", g.conv2d("conv3", x, 128, 3, 1, 1, true));
-        ComputationGraph graph = new ComputationGraph(g.build(x));
-        graph.init();
+        ComputationGraph graph = NativeHelpers.init(g.build(x));
         return graph;
     }
 

@@ -38,7 +38,7 @@ public record RunConfig(int epochs, int batchSize, double learningRate, long see
 
     private static final String WHOLE = "a whole number";
     private static final String NUMBER = "a number";
-    private static final Function<String, Integer> INT = s -> Integer.parseInt(s.replace("_", ""));
+    static final Function<String, Integer> INT = s -> Integer.parseInt(s.replace("_", ""));
 
     public RunConfig {
         require(epochs >= 1, EPOCHS, epochs, "a whole number >= 1");
@@ -82,8 +82,13 @@ public record RunConfig(int epochs, int batchSize, double learningRate, long see
     }
 
     private static void require(boolean ok, String key, Object value, String expected) {
+        require(ok, key, value, expected, example(key));
+    }
+
+    /** Throws the invalid-value {@link ConfigException} for {@code -Dkey} unless {@code ok}; also for experiments' own settings. */
+    static void require(boolean ok, String key, Object value, String expected, String example) {
         if (!ok) {
-            throw invalid(key, shortest(value), expected);
+            throw invalid(key, shortest(value), expected, example);
         }
     }
 
@@ -95,13 +100,22 @@ public record RunConfig(int epochs, int batchSize, double learningRate, long see
         return String.valueOf(value);
     }
 
-    private static ConfigException invalid(String key, String value, String expected) {
+    private static ConfigException invalid(String key, String value, String expected, String example) {
         return new ConfigException("Invalid value '" + value + "' for -D" + key + ": expected " + expected
-                + ", e.g. -D" + key + "=" + example(key) + ". Leave it out to use the experiment's default.");
+                + ", e.g. -D" + key + "=" + example + ". Leave it out to use the experiment's default.");
     }
 
     /** The property's value parsed by {@code parser}, or {@code fallback} when it is absent. */
     private static <T> T property(Properties props, String key, T fallback, Function<String, T> parser, String expected) {
+        return property(props, key, fallback, parser, expected, example(key));
+    }
+
+    /**
+     * {@code -Dkey} parsed by {@code parser}, or {@code fallback} when it is absent; an unparsable value is a
+     * {@link ConfigException} naming {@code example}. Also for experiments' own settings.
+     */
+    static <T> T property(Properties props, String key, T fallback, Function<String, T> parser, String expected,
+                          String example) {
         String value = props.getProperty(key);
         if (value == null) {
             return fallback;
@@ -109,11 +123,12 @@ public record RunConfig(int epochs, int batchSize, double learningRate, long see
         try {
             return parser.apply(value.strip());
         } catch (NumberFormatException e) {
-            throw invalid(key, value.strip(), expected);
+            throw invalid(key, value.strip(), expected, example);
         }
     }
 
-    private static double finiteDouble(String s) {
+    /** A finite double; anything else is a {@link NumberFormatException}. */
+    static double finiteDouble(String s) {
         double d = Double.parseDouble(s);
         if (Double.isNaN(d) || Double.isInfinite(d)) {
             throw new NumberFormatException(s);

@@ -4,6 +4,7 @@ import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.KerasWeights;
 import cnnlabs.architectures.MobileNetV2;
 import cnnlabs.architectures.ModelSummary;
+import cnnlabs.architectures.NativeHelpers;
 import cnnlabs.architectures.layers.InferenceBatchNorm;
 import cnnlabs.datasets.Cifar10;
 import cnnlabs.datasets.DataException;
@@ -97,11 +98,12 @@ public final class TransferLearning implements Experiment {
                           int pretrainImages) {
 
         public Options {
-            require(fineTuneLr > 0 && fineTuneLr <= 10, FINETUNE_LR, fineTuneLr, "a number in (0, 10]", "0.0001");
-            require(Double.isNaN(headLr) || (headLr > 0 && headLr <= 10), HEAD_LR, headLr, "a number in (0, 10]", "0.01");
-            require(pretrainEpochs >= 1 && pretrainEpochs <= 1000, PRETRAIN_EPOCHS, pretrainEpochs,
+            RunConfig.require(fineTuneLr > 0 && fineTuneLr <= 10, FINETUNE_LR, fineTuneLr, "a number in (0, 10]", "0.0001");
+            RunConfig.require(Double.isNaN(headLr) || (headLr > 0 && headLr <= 10), HEAD_LR, headLr, "a number in (0, 10]",
+                    "0.01");
+            RunConfig.require(pretrainEpochs >= 1 && pretrainEpochs <= 1000, PRETRAIN_EPOCHS, pretrainEpochs,
                     "a whole number from 1 to 1000", "2");
-            require(pretrainImages == 0 || (pretrainImages >= 100 && pretrainImages <= 60_000), PRETRAIN_IMAGES,
+            RunConfig.require(pretrainImages == 0 || (pretrainImages >= 100 && pretrainImages <= 60_000), PRETRAIN_IMAGES,
                     pretrainImages, "0 (all) or a whole number from 100 to 60000", "20000");
             if (weights.isPresent() && weights.get().isBlank()) {
                 throw new ConfigException("Invalid value '' for -D" + WEIGHTS + ": expected the path of a Keras MobileNetV2 "
@@ -114,49 +116,11 @@ public final class TransferLearning implements Experiment {
 
         static Options from(Properties p) {
             return new Options(Optional.ofNullable(p.getProperty(WEIGHTS)).map(String::strip),
-                    number(p, FINETUNE_LR, DEFAULTS.fineTuneLr(), "0.0001"),
-                    number(p, HEAD_LR, DEFAULTS.headLr(), "0.01"),
-                    (int) whole(p, PRETRAIN_EPOCHS, DEFAULTS.pretrainEpochs(), "2"),
-                    (int) whole(p, PRETRAIN_IMAGES, DEFAULTS.pretrainImages(), "20000"));
-        }
-
-        private static double number(Properties p, String key, double fallback, String example) {
-            String v = p.getProperty(key);
-            if (v == null) {
-                return fallback;
-            }
-            try {
-                double d = Double.parseDouble(v.strip());
-                if (!Double.isNaN(d) && !Double.isInfinite(d)) {
-                    return d;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
-            throw invalid(key, v.strip(), "a number", example);
-        }
-
-        private static long whole(Properties p, String key, long fallback, String example) {
-            String v = p.getProperty(key);
-            if (v == null) {
-                return fallback;
-            }
-            try {
-                return Long.parseLong(v.strip().replace("_", ""));
-            } catch (NumberFormatException e) {
-                throw invalid(key, v.strip(), "a whole number", example);
-            }
-        }
-
-        private static void require(boolean ok, String key, Object value, String expected, String example) {
-            if (!ok) {
-                throw invalid(key, String.valueOf(value), expected, example);
-            }
-        }
-
-        private static ConfigException invalid(String key, String value, String expected, String example) {
-            return new ConfigException("Invalid value '" + value + "' for -D" + key + ": expected " + expected + ", e.g. -D"
-                    + key + "=" + example + ". Leave it out to use the default.");
+                    RunConfig.property(p, FINETUNE_LR, DEFAULTS.fineTuneLr(), RunConfig::finiteDouble, "a number", "0.0001"),
+                    RunConfig.property(p, HEAD_LR, DEFAULTS.headLr(), RunConfig::finiteDouble, "a number", "0.01"),
+                    RunConfig.property(p, PRETRAIN_EPOCHS, DEFAULTS.pretrainEpochs(), RunConfig.INT, "a whole number", "2"),
+                    RunConfig.property(p, PRETRAIN_IMAGES, DEFAULTS.pretrainImages(), RunConfig.INT, "a whole number",
+                            "20000"));
         }
     }
 
@@ -281,9 +245,8 @@ public final class TransferLearning implements Experiment {
      */
     static ComputationGraph fineTuner(ComputationGraph model, MobileNetV2.Spec spec, double learningRate, long seed) {
         BuildOptions options = BuildOptions.defaults().withSeed(seed).withUpdater(BuildOptions.kerasAdam(learningRate));
-        ComputationGraph keras = new ComputationGraph(MobileNetV2.configure(options, spec,
+        ComputationGraph keras = NativeHelpers.init(MobileNetV2.configure(options, spec,
                 MobileNetV2.batchNormsInLast(spec, UNFROZEN_LAYERS)));
-        keras.init();
         copyLayers(model, keras, KerasWeights.layersWithParameters(keras));
         return new org.deeplearning4j.nn.transferlearning.TransferLearning.GraphBuilder(keras)
                 .fineTuneConfiguration(new FineTuneConfiguration.Builder()
@@ -292,9 +255,7 @@ public final class TransferLearning implements Experiment {
     }
 
     static ComputationGraph mobileNet(BuildOptions options, MobileNetV2.Spec spec) {
-        ComputationGraph g = new ComputationGraph(MobileNetV2.configure(options, spec));
-        g.init();
-        return g;
+        return NativeHelpers.init(MobileNetV2.configure(options, spec));
     }
 
     private static Stage train(ExperimentContext ctx, String name, String trains, ComputationGraph graph,

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.MobileNetV2;
+import cnnlabs.architectures.ModelSummary;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -18,8 +19,6 @@ import java.util.Set;
 import cnnlabs.experiments.results.RunDirectory;
 import cnnlabs.experiments.training.Console;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.graph.vertex.GraphVertex;
-import org.deeplearning4j.nn.layers.FrozenLayer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -57,16 +56,6 @@ class TransferLearningTest {
 
     private static Map<String, INDArray> snapshot(ComputationGraph g) {
         return FreezeBackbone.snapshot(g);
-    }
-
-    private static Set<String> frozen(ComputationGraph g) {
-        Set<String> names = new java.util.HashSet<>();
-        for (GraphVertex v : g.getVertices()) {
-            if (v.hasLayer() && v.getLayer() instanceof FrozenLayer) {
-                names.add(v.getVertexName());
-            }
-        }
-        return names;
     }
 
     /** Fits {@code g} a few steps and returns the names of the parameters that changed (vertex/param). */
@@ -113,7 +102,7 @@ class TransferLearningTest {
             boolean statistic = key.endsWith("/mean") || key.endsWith("/var");
             boolean shouldMove = (trainable.contains(layer) && !statistic) || layer.equals(MobileNetV2.HEAD_DENSE);
             assertEquals(shouldMove, changed.contains(key), key);
-            assertEquals(!(trainable.contains(layer) || layer.equals(MobileNetV2.HEAD_DENSE)), frozen(stage2).contains(layer), layer);
+            assertEquals(!(trainable.contains(layer) || layer.equals(MobileNetV2.HEAD_DENSE)), ModelSummary.frozenLayers(stage2).contains(layer), layer);
         }
     }
 
