@@ -9,8 +9,9 @@ import cnnlabs.architectures.vertices.ChannelScaleVertex;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import cnnlabs.architectures.layers.FastBatchNormalization;
+import cnnlabs.architectures.layers.FastConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
@@ -100,13 +101,13 @@ public final class GraphBlocks {
 
     public String conv(String name, String in, int filters, int kernel, int stride, ConvolutionMode padding,
                        Activation activation) {
-        graph.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).nOut(filters)
-                .convolutionMode(padding).activation(activation).build(), in);
+        graph.addLayer(name, new FastConvolutionLayer(new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride)
+                .nOut(filters).convolutionMode(padding).activation(activation)), in);
         return name;
     }
 
     public String batchNorm(String name, String in) {
-        graph.addLayer(name, new BatchNormalization.Builder().decay(options.bnMomentum()).eps(bnEpsilon).build(), in);
+        graph.addLayer(name, new FastBatchNormalization(options.bnMomentum(), bnEpsilon), in);
         return name;
     }
 
@@ -188,9 +189,9 @@ public final class GraphBlocks {
     /** {@code nn.Conv2d(..., dilation=dilation)}: output size floor((in + 2 padding - dilation (kernel - 1) - 1) / stride) + 1. */
     public String conv2d(String name, String in, int outChannels, int kernel, int stride, int padding, int dilation,
                          boolean bias) {
-        graph.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).padding(padding, padding)
-                .dilation(dilation, dilation).nOut(outChannels).hasBias(bias).convolutionMode(VALID)
-                .activation(Activation.IDENTITY).build(), in);
+        graph.addLayer(name, new FastConvolutionLayer(new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride)
+                .padding(padding, padding).dilation(dilation, dilation).nOut(outChannels).hasBias(bias)
+                .convolutionMode(VALID).activation(Activation.IDENTITY)), in);
         return name;
     }
 

@@ -1,5 +1,6 @@
 package cnnlabs.architectures;
 
+import cnnlabs.architectures.layers.FastLayer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -111,7 +112,8 @@ public record ModelSummary(List<Row> rows, long totalParams, long trainableParam
         }
         if (vertex.hasLayer()) {
             Layer layer = vertex.getLayer();
-            String type = layer.conf().getLayer().getClass().getSimpleName();
+            org.deeplearning4j.nn.conf.layers.Layer conf = layer.conf().getLayer();
+            String type = (conf instanceof FastLayer fast ? fast.standsFor() : conf.getClass()).getSimpleName();
             return isFrozen(layer) ? "Frozen(" + type + ")" : type;
         }
         return vertex.getClass().getSimpleName();

@@ -1,5 +1,6 @@
 package cnnlabs.architectures;
 
+import cnnlabs.architectures.layers.FastBatchNormHelper;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,7 +29,8 @@ class NativeHelpersTest {
 
         ComputationGraph graph = Architectures.create("resnet-style", BuildOptions.defaults());
         assertHelper(graph.getLayer("stem.conv"), MKLDNNConvHelper.class);
-        assertHelper(graph.getLayer("stem.bn"), MKLDNNBatchNormHelper.class);
+        assertHelper(graph.getLayer("stem.bn"), FastBatchNormHelper.class);
+        assertTrue(((FastBatchNormHelper) graph.getLayer("stem.bn").getHelper()).fallback() instanceof MKLDNNBatchNormHelper);
         ComputationGraph simple = Architectures.create("simple-cnn", BuildOptions.defaults());
         assertHelper(simple.getLayer("pool1"), MKLDNNSubsamplingHelper.class);
     }

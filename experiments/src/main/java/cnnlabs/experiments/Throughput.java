@@ -35,12 +35,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * and a backward pass of about twice its cost) and that as a share of this machine's measured float32 matrix
  * multiply speed (ND4J's SGEMM on 2048x2048 matrices: a practical peak, not the data-sheet one). When Debian's
  * {@code python3-torch} is installed, {@code experiments/reference/throughput.py} runs the same models in PyTorch
- * with the same batch sizes and thread count, and the table gives the DL4J/PyTorch ratios. {@code env.json}
+ * with the same batch sizes and thread count, taking turns with DL4J on each model (twice; each side keeps its best,
+ * so that a noisy minute on a shared machine hits both), and the table gives the DL4J/PyTorch ratios. {@code env.json}
  * records the native build and whether DL4J's oneDNN helpers were attached.
  *
- * <p><b>Expected runtime:</b> about 3 minutes on a 2-core laptop CPU (half of it PyTorch). <b>Expected result:</b>
- * with the default oneDNN build, DL4J between about 0.3x and 1x PyTorch's training speed and faster inference on
- * the convolution-heavy models; see results/REPRODUCED.md for the measured table.
+ * <p><b>Expected runtime:</b> about 6 minutes on a 2-core laptop CPU (half of it PyTorch). <b>Expected result:</b>
+ * with the default oneDNN build, DL4J about 2x PyTorch on the VGG-style model, close to it on the ResNet-style
+ * model, behind on the two small models (per-step overhead); see results/REPRODUCED.md for the measured table.
  */
 public final class Throughput implements Experiment {
 
@@ -53,6 +54,8 @@ public final class Throughput implements Experiment {
     static final int ITERATIONS = 20;
     /** Timed rounds per measurement; the fastest counts (the machine is shared and noisy, as timeit does). */
     static final int ROUNDS = 3;
+    /** Times PyTorch and DL4J take turns on each model. */
+    static final int PASSES = 2;
     static final String PYTHON = "/usr/bin/python3";
 
     @Override
@@ -86,8 +89,10 @@ public final class Throughput implements Experiment {
         double peak = gemmGflops(cfg.isSmokeRun() ? 512 : 2048, cfg.isSmokeRun() ? 2 : 10);
         ctx.console().println(String.format(Locale.ROOT, "Measured float32 SGEMM: %.1f GFLOP/s (%d threads)", peak, threads));
 
-        Torch torch = pytorch(ctx, cfg.batchSize(), threads, warmup, iterations, rounds);
+        int passes = cfg.isSmokeRun() ? 1 : PASSES;
         List<Row> rows = new ArrayList<>();
+        String torchVersion = null;
+        String torchMissing = "";
         for (String name : ORDER) {
             Architecture a = Architectures.get(name);
             ComputationGraph graph = a.build(ctx.buildOptions());
@@ -99,20 +104,38 @@ public final class Throughput implements Experiment {
                 y.putScalar(i, i % a.numClasses(), 1.0);
             }
             DataSet batch = new DataSet(x, y);
-            double trainSeconds = time(() -> graph.fit(batch), warmup, iterations, rounds);
             INDArray xi = Nd4j.rand(DataType.FLOAT, a.inputShape().batchShape(INFERENCE_BATCH));
-            double inferSeconds = time(() -> graph.output(false, xi), warmup, iterations, rounds);
+            // PyTorch and DL4J take turns on the same model, PASSES times, and each keeps its best: on this shared,
+            // noisy machine a slow minute then hits both sides rather than one.
+            double trainSeconds = Double.POSITIVE_INFINITY;
+            double inferSeconds = Double.POSITIVE_INFINITY;
+            double torchTrain = Double.NaN;
+            double torchInfer = Double.NaN;
+            for (int pass = 0; pass < passes; pass++) {
+                if (torchMissing.isEmpty()) {
+                    Torch torch = pytorch(ctx, MODELS.get(name), cfg.batchSize(), threads, warmup, iterations, rounds);
+                    if (torch.isEmpty()) {
+                        torchMissing = torch.missing();
+                    } else {
+                        JsonNode t = torch.get(MODELS.get(name));
+                        torchTrain = Double.isNaN(torchTrain) ? t.get("train_images_per_sec").asDouble()
+                                : Math.max(torchTrain, t.get("train_images_per_sec").asDouble());
+                        torchInfer = Double.isNaN(torchInfer) ? t.get("inference_images_per_sec").asDouble()
+                                : Math.max(torchInfer, t.get("inference_images_per_sec").asDouble());
+                        torchVersion = "torch " + t.get("torch").asText() + ", " + t.get("threads").asInt() + " threads";
+                    }
+                }
+                trainSeconds = Math.min(trainSeconds, time(() -> graph.fit(batch), warmup, iterations, rounds));
+                inferSeconds = Math.min(inferSeconds, time(() -> graph.output(false, xi), warmup, iterations, rounds));
+            }
             double train = (double) cfg.batchSize() * iterations / trainSeconds;
             double infer = (double) INFERENCE_BATCH * iterations / inferSeconds;
-            JsonNode t = torch.get(MODELS.get(name));
             Row row = new Row(name, graph.numParams(), train, infer, 3.0 * flops * train / 1e9, flops * infer / 1e9,
-                    3.0 * flops * train / 1e9 / peak,
-                    t == null ? Double.NaN : t.get("train_images_per_sec").asDouble(),
-                    t == null ? Double.NaN : t.get("inference_images_per_sec").asDouble());
+                    3.0 * flops * train / 1e9 / peak, torchTrain, torchInfer);
             rows.add(row);
             ctx.console().println(String.format(Locale.ROOT, "%s: train %.0f img/s, inference %.0f img/s%s", name, train,
-                    infer, t == null ? "" : String.format(Locale.ROOT, " (PyTorch %.0f / %.0f)", row.torchTrain(),
-                            row.torchInference())));
+                    infer, Double.isNaN(torchTrain) ? "" : String.format(Locale.ROOT, " (PyTorch %.0f / %.0f)",
+                            torchTrain, torchInfer)));
         }
 
         MarkdownTable table = new MarkdownTable("Model", "Params", "DL4J train img/s", "PyTorch train img/s", "Train ratio",
@@ -126,18 +149,20 @@ public final class Throughput implements Experiment {
         }
         String text = "# Throughput: DL4J and PyTorch on Lab 3's models\n\n"
                 + String.format(Locale.ROOT, "Random in-memory data, float32, training batch %d (Keras' Adam), inference "
-                        + "batch %d, %d warm-up steps, then the fastest of %d timings of %d steps each, %d threads. DL4J native build: %s, oneDNN layer "
+                        + "batch %d, %d warm-up steps, then the fastest of %d timings of %d steps each, %d threads; PyTorch and "
+                        + "DL4J take turns on each model, %d times, each side keeping its best. DL4J native build: %s, oneDNN layer "
                         + "helpers attached: %s. PyTorch: %s. Peak: ND4J's float32 SGEMM measured here, %.1f GFLOP/s.%n%n",
-                cfg.batchSize(), INFERENCE_BATCH, warmup, rounds, iterations, threads, EnvironmentInfo.nativeVariant(),
+                cfg.batchSize(), INFERENCE_BATCH, warmup, rounds, iterations, threads, passes, EnvironmentInfo.nativeVariant(),
                 NativeHelpers.oneDnnAttached() ? "yes" : "no",
-                torch.isEmpty() ? "not run (" + torch.missing() + ")" : torchVersion(torch), peak)
+                torchVersion == null ? "not run (" + torchMissing + ")" : torchVersion, peak)
                 + table + "\nRatio = DL4J / PyTorch (above 1: DL4J faster). Training GFLOP/s counts 3x the forward FLOPs "
                 + "of conv and dense layers per image.\n"
                 + (cfg.isSmokeRun() ? "\nSmoke run (-Dmax.batches=" + cfg.maxBatches() + "): too few steps to mean anything.\n" : "");
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("sgemm_gflops", peak);
         summary.put("threads", threads);
-        summary.put("pytorch", !torch.isEmpty());
+        summary.put("pytorch", torchVersion != null);
+        summary.put("passes", passes);
         summary.put("models", rows);
         return new ExperimentResult(summary, text);
     }
@@ -154,7 +179,8 @@ public final class Throughput implements Experiment {
     }
 
     /** Runs the PyTorch reference script when this machine can. */
-    private static Torch pytorch(ExperimentContext ctx, int batch, int threads, int warmup, int iterations, int rounds)
+    private static Torch pytorch(ExperimentContext ctx, String model, int batch, int threads, int warmup, int iterations,
+                                 int rounds)
             throws IOException, InterruptedException {
         Map<String, JsonNode> out = new LinkedHashMap<>();
         Path script = Path.of(System.getProperty("cnnlabs.root", "."), "experiments", "reference", "throughput.py");
@@ -164,7 +190,7 @@ public final class Throughput implements Experiment {
         if (!Files.isExecutable(Path.of(PYTHON))) {
             return new Torch(out, PYTHON + " not installed");
         }
-        List<String> command = List.of(PYTHON, script.toString(), "--models", String.join(",", ORDER.stream().map(MODELS::get).toList()),
+        List<String> command = List.of(PYTHON, script.toString(), "--models", model,
                 "--batch", String.valueOf(batch), "--infer-batch", String.valueOf(INFERENCE_BATCH), "--threads",
                 String.valueOf(threads), "--warmup", String.valueOf(warmup), "--iters", String.valueOf(iterations),
                 "--rounds", String.valueOf(rounds));
@@ -184,11 +210,6 @@ public final class Throughput implements Experiment {
             }
         }
         return new Torch(out, "");
-    }
-
-    private static String torchVersion(Torch torch) {
-        JsonNode any = torch.rows().values().iterator().next();
-        return "torch " + any.get("torch").asText() + ", " + any.get("threads").asInt() + " threads";
     }
 
     /** Float32 matrix multiply speed: n x n by n x n, {@code reps} times after two warm-up products. */

@@ -1,0 +1,175 @@
+package cnnlabs.architectures.layers;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cnnlabs.architectures.NativeHelpers;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * The drop-in layers give DL4J's own answers: a small residual graph built once from DL4J's layers and once from
+ * cnnlabs' (same parameters) has the same loss, the same gradient for every parameter, the same batch-norm moving
+ * statistics and the same parameters after a few SGD steps (Adam would turn the float
+ * rounding noise of a gradient that is zero in exact arithmetic, a convolution bias before batch norm, into full-size
+ * steps); and the faster paths are really taken.
+ */
+class FastLayersTest {
+
+    @BeforeAll
+    static void helpersOn() {
+        NativeHelpers.enable();
+    }
+
+    private interface Layers {
+        Layer conv(int filters, Activation activation);
+
+        Layer bn(boolean logStd);
+    }
+
+    private static final Layers DL4J = new Layers() {
+        public Layer conv(int filters, Activation activation) {
+            return new ConvolutionLayer.Builder(3, 3).nOut(filters).convolutionMode(ConvolutionMode.Same)
+                    .activation(activation).build();
+        }
+
+        public Layer bn(boolean logStd) {
+            return new BatchNormalization.Builder().decay(0.9).eps(1e-3).useLogStd(logStd).build();
+        }
+    };
+
+    private static final Layers FAST = new Layers() {
+        public Layer conv(int filters, Activation activation) {
+            return new FastConvolutionLayer(new ConvolutionLayer.Builder(3, 3).nOut(filters)
+                    .convolutionMode(ConvolutionMode.Same).activation(activation));
+        }
+
+        public Layer bn(boolean logStd) {
+            FastBatchNormalization bn = new FastBatchNormalization(0.9, 1e-3);
+            bn.setUseLogStd(logStd);
+            return bn;
+        }
+    };
+
+    /** conv(relu) -> conv(identity) -> bn -> add(conv1) -> relu -> conv(tanh) -> bn(log std) -> avg -> softmax. */
+    private static ComputationGraph graph(Layers layers) {
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(7).updater(new Sgd(0.05))
+                .dataType(DataType.FLOAT).graphBuilder().addInputs("in").setInputTypes(InputType.convolutional(10, 10, 3))
+                .addLayer("c1", layers.conv(8, Activation.RELU), "in")
+                .addLayer("c2", layers.conv(8, Activation.IDENTITY), "c1")
+                .addLayer("bn1", layers.bn(false), "c2")
+                .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "bn1", "c1")
+                .addLayer("relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), "add")
+                .addLayer("c3", layers.conv(6, Activation.TANH), "relu")
+                .addLayer("bn2", layers.bn(true), "c3")
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "bn2")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4)
+                        .activation(Activation.SOFTMAX).build(), "pool")
+                .setOutputs("out").build();
+        return NativeHelpers.init(conf);
+    }
+
+    private static DataSet batch(long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 16, 3, 10, 10);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 16, 4);
+        for (int i = 0; i < 16; i++) {
+            y.putScalar(i, (i * 7) % 4, 1.0);
+        }
+        return new DataSet(x, y);
+    }
+
+    private static void assertClose(INDArray expected, INDArray actual, double tolerance, String what) {
+        double scale = Math.max(1e-3, expected.amaxNumber().doubleValue());
+        double diff = expected.sub(actual).amaxNumber().doubleValue();
+        assertTrue(diff <= tolerance * scale, what + ": max difference " + diff + " (scale " + scale + ")");
+    }
+
+    @Test
+    void sameLossGradientsStatisticsAndTrainingAsDl4jsLayers() {
+        ComputationGraph dl4j = graph(DL4J);
+        ComputationGraph fast = graph(FAST);
+        fast.setParams(dl4j.params().dup());
+        DataSet data = batch(1);
+
+        dl4j.setInputs(data.getFeatures());
+        dl4j.setLabels(data.getLabels());
+        dl4j.computeGradientAndScore();
+        fast.setInputs(data.getFeatures());
+        fast.setLabels(data.getLabels());
+        fast.computeGradientAndScore();
+        assertEquals(dl4j.score(), fast.score(), 1e-5);
+        Map<String, INDArray> expected = dl4j.gradient().gradientForVariable();
+        Map<String, INDArray> actual = fast.gradient().gradientForVariable();
+        assertEquals(expected.keySet(), actual.keySet());
+        for (String name : expected.keySet()) {
+            assertClose(expected.get(name), actual.get(name), 1e-3, "gradient of " + name);
+        }
+
+        for (int step = 0; step < 5; step++) {
+            DataSet d = batch(10 + step);
+            dl4j.fit(d);
+            fast.fit(d);
+        }
+        for (String layer : new String[] {"c1", "c2", "c3", "bn1", "bn2"}) {
+            for (var e : dl4j.getLayer(layer).paramTable().entrySet()) {
+                assertClose(e.getValue(), fast.getLayer(layer).getParam(e.getKey()), 1e-3, layer + "." + e.getKey()
+                        + " after 5 steps");
+            }
+        }
+        INDArray x = batch(99).getFeatures();
+        assertClose(dl4j.outputSingle(x), fast.outputSingle(x), 1e-3, "inference output after training");
+    }
+
+    @Test
+    void theFastPathsAreTaken() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(NativeHelpers.oneDnnAttached(), "oneDNN helpers not attached");
+        ComputationGraph fast = graph(FAST);
+        fast.fit(batch(1));
+        fast.fit(batch(2));
+        var bn = (org.deeplearning4j.nn.layers.normalization.BatchNormalization) fast.getLayer("bn1");
+        FastBatchNormHelper helper = assertInstanceOf(FastBatchNormHelper.class, bn.getHelper());
+        assertInstanceOf(MKLDNNBatchNormHelper.class, helper.fallback());
+        assertEquals(2, ((FastConvolutionLayer.Impl) fast.getLayer("c1")).reusedForwardPasses(), "relu conv");
+        assertEquals(2, ((FastConvolutionLayer.Impl) fast.getLayer("c2")).reusedForwardPasses(), "identity conv");
+        assertEquals(0, ((FastConvolutionLayer.Impl) fast.getLayer("c3")).reusedForwardPasses(),
+                "tanh conv must convolve again (its derivative needs the pre-activation)");
+    }
+
+    @Test
+    void configurationsRoundTripThroughJsonAndValidate() {
+        ComputationGraph fast = graph(FAST);
+        ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(fast.getConfiguration().toJson());
+        assertEquals(fast.getConfiguration(), back);
+        assertInstanceOf(FastConvolutionLayer.class,
+                ((org.deeplearning4j.nn.conf.graph.LayerVertex) back.getVertices().get("c1")).getLayerConf().getLayer());
+        assertThrows(IllegalArgumentException.class, () -> new FastBatchNormalization(1.0, 1e-3));
+        assertThrows(IllegalArgumentException.class, () -> new FastBatchNormalization(0.9, 0));
+        assertThrows(IllegalStateException.class, () -> new FastConvolutionLayer(
+                new ConvolutionLayer.Builder(3, 3).stride(0, 1).nOut(2)));
+    }
+}
