@@ -9,9 +9,9 @@ import cnnlabs.architectures.vertices.ChannelScaleVertex;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import cnnlabs.architectures.layers.FastActivationLayer;
 import cnnlabs.architectures.layers.FastBatchNormalization;
 import cnnlabs.architectures.layers.FastConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
@@ -112,7 +112,7 @@ public final class GraphBlocks {
     }
 
     public String activation(String name, String in, Activation activation) {
-        graph.addLayer(name, new ActivationLayer.Builder().activation(activation).build(), in);
+        graph.addLayer(name, new FastActivationLayer(activation), in);
         return name;
     }
 

@@ -65,8 +65,12 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer 
 
     /** Whether the derivative of {@code activation} at its own output equals that at its input. */
     static boolean derivativeFromOutput(IActivation activation) {
-        return activation instanceof ActivationIdentity
-                || (activation.getClass() == ActivationReLU.class && activation.equals(new ActivationReLU()));
+        return activation instanceof ActivationIdentity || isPlainRelu(activation);
+    }
+
+    /** max(x, 0): DL4J's ReLU without a maximum, slope or threshold. */
+    static boolean isPlainRelu(IActivation activation) {
+        return activation.getClass() == ActivationReLU.class && activation.equals(new ActivationReLU());
     }
 
     /** The layer: DL4J's, keeping its training forward output for the backward pass. */

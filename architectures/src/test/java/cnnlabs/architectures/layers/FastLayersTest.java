@@ -49,6 +49,8 @@ class FastLayersTest {
         Layer conv(int filters, Activation activation);
 
         Layer bn(boolean logStd);
+
+        Layer activation(Activation activation);
     }
 
     private static final Layers DL4J = new Layers() {
@@ -59,6 +61,10 @@ class FastLayersTest {
 
         public Layer bn(boolean logStd) {
             return new BatchNormalization.Builder().decay(0.9).eps(1e-3).useLogStd(logStd).build();
+        }
+
+        public Layer activation(Activation activation) {
+            return new ActivationLayer.Builder().activation(activation).build();
         }
     };
 
@@ -73,9 +79,15 @@ class FastLayersTest {
             bn.setUseLogStd(logStd);
             return bn;
         }
+
+        public Layer activation(Activation activation) {
+            return new FastActivationLayer(activation);
+        }
     };
 
-    /** conv(relu) -> conv(identity) -> bn -> add(conv1) -> relu -> conv(tanh) -> bn(log std) -> avg -> softmax. */
+    /**
+     * conv(relu) -> conv(identity) -> bn -> add(conv1) -> relu -> conv(tanh) -> bn(log std) -> tanh -> avg -> softmax.
+     */
     private static ComputationGraph graph(Layers layers) {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(7).updater(new Sgd(0.05))
                 .dataType(DataType.FLOAT).graphBuilder().addInputs("in").setInputTypes(InputType.convolutional(10, 10, 3))
@@ -83,10 +95,11 @@ class FastLayersTest {
                 .addLayer("c2", layers.conv(8, Activation.IDENTITY), "c1")
                 .addLayer("bn1", layers.bn(false), "c2")
                 .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "bn1", "c1")
-                .addLayer("relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), "add")
+                .addLayer("relu", layers.activation(Activation.RELU), "add")
                 .addLayer("c3", layers.conv(6, Activation.TANH), "relu")
                 .addLayer("bn2", layers.bn(true), "c3")
-                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "bn2")
+                .addLayer("tanh", layers.activation(Activation.TANH), "bn2")
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "tanh")
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4)
                         .activation(Activation.SOFTMAX).build(), "pool")
                 .setOutputs("out").build();
