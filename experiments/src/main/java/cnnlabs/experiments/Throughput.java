@@ -39,7 +39,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * so that a noisy minute on a shared machine hits both), and the table gives the DL4J/PyTorch ratios. {@code env.json}
  * records the native build and whether DL4J's oneDNN helpers were attached.
  *
- * <p><b>Expected runtime:</b> about 6 minutes on a 2-core laptop CPU (half of it PyTorch). <b>Expected result:</b>
+ * <p><b>Expected runtime:</b> about 12 minutes on a 2-core laptop CPU (half of it PyTorch). <b>Expected result:</b>
  * with the default oneDNN build, DL4J about 2x PyTorch on the VGG-style model, close to it on the ResNet-style
  * model, behind on the two small models (per-step overhead); see results/REPRODUCED.md for the measured table.
  */
@@ -118,10 +118,8 @@ public final class Throughput implements Experiment {
                         torchMissing = torch.missing();
                     } else {
                         JsonNode t = torch.get(MODELS.get(name));
-                        torchTrain = Double.isNaN(torchTrain) ? t.get("train_images_per_sec").asDouble()
-                                : Math.max(torchTrain, t.get("train_images_per_sec").asDouble());
-                        torchInfer = Double.isNaN(torchInfer) ? t.get("inference_images_per_sec").asDouble()
-                                : Math.max(torchInfer, t.get("inference_images_per_sec").asDouble());
+                        torchTrain = best(torchTrain, t.get("train_images_per_sec").asDouble());
+                        torchInfer = best(torchInfer, t.get("inference_images_per_sec").asDouble());
                         torchVersion = "torch " + t.get("torch").asText() + ", " + t.get("threads").asInt() + " threads";
                     }
                 }
@@ -210,6 +208,11 @@ public final class Throughput implements Experiment {
             }
         }
         return new Torch(out, "");
+    }
+
+    /** The larger of two speeds, {@code so far} being NaN before the first. */
+    private static double best(double soFar, double next) {
+        return Double.isNaN(soFar) ? next : Math.max(soFar, next);
     }
 
     /** Float32 matrix multiply speed: n x n by n x n, {@code reps} times after two warm-up products. */

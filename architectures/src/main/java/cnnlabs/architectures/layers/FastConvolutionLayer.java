@@ -68,9 +68,11 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer 
         return activation instanceof ActivationIdentity || isPlainRelu(activation);
     }
 
+    private static final ActivationReLU PLAIN_RELU = new ActivationReLU();
+
     /** max(x, 0): DL4J's ReLU without a maximum, slope or threshold. */
     static boolean isPlainRelu(IActivation activation) {
-        return activation.getClass() == ActivationReLU.class && activation.equals(new ActivationReLU());
+        return activation.getClass() == ActivationReLU.class && activation.equals(PLAIN_RELU);
     }
 
     /** The layer: DL4J's, keeping its training forward output for the backward pass. */
