@@ -1,7 +1,9 @@
 package cnnlabs.architectures;
 
 import cnnlabs.architectures.layers.FastBatchNormHelper;
+import cnnlabs.architectures.layers.FastGraph;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,11 +30,22 @@ class NativeHelpersTest {
         assertTrue(NativeHelpers.oneDnnAttached(), "DL4J reports oneDNN unusable: is the -onednn native build on the class path?");
 
         ComputationGraph graph = Architectures.create("resnet-style", BuildOptions.defaults());
+        assertInstanceOf(FastGraph.class, graph);
         assertHelper(graph.getLayer("stem.conv"), MKLDNNConvHelper.class);
         assertHelper(graph.getLayer("stem.bn"), FastBatchNormHelper.class);
         assertTrue(((FastBatchNormHelper) graph.getLayer("stem.bn").getHelper()).fallback() instanceof MKLDNNBatchNormHelper);
         ComputationGraph simple = Architectures.create("simple-cnn", BuildOptions.defaults());
         assertHelper(simple.getLayer("pool1"), MKLDNNSubsamplingHelper.class);
+    }
+
+    @Test
+    void openBlasRunsOnOneThreadUnlessTheUserSaysOtherwise() {
+        NativeHelpers.enable();
+        if (System.getenv(NativeHelpers.BLAS_THREADS_ENV) == null) {
+            assertEquals(1, NativeHelpers.blasThreads());
+        } else {
+            assertEquals(Integer.parseInt(System.getenv(NativeHelpers.BLAS_THREADS_ENV).trim()), NativeHelpers.blasThreads());
+        }
     }
 
     @Test

@@ -23,10 +23,15 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Why: in DL4J M2.1 the layer copies its input before applying the activation in place (forward), and in the
  * backward pass copies the input again, lets the activation write the derivative into a third array and, usually,
  * copies that into the gradient workspace: four passes over the array where two do. For the plain ReLU this layer
- * writes {@code max(x, 0)} straight into the output and {@code dy * (x > 0)} straight into the gradient. Every other
- * activation runs DL4J's code unchanged. {@code FastLayersTest} checks the gradients equal DL4J's own.
+ * writes {@code max(x, 0)} straight into the output, keeps that output, and writes {@code y > 0 ? dy : 0} from it
+ * straight into the gradient with a vectorised compare-and-set (ND4J's {@code relu_bp} calls a {@code std::function}
+ * per element; {@link ActivationDerivatives}). Where the output may be changed in place before the backward pass
+ * (a consumer with dropout, {@link KeptOutput#guard}) it uses {@code relu_bp} on the input. Every other activation
+ * runs DL4J's code unchanged. {@code FastLayersTest} checks the gradients equal DL4J's own.
  */
-public class FastActivationLayer extends ActivationLayer implements FastLayer {
+public class FastActivationLayer extends ActivationLayer implements FastLayer, KeptOutput {
+
+    private boolean keepOutput = true;
 
     /** For Jackson. */
     public FastActivationLayer() {
@@ -35,6 +40,26 @@ public class FastActivationLayer extends ActivationLayer implements FastLayer {
 
     public FastActivationLayer(Activation activation) {
         super(activation);
+    }
+
+    @Override
+    public boolean isKeepOutput() {
+        return keepOutput;
+    }
+
+    @Override
+    public void setKeepOutput(boolean keepOutput) {
+        this.keepOutput = keepOutput;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return super.equals(o) && o instanceof FastActivationLayer other && keepOutput == other.keepOutput;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * super.hashCode() + Boolean.hashCode(keepOutput);
     }
 
     @Override
@@ -57,16 +82,22 @@ public class FastActivationLayer extends ActivationLayer implements FastLayer {
     /** The layer: DL4J's, with a copy-free plain ReLU. */
     public static final class Impl extends org.deeplearning4j.nn.layers.ActivationLayer {
 
+        private INDArray keptOutput;
+        private INDArray keptFor;
+        private long reused;
+
         Impl(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
         }
 
         private boolean plainRelu() {
-            return FastConvolutionLayer.isPlainRelu(layerConf().getActivationFn());
+            return ActivationDerivatives.isPlainRelu(layerConf().getActivationFn());
         }
 
         @Override
         public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+            keptOutput = null;
+            keptFor = null;
             if (!training || !plainRelu()) {
                 return super.activate(training, workspaceMgr);
             }
@@ -74,6 +105,10 @@ public class FastActivationLayer extends ActivationLayer implements FastLayer {
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), input.shape(),
                     input.ordering());
             Nd4j.getExecutioner().exec(new RectifiedLinear(input, out, 0.0));
+            if (keepOutput()) {
+                keptOutput = out;
+                keptFor = input;
+            }
             return out;
         }
 
@@ -85,8 +120,31 @@ public class FastActivationLayer extends ActivationLayer implements FastLayer {
             assertInputSet(true);
             INDArray delta = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(),
                     input.ordering());
-            Nd4j.getExecutioner().exec(new RectifiedLinearDerivative(input, epsilon, delta));
+            if (keptOutput != null && keptFor == input) {
+                reused++;
+                ActivationDerivatives.reluFromOutput(keptOutput, epsilon, delta);
+            } else {
+                Nd4j.getExecutioner().exec(new RectifiedLinearDerivative(input, epsilon, delta));
+            }
+            keptOutput = null;
+            keptFor = null;
             return new Pair<>(new DefaultGradient(), delta);
+        }
+
+        @Override
+        public void clear() {
+            super.clear();
+            keptOutput = null;
+            keptFor = null;
+        }
+
+        /** How many backward passes took the ReLU's derivative from the kept forward output. */
+        public long reusedForwardOutputs() {
+            return reused;
+        }
+
+        private boolean keepOutput() {
+            return ((FastActivationLayer) layerConf()).isKeepOutput();
         }
     }
 }

@@ -2,16 +2,23 @@ package cnnlabs.architectures.layers;
 
 import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
+import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * DL4J's {@link ConvolutionLayer} (same configuration, parameters and results) whose backward pass does not run the
@@ -19,15 +26,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Why: in DL4J M2.1 {@code ConvolutionLayer.backpropGradient} recomputes the layer's pre-activation output
  * (a full forward convolution) to take the activation's derivative, unless the graph uses a cache mode, whose
- * extra copies cost about as much as they save here. With the oneDNN helper attached, this layer keeps the array its
- * training forward pass produced and hands it back to the backward pass. That array has by then been overwritten by
- * the activation in place, so this is done only where the activation's derivative is the same whether taken at the
- * pre-activation or at the activation: the identity and the plain ReLU (the sign is kept). Any other activation,
- * weight noise, no helper (e.g. dilated convolutions, or helpers switched off), a helper that has failed once, or an
- * input other than the one the forward pass saw: DL4J's own path, unchanged. {@code FastLayersTest} checks the
- * gradients equal DL4J's own.
+ * extra copies cost about as much as they save here. With the oneDNN helper attached, this layer keeps the output its
+ * training forward pass produced and, for the activations whose derivative follows from their output (identity,
+ * plain ReLU, tanh: {@link ActivationDerivatives}), takes the derivative from it and hands the result straight to
+ * the helper's backward convolution. Any other activation, weight noise, no helper (e.g. dilated convolutions, or
+ * helpers switched off), a helper that has failed once, NHWC, a consumer with dropout ({@link KeptOutput#guard}),
+ * or an input other than the one the forward pass saw: DL4J's own path, unchanged. During a {@link FastGraph}'s
+ * training step a one-channel, stride-1 first layer computes only its weight and bias gradients
+ * ({@link ConvWeightGradients}). {@code FastLayersTest} checks the gradients equal DL4J's own.
  */
-public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer {
+public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer, KeptOutput {
+
+    private boolean keepOutput = true;
 
     /** For Jackson. */
     public FastConvolutionLayer() {
@@ -42,6 +52,26 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer 
     private static ConvolutionLayer.Builder validated(ConvolutionLayer.Builder builder) {
         builder.build();
         return builder;
+    }
+
+    @Override
+    public boolean isKeepOutput() {
+        return keepOutput;
+    }
+
+    @Override
+    public void setKeepOutput(boolean keepOutput) {
+        this.keepOutput = keepOutput;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return super.equals(o) && o instanceof FastConvolutionLayer other && keepOutput == other.keepOutput;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * super.hashCode() + Boolean.hashCode(keepOutput);
     }
 
     @Override
@@ -63,24 +93,21 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer 
                 initializeParams);
     }
 
-    /** Whether the derivative of {@code activation} at its own output equals that at its input. */
+    /** Whether this layer's backward pass can work from {@code activation}'s output. */
     static boolean derivativeFromOutput(IActivation activation) {
-        return activation instanceof ActivationIdentity || isPlainRelu(activation);
-    }
-
-    private static final ActivationReLU PLAIN_RELU = new ActivationReLU();
-
-    /** max(x, 0): DL4J's ReLU without a maximum, slope or threshold. */
-    static boolean isPlainRelu(IActivation activation) {
-        return activation.getClass() == ActivationReLU.class && activation.equals(PLAIN_RELU);
+        return ActivationDerivatives.supported(activation);
     }
 
     /** The layer: DL4J's, keeping its training forward output for the backward pass. */
     public static final class Impl extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer {
 
+        private static final Logger LOG = LoggerFactory.getLogger(FastConvolutionLayer.class);
+
         private INDArray keptOutput;
         private INDArray keptFor;
         private long reused;
+        private boolean inputGradientWanted = true;
+        private long skippedInputGradients;
 
         Impl(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
@@ -97,34 +124,108 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer 
         }
 
         private boolean reusable() {
-            return helper != null && helperCountFail == 0 && layerConf().getWeightNoise() == null
-                    && derivativeFromOutput(layerConf().getActivationFn());
+            FastConvolutionLayer conf = (FastConvolutionLayer) layerConf();
+            return helper != null && helperCountFail == 0 && conf.isKeepOutput() && conf.getWeightNoise() == null
+                    && derivativeFromOutput(conf.getActivationFn());
         }
 
         @Override
-        protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
-            if (forBackprop && keptOutput != null && keptFor == input && reusable()) {
-                reused++;
-                return new Pair<>(keptOutput, null);
-            }
-            Pair<INDArray, INDArray> out = super.preOutput(training, forBackprop, workspaceMgr);
-            if (training && !forBackprop && reusable()) {
-                keptOutput = out.getFirst();
+        public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+            forget();
+            INDArray output = super.activate(training, workspaceMgr);
+            if (training && reusable()) {
+                keptOutput = output;
                 keptFor = input;
-            } else {
-                forget();
             }
-            return out;
+            return output;
         }
 
         @Override
-        public Pair<org.deeplearning4j.nn.gradient.Gradient, INDArray> backpropGradient(INDArray epsilon,
-                                                                                         LayerWorkspaceMgr workspaceMgr) {
+        public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
             try {
+                if (keptOutput != null && keptFor == input && reusable() && epsilon.dataType() == dataType
+                        && input.dataType() == dataType && layerConf().getCnn2dDataFormat() == CNN2DFormat.NCHW) {
+                    Pair<Gradient, INDArray> fast = helperBackprop(epsilon, workspaceMgr);
+                    if (fast != null) {
+                        return fast;
+                    }
+                }
                 return super.backpropGradient(epsilon, workspaceMgr);
             } finally {
                 forget();
             }
+        }
+
+        /**
+         * DL4J's helper branch of {@code ConvolutionLayer.backpropGradient} (NCHW, no casts, no weight noise), with
+         * the activation's derivative taken from the kept forward output; null where the helper declines or fails
+         * (then DL4J's own path runs, as it would have).
+         */
+        private Pair<Gradient, INDArray> helperBackprop(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+            INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
+            INDArray bias = getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, true, workspaceMgr);
+            IActivation afn = layerConf().getActivationFn();
+            INDArray delta = ActivationDerivatives.fromOutput(afn, keptOutput, epsilon);
+            int[] kernel = layerConf().getKernelSize();
+            int[] strides = layerConf().getStride();
+            int[] dilation = layerConf().getDilation();
+            int[] pad = layerConf().getPadding(); // the helper works out Same-mode padding itself
+            INDArray biasGradView = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
+            if (!hasBias() && !(helper instanceof MKLDNNConvHelper)) {
+                if (dummyBiasGrad == null) {
+                    try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                        dummyBiasGrad = Nd4j.create(1, layerConf().getNOut());
+                    }
+                }
+                biasGradView = dummyBiasGrad;
+            }
+            if (!inputGradientWanted && ConvWeightGradients.supports(input, strides, dilation)) {
+                INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+                INDArray realBiasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
+                ConvWeightGradients.compute(input, delta, kernel, pad, convolutionMode, weightGrad, realBiasGrad,
+                        workspaceMgr);
+                Gradient g = new DefaultGradient();
+                if (realBiasGrad != null) {
+                    g.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, realBiasGrad);
+                }
+                g.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad);
+                reused++;
+                skippedInputGradients++;
+                return new Pair<>(g, null);
+            }
+            Pair<Gradient, INDArray> ret;
+            try {
+                ret = helper.backpropGradient(input, weights, bias, delta, kernel, strides, pad, biasGradView,
+                        gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY), afn, layerConf().getCudnnAlgoMode(),
+                        layerConf().getCudnnBwdFilterAlgo(), layerConf().getCudnnBwdDataAlgo(), convolutionMode, dilation,
+                        CNN2DFormat.NCHW, workspaceMgr);
+            } catch (RuntimeException e) {
+                if (!layerConf().isCudnnAllowFallback() || String.valueOf(e.getMessage()).contains("Failed to allocate")) {
+                    throw e;
+                }
+                helperCountFail++;
+                LOG.warn("Helper execution failed - falling back on built-in implementation", e);
+                return null;
+            }
+            if (ret != null) {
+                reused++;
+                ret.setSecond(backpropDropOutIfPresent(ret.getSecond()));
+            }
+            return ret;
+        }
+
+        /**
+         * Whether backward passes compute the gradient at the layer's input (the default). {@link FastGraph} turns it
+         * off for its first layers while it computes the gradient for a training step, whose input gradient
+         * nobody reads; the backward pass then returns null for it.
+         */
+        void inputGradientWanted(boolean wanted) {
+            inputGradientWanted = wanted;
+        }
+
+        /** How many backward passes skipped the input gradient (see {@link FastGraph}). */
+        public long skippedInputGradients() {
+            return skippedInputGradients;
         }
 
         @Override

@@ -1,6 +1,7 @@
 package cnnlabs.architectures.layers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,17 +11,21 @@ import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.dropout.GaussianNoise;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
@@ -107,8 +112,12 @@ class FastLayersTest {
     }
 
     private static DataSet batch(long seed) {
+        return batch(seed, 3);
+    }
+
+    private static DataSet batch(long seed, int channels) {
         Nd4j.getRandom().setSeed(seed);
-        INDArray x = Nd4j.randn(DataType.FLOAT, 16, 3, 10, 10);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 16, channels, 10, 10);
         INDArray y = Nd4j.zeros(DataType.FLOAT, 16, 4);
         for (int i = 0; i < 16; i++) {
             y.putScalar(i, (i * 7) % 4, 1.0);
@@ -169,8 +178,110 @@ class FastLayersTest {
         assertInstanceOf(MKLDNNBatchNormHelper.class, helper.fallback());
         assertEquals(2, ((FastConvolutionLayer.Impl) fast.getLayer("c1")).reusedForwardPasses(), "relu conv");
         assertEquals(2, ((FastConvolutionLayer.Impl) fast.getLayer("c2")).reusedForwardPasses(), "identity conv");
-        assertEquals(0, ((FastConvolutionLayer.Impl) fast.getLayer("c3")).reusedForwardPasses(),
-                "tanh conv must convolve again (its derivative needs the pre-activation)");
+        assertEquals(2, ((FastConvolutionLayer.Impl) fast.getLayer("c3")).reusedForwardPasses(), "tanh conv");
+        assertEquals(2, ((FastActivationLayer.Impl) fast.getLayer("relu")).reusedForwardOutputs(), "relu layer");
+        assertEquals(0, ((FastActivationLayer.Impl) fast.getLayer("tanh")).reusedForwardOutputs(), "tanh layer");
+    }
+
+    /**
+     * One-channel first layers of several shapes in a {@link FastGraph}: a training step's weight and bias gradients
+     * equal DL4J's, computed without the input gradient where the layer has stride 1 (and with it, by the helper,
+     * where not); the layer used on its own still returns its input gradient.
+     */
+    @Test
+    void firstLayerGradientsWithoutTheInputGradientEqualDl4js() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(NativeHelpers.oneDnnAttached(), "oneDNN helpers not attached");
+        // kernel, stride, padding (-1: Same mode); 4x4 Same pads one row more below than above
+        int[][] shapes = {{5, 1, 0}, {3, 1, 1}, {3, 1, -1}, {4, 1, -1}, {1, 1, 0}, {3, 2, 1}, {3, 2, -1}};
+        for (int[] sh : shapes) {
+            for (boolean bias : new boolean[] {true, false}) {
+                ConvolutionLayer.Builder b = new ConvolutionLayer.Builder(sh[0], sh[0]).stride(sh[1], sh[1]).nOut(5)
+                        .hasBias(bias).activation(Activation.RELU);
+                if (sh[2] < 0) {
+                    b.convolutionMode(ConvolutionMode.Same);
+                } else {
+                    b.padding(sh[2], sh[2]).convolutionMode(ConvolutionMode.Truncate);
+                }
+                ComputationGraph dl4j = firstLayerGraph(b.build());
+                ComputationGraph fast = NativeHelpers.init(firstLayerConf(new FastConvolutionLayer(b)));
+                assertInstanceOf(FastGraph.class, fast);
+                fast.setParams(dl4j.params().dup());
+                DataSet data = batch(3, 1);
+                for (ComputationGraph g : new ComputationGraph[] {dl4j, fast}) {
+                    g.setInputs(data.getFeatures());
+                    g.setLabels(data.getLabels());
+                    g.computeGradientAndScore();
+                }
+                String what = java.util.Arrays.toString(sh) + (bias ? " with bias" : " without bias");
+                assertEquals(dl4j.score(), fast.score(), 1e-5, what);
+                Map<String, INDArray> expected = dl4j.gradient().gradientForVariable();
+                assertEquals(expected.keySet(), fast.gradient().gradientForVariable().keySet(), what);
+                for (String name : expected.keySet()) {
+                    assertClose(expected.get(name), fast.gradient().getGradientFor(name), 1e-4, what + ": " + name);
+                }
+                FastConvolutionLayer.Impl conv = (FastConvolutionLayer.Impl) fast.getLayer("c");
+                long skipped = sh[1] == 1 ? 1 : 0;
+                assertEquals(skipped, conv.skippedInputGradients(), what);
+
+                // outside a training step the layer hands back its input gradient, as DL4J's does
+                LayerWorkspaceMgr none = LayerWorkspaceMgr.noWorkspaces();
+                var dl4jConv = dl4j.getLayer("c");
+                INDArray eps = Nd4j.rand(DataType.FLOAT, dl4jConv.activate(data.getFeatures(), true, none).shape());
+                INDArray expectedInput = dl4jConv.backpropGradient(eps, none).getSecond();
+                conv.activate(data.getFeatures(), true, none);
+                INDArray actualInput = conv.backpropGradient(eps, none).getSecond();
+                assertClose(expectedInput, actualInput, 1e-4, what + ": input gradient");
+                assertEquals(skipped, conv.skippedInputGradients(), what);
+            }
+        }
+    }
+
+    private static ComputationGraphConfiguration firstLayerConf(Layer conv) {
+        return new NeuralNetConfiguration.Builder().seed(3).updater(new Sgd(0.05)).dataType(DataType.FLOAT)
+                .graphBuilder().addInputs("in").setInputTypes(InputType.convolutional(10, 10, 1))
+                .addLayer("c", conv, "in")
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "c")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4)
+                        .activation(Activation.SOFTMAX).build(), "pool")
+                .setOutputs("out").build();
+    }
+
+    private static ComputationGraph firstLayerGraph(Layer conv) {
+        ComputationGraph g = new ComputationGraph(firstLayerConf(conv));
+        g.init();
+        return g;
+    }
+
+    @Test
+    void outputsAreNotKeptWhereAConsumerMayChangeThemInPlace() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(NativeHelpers.oneDnnAttached(), "oneDNN helpers not attached");
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(7).updater(new Sgd(0.05))
+                .dataType(DataType.FLOAT).graphBuilder().addInputs("in").setInputTypes(InputType.convolutional(10, 10, 3))
+                .addLayer("c1", FAST.conv(8, Activation.RELU), "in")
+                .addLayer("noise", new DropoutLayer.Builder(new GaussianNoise(0.5)).build(), "c1")
+                .addLayer("relu", FAST.activation(Activation.RELU), "noise")
+                .addLayer("c2", new FastConvolutionLayer(new ConvolutionLayer.Builder(3, 3).nOut(4).dropOut(0.8)
+                        .activation(Activation.RELU)), "relu")
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "c2")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4)
+                        .activation(Activation.SOFTMAX).build(), "pool")
+                .setOutputs("out").build();
+        ComputationGraph graph = NativeHelpers.init(conf);
+        assertFalse(keeps(graph, "c1"), "c1 feeds a Gaussian-noise layer");
+        assertFalse(keeps(graph, "relu"), "relu feeds a convolution with dropout");
+        assertTrue(keeps(graph, "c2"), "c2 feeds a pooling layer");
+        graph.fit(batch(1));
+        graph.fit(batch(2));
+        assertEquals(0, ((FastConvolutionLayer.Impl) graph.getLayer("c1")).reusedForwardPasses());
+        assertEquals(0, ((FastActivationLayer.Impl) graph.getLayer("relu")).reusedForwardOutputs());
+        assertEquals(2, ((FastConvolutionLayer.Impl) graph.getLayer("c2")).reusedForwardPasses());
+        ComputationGraphConfiguration back = ComputationGraphConfiguration.fromJson(graph.getConfiguration().toJson());
+        assertEquals(graph.getConfiguration(), back);
+        assertFalse(((KeptOutput) ((LayerVertex) back.getVertices().get("c1")).getLayerConf().getLayer()).isKeepOutput());
+    }
+
+    private static boolean keeps(ComputationGraph graph, String layer) {
+        return ((KeptOutput) graph.getLayer(layer).conf().getLayer()).isKeepOutput();
     }
 
     @Test

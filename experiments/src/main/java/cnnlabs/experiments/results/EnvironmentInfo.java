@@ -36,6 +36,7 @@ public final class EnvironmentInfo {
         Nd4j.getExecutioner().getEnvironmentInformation().forEach((k, v) -> nd4j.put(String.valueOf(k), String.valueOf(v)));
         env.put("threads", nd4j.getOrDefault("omp.threads", "unknown"));
         env.put("blas_vendor", nd4j.getOrDefault("blas.vendor", "unknown"));
+        env.put("blas_threads", NativeHelpers.blasThreads());
         env.put("nd4j_environment", nd4j);
         env.put("nd4j_native_variant", nativeVariant());
         env.put("onednn_compiled", oneDnnCompiled());
