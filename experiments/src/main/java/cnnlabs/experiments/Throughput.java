@@ -86,7 +86,7 @@ public final class Throughput implements Experiment {
         int rounds = cfg.isSmokeRun() ? 1 : ROUNDS;
         int threads = Integer.parseInt(String.valueOf(
                 Nd4j.getExecutioner().getEnvironmentInformation().getOrDefault("omp.threads", "1")));
-        double peak = gemmGflops(cfg.isSmokeRun() ? 512 : 2048, cfg.isSmokeRun() ? 2 : 10);
+        double peak = gemmGflops(cfg.isSmokeRun() ? 512 : 2048, cfg.isSmokeRun() ? 2 : 10, threads);
         ctx.console().println(String.format(Locale.ROOT, "Measured float32 SGEMM: %.1f GFLOP/s (%d threads)", peak, threads));
 
         int passes = cfg.isSmokeRun() ? 1 : PASSES;
@@ -149,16 +149,18 @@ public final class Throughput implements Experiment {
                 + String.format(Locale.ROOT, "Random in-memory data, float32, training batch %d (Keras' Adam), inference "
                         + "batch %d, %d warm-up steps, then the fastest of %d timings of %d steps each, %d threads; PyTorch and "
                         + "DL4J take turns on each model, %d times, each side keeping its best. DL4J native build: %s, oneDNN layer "
-                        + "helpers attached: %s. PyTorch: %s. Peak: ND4J's float32 SGEMM measured here, %.1f GFLOP/s.%n%n",
+                        + "helpers attached: %s, OpenBLAS threads (dense layers): %d. PyTorch: %s. Peak: ND4J's float32 SGEMM "
+                        + "on all %d threads, measured here, %.1f GFLOP/s.%n%n",
                 cfg.batchSize(), INFERENCE_BATCH, warmup, rounds, iterations, threads, passes, EnvironmentInfo.nativeVariant(),
-                NativeHelpers.oneDnnAttached() ? "yes" : "no",
-                torchVersion == null ? "not run (" + torchMissing + ")" : torchVersion, peak)
+                NativeHelpers.oneDnnAttached() ? "yes" : "no", NativeHelpers.blasThreads(),
+                torchVersion == null ? "not run (" + torchMissing + ")" : torchVersion, threads, peak)
                 + table + "\nRatio = DL4J / PyTorch (above 1: DL4J faster). Training GFLOP/s counts 3x the forward FLOPs "
                 + "of conv and dense layers per image.\n"
                 + (cfg.isSmokeRun() ? "\nSmoke run (-Dmax.batches=" + cfg.maxBatches() + "): too few steps to mean anything.\n" : "");
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("sgemm_gflops", peak);
         summary.put("threads", threads);
+        summary.put("blas_threads", NativeHelpers.blasThreads());
         summary.put("pytorch", torchVersion != null);
         summary.put("passes", passes);
         summary.put("models", rows);
@@ -216,19 +218,26 @@ public final class Throughput implements Experiment {
     }
 
     /** Float32 matrix multiply speed: n x n by n x n, {@code reps} times after two warm-up products. */
-    static double gemmGflops(int n, int reps) {
+    static double gemmGflops(int n, int reps, int threads) {
         INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
         INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
         INDArray c = Nd4j.create(DataType.FLOAT, n, n);
-        for (int i = 0; i < 2; i++) {
-            a.mmul(b, c);
+        // OpenBLAS runs the models' dense layers on one thread (NativeHelpers); the peak is that of all threads
+        int blasThreads = Nd4j.factory().blas().getMaxThreads();
+        Nd4j.factory().blas().setMaxThreads(threads);
+        try {
+            for (int i = 0; i < 2; i++) {
+                a.mmul(b, c);
+            }
+            long start = System.nanoTime();
+            for (int i = 0; i < reps; i++) {
+                a.mmul(b, c);
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            return 2.0 * n * n * (double) n * reps / seconds / 1e9;
+        } finally {
+            Nd4j.factory().blas().setMaxThreads(blasThreads);
         }
-        long start = System.nanoTime();
-        for (int i = 0; i < reps; i++) {
-            a.mmul(b, c);
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return 2.0 * n * n * (double) n * reps / seconds / 1e9;
     }
 
     /** The fastest of {@code rounds} timings of {@code iterations} steps, after {@code warmup} steps. */
