@@ -13,10 +13,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastSubOp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -28,9 +25,14 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * <p>Why: in DL4J M2.1 the oneDNN helper computes the batch variance with ND4J's {@code Variance} reduction over
  * dimensions (0, 2, 3), which walks the array with a stride per element (18 ms for a 128x64x28x28 batch on a 2-core
  * CPU), and its backward pass is libnd4j's {@code batchnorm_bp}, which does most of its work outside oneDNN (43 ms
- * for that batch). Here the statistics are sums of an (N, C, H*W) view along its last axis, then over N; the
- * forward normalisation is still the {@code batchnorm} op (oneDNN); the backward pass is
- * {@code dx = gamma / std * (dy - mean(dy) - xmu * mean(dy * xmu) / std^2)} in a handful of broadcast operations.
+ * for that batch). Here every per-channel statistic is a reduction of an (N, C, H*W) view along its contiguous last
+ * axis, then over N: forward, the sums and the sums of squares (ND4J's {@code Dot} of the view with itself), combined
+ * per channel in double as {@code E[x^2] - E[x]^2} (relative error 2e-4 even where the mean is 30 standard
+ * deviations, against 5e-7 for the centred two-pass sum; this saves writing and reading a centred copy); the
+ * normalisation is the {@code batchnorm} op (oneDNN). Backward: {@code sum(dy)} and {@code sum(dy * x)}, then
+ * {@code dx = gamma / std * (dy - mean(dy) - xmu * mean(dy * xmu) / std^2)} as two per-channel affine maps (the
+ * {@code batchnorm} op again) and one addition: ten passes over the array where the first version of this class
+ * made sixteen (6-9% of a ResNet-style training step).
  * The batch mean and (biased) variance are left in {@link #getMeanCache}/{@link #getVarCache} for DL4J's layer, which
  * updates the moving statistics from them as it does for its own helpers.
  *
@@ -86,19 +88,17 @@ public final class FastBatchNormHelper implements BatchNormalizationHelper {
                 varCache = Nd4j.createUninitialized(DataType.FLOAT, c);
             }
         }
-        meanCache.assign(channelSums(x)).divi(count);
-        INDArray centred = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, DataType.FLOAT, x.shape(), 'c');
-        Nd4j.getExecutioner().exec(new BroadcastSubOp(x, meanCache, centred, 1));
-        centred.muli(centred);
-        varCache.assign(channelSums(centred)).divi(count);
+        // one pass for the sums, one for the sums of squares; combined per channel in double (see the class comment)
+        INDArray x3 = rows(x);
+        INDArray sums = x3.sum(2).castTo(DataType.DOUBLE).sum(0);
+        INDArray squares = Nd4j.getExecutioner().exec(new Dot(x3, x3, 2)).castTo(DataType.DOUBLE).sum(0);
+        INDArray batchMean = sums.divi(count);
+        meanCache.assign(batchMean);
+        varCache.assign(squares.divi(count).subi(batchMean.muli(batchMean)));
+        Transforms.max(varCache, 0.0, false);
 
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, x.shape(), 'c');
-        Nd4j.exec(DynamicCustomOp.builder("batchnorm")
-                .addInputs(x, meanCache, varCache, vector(gamma), vector(beta))
-                .addOutputs(out)
-                .addIntegerArguments(1, 1, 1) // apply gamma, apply beta, channel axis 1 (NCHW)
-                .addFloatingPointArguments(eps)
-                .build());
+        affine(x, meanCache, varCache, vector(gamma), vector(beta), eps, out);
         return out;
     }
 
@@ -118,24 +118,27 @@ public final class FastBatchNormHelper implements BatchNormalizationHelper {
         INDArray std = Transforms.sqrt(varCache.add(eps), false);
         INDArray g = vector(gamma);
 
-        INDArray dBeta = channelSums(dy);
-        INDArray centred = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, x.shape(), 'c');
-        Nd4j.getExecutioner().exec(new BroadcastSubOp(x, meanCache, centred, 1));
-        INDArray product = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, x.shape(), 'c');
-        Nd4j.getExecutioner().exec(new MulOp(centred, dy, product));
-        INDArray sumDyXmu = channelSums(product);
+        // sum(dy) and sum(dy * x) per channel: two read passes; sum(dy * (x - mean)) = sum(dy * x) - mean * sum(dy)
+        INDArray x3 = rows(x);
+        INDArray dy3 = rows(dy);
+        INDArray dBeta = dy3.sum(2).sum(0);
+        INDArray sumDyX = Nd4j.getExecutioner().exec(new Dot(x3, dy3, 2)).sum(0);
+        INDArray sumDyXmu = sumDyX.subi(meanCache.mul(dBeta));
         INDArray dGamma = sumDyXmu.div(std);
 
-        // dx = a * dy + b + c * xmu, per channel: a = gamma / std, b = -a * sum(dy) / count,
-        // c = -a * sum(dy * xmu) / (std^2 * count)
+        // dx = a * dy + c * (x - mean) + b per channel: a = gamma / std, b = -a * sum(dy) / count,
+        // c = -a * sum(dy * xmu) / (std^2 * count); computed as (a * dy) + (c * x + (b - c * mean)), each term one
+        // pass of the batchnorm op (as an affine map: mean 0, variance 1 - eps), then one addition
         INDArray a = g.div(std);
         INDArray b = a.mul(dBeta).divi(-count);
         INDArray cCoef = a.mul(sumDyXmu).divi(std).divi(std).divi(-count);
+        INDArray zero = Nd4j.zeros(DataType.FLOAT, a.length());
+        INDArray unit = Nd4j.valueArrayOf(new long[] {a.length()}, 1.0 - eps, DataType.FLOAT);
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, x.shape(), 'c');
-        Nd4j.getExecutioner().exec(new BroadcastMulOp(dy, a, dx, 1));
-        Nd4j.getExecutioner().exec(new BroadcastMulOp(centred, cCoef, centred, 1));
-        dx.addi(centred);
-        Nd4j.getExecutioner().exec(new BroadcastAddOp(dx, b, dx, 1));
+        affine(dy, zero, unit, a, zero, eps, dx);
+        INDArray linear = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, DataType.FLOAT, x.shape(), 'c');
+        affine(x, zero, unit, cCoef, b.subi(cCoef.mul(meanCache)), eps, linear);
+        dx.addi(linear);
 
         dGammaView.assign(dGamma.reshape(dGammaView.shape()));
         dBetaView.assign(dBeta.reshape(dBetaView.shape()));
@@ -145,9 +148,23 @@ public final class FastBatchNormHelper implements BatchNormalizationHelper {
         return new Pair<>(gradient, dx);
     }
 
-    /** Per-channel sums of an (N, C, H, W) c-order array: along H*W (contiguous), then over N. */
-    private static INDArray channelSums(INDArray x) {
-        return x.reshape('c', x.size(0), x.size(1), x.size(2) * x.size(3)).sum(2).sum(0);
+    /** An (N, C, H, W) c-order array as (N, C, H*W): per-channel reductions along the contiguous last axis. */
+    private static INDArray rows(INDArray x) {
+        return x.reshape('c', x.size(0), x.size(1), x.size(2) * x.size(3));
+    }
+
+    /**
+     * {@code out = (x - mean) / sqrt(var + eps) * gamma + beta} per channel of NCHW {@code x}: libnd4j's
+     * {@code batchnorm} op, run by oneDNN in one pass.
+     */
+    private static void affine(INDArray x, INDArray mean, INDArray var, INDArray gamma, INDArray beta, double eps,
+                               INDArray out) {
+        Nd4j.exec(DynamicCustomOp.builder("batchnorm")
+                .addInputs(x, mean, var, gamma, beta)
+                .addOutputs(out)
+                .addIntegerArguments(1, 1, 1) // apply gamma, apply beta, channel axis 1 (NCHW)
+                .addFloatingPointArguments(eps)
+                .build());
     }
 
     private static INDArray contiguous(INDArray x) {

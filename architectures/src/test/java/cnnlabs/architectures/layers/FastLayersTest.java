@@ -252,6 +252,37 @@ class FastLayersTest {
         return g;
     }
 
+    /** Batch statistics of activations far from zero (mean 30 standard deviations): no loss to cancellation. */
+    @Test
+    void batchNormStatisticsHoldForActivationsFarFromZero() {
+        ComputationGraph[] graphs = new ComputationGraph[2];
+        Layers[] kinds = {DL4J, FAST};
+        for (int i = 0; i < 2; i++) {
+            ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(5).updater(new Sgd(0.0))
+                    .dataType(DataType.FLOAT).graphBuilder().addInputs("in")
+                    .setInputTypes(InputType.convolutional(12, 12, 4))
+                    .addLayer("bn", kinds[i].bn(false), "in")
+                    .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "bn")
+                    .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4)
+                            .activation(Activation.SOFTMAX).build(), "pool")
+                    .setOutputs("out").build();
+            graphs[i] = NativeHelpers.init(conf);
+        }
+        graphs[1].setParams(graphs[0].params().dup());
+        Nd4j.getRandom().setSeed(11);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 64, 4, 12, 12).muli(0.5).addi(15);
+        DataSet data = new DataSet(x, batch(1).getLabels().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 16))
+                .repeat(0, 4));
+        for (ComputationGraph g : graphs) {
+            g.fit(data);
+        }
+        for (String p : new String[] {"mean", "var"}) {
+            INDArray expected = graphs[0].getLayer("bn").getParam(p);
+            INDArray actual = graphs[1].getLayer("bn").getParam(p);
+            assertClose(expected, actual, 1e-4, "moving " + p);
+        }
+    }
+
     @Test
     void outputsAreNotKeptWhereAConsumerMayChangeThemInPlace() {
         org.junit.jupiter.api.Assumptions.assumeTrue(NativeHelpers.oneDnnAttached(), "oneDNN helpers not attached");
