@@ -82,8 +82,7 @@ public class FastActivationLayer extends ActivationLayer implements FastLayer, K
     /** The layer: DL4J's, with a copy-free plain ReLU. */
     public static final class Impl extends org.deeplearning4j.nn.layers.ActivationLayer {
 
-        private INDArray keptOutput;
-        private INDArray keptFor;
+        private final KeptArray kept = new KeptArray();
         private long reused;
 
         Impl(NeuralNetConfiguration conf, DataType dataType) {
@@ -96,8 +95,7 @@ public class FastActivationLayer extends ActivationLayer implements FastLayer, K
 
         @Override
         public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-            keptOutput = null;
-            keptFor = null;
+            kept.forget();
             if (!training || !plainRelu()) {
                 return super.activate(training, workspaceMgr);
             }
@@ -106,8 +104,7 @@ public class FastActivationLayer extends ActivationLayer implements FastLayer, K
                     input.ordering());
             Nd4j.getExecutioner().exec(new RectifiedLinear(input, out, 0.0));
             if (keepOutput()) {
-                keptOutput = out;
-                keptFor = input;
+                kept.keep(out, input);
             }
             return out;
         }
@@ -120,22 +117,21 @@ public class FastActivationLayer extends ActivationLayer implements FastLayer, K
             assertInputSet(true);
             INDArray delta = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(),
                     input.ordering());
-            if (keptOutput != null && keptFor == input) {
+            INDArray output = kept.forInput(input);
+            kept.forget();
+            if (output != null) {
                 reused++;
-                ActivationDerivatives.reluFromOutput(keptOutput, epsilon, delta);
+                ActivationDerivatives.reluFromOutput(output, epsilon, delta);
             } else {
                 Nd4j.getExecutioner().exec(new RectifiedLinearDerivative(input, epsilon, delta));
             }
-            keptOutput = null;
-            keptFor = null;
             return new Pair<>(new DefaultGradient(), delta);
         }
 
         @Override
         public void clear() {
             super.clear();
-            keptOutput = null;
-            keptFor = null;
+            kept.forget();
         }
 
         /** How many backward passes took the ReLU's derivative from the kept forward output. */

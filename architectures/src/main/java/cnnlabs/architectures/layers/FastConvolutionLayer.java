@@ -103,8 +103,7 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
 
         private static final Logger LOG = LoggerFactory.getLogger(FastConvolutionLayer.class);
 
-        private INDArray keptOutput;
-        private INDArray keptFor;
+        private final KeptArray kept = new KeptArray();
         private long reused;
         private boolean inputGradientWanted = true;
         private long skippedInputGradients;
@@ -131,11 +130,10 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
 
         @Override
         public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-            forget();
+            kept.forget();
             INDArray output = super.activate(training, workspaceMgr);
             if (training && reusable()) {
-                keptOutput = output;
-                keptFor = input;
+                kept.keep(output, input);
             }
             return output;
         }
@@ -143,16 +141,17 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
         @Override
         public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
             try {
-                if (keptOutput != null && keptFor == input && reusable() && epsilon.dataType() == dataType
-                        && input.dataType() == dataType && layerConf().getCnn2dDataFormat() == CNN2DFormat.NCHW) {
-                    Pair<Gradient, INDArray> fast = helperBackprop(epsilon, workspaceMgr);
+                INDArray output = kept.forInput(input);
+                if (output != null && reusable() && epsilon.dataType() == dataType && input.dataType() == dataType
+                        && layerConf().getCnn2dDataFormat() == CNN2DFormat.NCHW) {
+                    Pair<Gradient, INDArray> fast = helperBackprop(output, epsilon, workspaceMgr);
                     if (fast != null) {
                         return fast;
                     }
                 }
                 return super.backpropGradient(epsilon, workspaceMgr);
             } finally {
-                forget();
+                kept.forget();
             }
         }
 
@@ -161,11 +160,12 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
          * the activation's derivative taken from the kept forward output; null where the helper declines or fails
          * (then DL4J's own path runs, as it would have).
          */
-        private Pair<Gradient, INDArray> helperBackprop(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        private Pair<Gradient, INDArray> helperBackprop(INDArray output, INDArray epsilon,
+                                                        LayerWorkspaceMgr workspaceMgr) {
             INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
             INDArray bias = getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, true, workspaceMgr);
             IActivation afn = layerConf().getActivationFn();
-            INDArray delta = ActivationDerivatives.fromOutput(afn, keptOutput, epsilon);
+            INDArray delta = ActivationDerivatives.fromOutput(afn, output, epsilon);
             int[] kernel = layerConf().getKernelSize();
             int[] strides = layerConf().getStride();
             int[] dilation = layerConf().getDilation();
@@ -231,12 +231,7 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
         @Override
         public void clear() {
             super.clear();
-            forget();
-        }
-
-        private void forget() {
-            keptOutput = null;
-            keptFor = null;
+            kept.forget();
         }
     }
 }
