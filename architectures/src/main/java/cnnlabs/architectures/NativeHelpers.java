@@ -32,20 +32,22 @@ public final class NativeHelpers {
     public static final String BLAS_THREADS_ENV = "OPENBLAS_NUM_THREADS";
 
     /**
-     * Turns the helpers on unless the property is already set, and puts OpenBLAS on one thread unless
-     * {@value #BLAS_THREADS_ENV} is set.
+     * Turns the helpers on unless the property is already set, and, where the oneDNN helpers are attached, puts
+     * OpenBLAS on one thread unless {@value #BLAS_THREADS_ENV} is set. (Without the helpers, with the plain native
+     * build or {@code -D}{@value #PROPERTY}{@code =true}, DL4J's convolutions are OpenBLAS matrix products and keep all
+     * its threads.)
      *
-     * <p>Why one BLAS thread: only DL4J's dense layers (and convolutions without a helper) use OpenBLAS; everything
-     * else runs on libnd4j's OpenMP threads. OpenBLAS keeps its own pool, whose threads spin after each call, so on a
-     * 2-core machine they took a core away from the OpenMP thread of the next convolution: the median LeNet-5
-     * training step went from 23.1 to 13.2 ms and the simple CNN's from 53.5 to 39.9 ms with one BLAS thread (same
-     * JVM, alternating), the VGG- and ResNet-style steps were no slower.
+     * <p>Why one BLAS thread: with the helpers only DL4J's dense layers (and the rare convolution without a helper)
+     * use OpenBLAS; everything else runs on libnd4j's OpenMP threads. OpenBLAS keeps its own pool, whose threads spin
+     * after each call, so on a 2-core machine they took a core away from the OpenMP thread of the next convolution:
+     * the median LeNet-5 training step went from 23.1 to 13.2 ms and the simple CNN's from 53.5 to 39.9 ms with one
+     * BLAS thread (same JVM, alternating), the VGG- and ResNet-style steps were no slower.
      */
     public static void enable() {
         if (System.getProperty(PROPERTY) == null) {
             System.setProperty(PROPERTY, "false");
         }
-        if (System.getenv(BLAS_THREADS_ENV) == null && Nd4j.factory().blas().getMaxThreads() != 1) {
+        if (System.getenv(BLAS_THREADS_ENV) == null && oneDnnAttached() && Nd4j.factory().blas().getMaxThreads() != 1) {
             Nd4j.factory().blas().setMaxThreads(1);
         }
     }

@@ -39,8 +39,9 @@ class NativeHelpersTest {
     }
 
     @Test
-    void openBlasRunsOnOneThreadUnlessTheUserSaysOtherwise() {
+    void openBlasRunsOnOneThreadWithTheHelpersUnlessTheUserSaysOtherwise() {
         NativeHelpers.enable();
+        assertTrue(NativeHelpers.oneDnnAttached());
         if (System.getenv(NativeHelpers.BLAS_THREADS_ENV) == null) {
             assertEquals(1, NativeHelpers.blasThreads());
         } else {
