@@ -93,11 +93,6 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
                 initializeParams);
     }
 
-    /** Whether this layer's backward pass can work from {@code activation}'s output. */
-    static boolean derivativeFromOutput(IActivation activation) {
-        return ActivationDerivatives.supported(activation);
-    }
-
     /** The layer: DL4J's, keeping its training forward output for the backward pass. */
     public static final class Impl extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer {
 
@@ -125,7 +120,7 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
         private boolean reusable() {
             FastConvolutionLayer conf = (FastConvolutionLayer) layerConf();
             return helper != null && helperCountFail == 0 && conf.isKeepOutput() && conf.getWeightNoise() == null
-                    && derivativeFromOutput(conf.getActivationFn());
+                    && ActivationDerivatives.supported(conf.getActivationFn());
         }
 
         @Override
