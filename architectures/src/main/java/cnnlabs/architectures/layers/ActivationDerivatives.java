@@ -5,9 +5,9 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.comparison.CompareAndSet;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
  * Activation derivatives taken from the activation's output {@code a} rather than its input, for the activations where
@@ -15,8 +15,9 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  * ({@code dz = da * (1 - a^2)}).
  *
  * <p>Why: DL4J's backward pass needs the pre-activation, which the forward pass overwrote in place, so its convolution
- * layer convolves again; and ND4J's {@code relu_bp} op calls a {@code std::function} per element, about twice as
- * slow as the vectorised compare-and-set used here (5.5 ms against 2.4 ms for 3.2 million floats on this machine).
+ * layer convolves again; and ND4J's {@code relu_bp} op calls a {@code std::function} per element (5.5 ms for 3.2
+ * million floats on this machine). A 0/1 step of the output times the gradient is two vectorised passes (2.0 to 3.1
+ * ms for 2.8 million floats), faster than ND4J's one-pass compare-and-set, which is not vectorised (3.2 to 3.6 ms).
  */
 final class ActivationDerivatives {
 
@@ -52,10 +53,16 @@ final class ActivationDerivatives {
         throw new IllegalArgumentException("no derivative from the output for activation " + activation);
     }
 
-    /** {@code dst = a > 0 ? da : 0} for a plain ReLU's output {@code a} (zero wherever the input was not positive). */
+    /**
+     * {@code dst = a > 0 ? da : 0} for a plain ReLU's output {@code a} (zero wherever the input was not positive);
+     * {@code dst} must not be {@code da}.
+     */
     static INDArray reluFromOutput(INDArray a, INDArray da, INDArray dst) {
-        // CompareAndSet(x, y, z, c): z = c(y) ? y : x; where a <= 0 it is 0, so z takes a's 0 there and da elsewhere.
-        Nd4j.getExecutioner().exec(new CompareAndSet(da, a, dst, Conditions.lessThanOrEqual(0)));
+        if (dst == da) {
+            throw new IllegalArgumentException("the ReLU derivative cannot be written over the gradient it reads");
+        }
+        Nd4j.getExecutioner().exec(new Step(a, dst, 0.0));
+        Nd4j.getExecutioner().exec(new MulOp(dst, da, dst));
         return dst;
     }
 }

@@ -54,9 +54,9 @@ final class ConvWeightGradients {
             size[d] = in[d] + 2L * sym[d] - out[d] + 1;
         }
         INDArray image = input.reshape('c', 1, b, in[0], in[1]);
-        INDArray filters = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, delta.dataType(),
-                new long[] {oC, b, out[0], out[1]}, 'c');
-        filters.assign(delta.permute(1, 0, 2, 3));
+        // The output gradient as oC filters of b channels: a permuted view, which libnd4j hands to oneDNN with its
+        // strides (oneDNN reorders it into its own filter layout anyway, so a contiguous copy would be a wasted pass).
+        INDArray filters = delta.permute(1, 0, 2, 3);
         INDArray result = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, delta.dataType(),
                 new long[] {1, oC, size[0], size[1]}, 'c');
         Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(image, filters).addOutputs(result)
@@ -65,7 +65,24 @@ final class ConvWeightGradients {
                 NDArrayIndex.interval(sym[0] - top[0], sym[0] - top[0] + kernel[0]),
                 NDArrayIndex.interval(sym[1] - top[1], sym[1] - top[1] + kernel[1])).permute(1, 0, 2, 3));
         if (biasGrad != null) {
-            biasGrad.assign(filters.reshape('c', oC, b * out[0] * out[1]).sum(1).reshape(biasGrad.shape()));
+            biasGrad.assign(biasGradient(delta, workspaceMgr).reshape(biasGrad.shape()));
         }
+    }
+
+    /**
+     * {@code sum over b, i, j of delta[b, o, i, j]} for each o: a matrix-vector product with a vector of ones over
+     * each (b, o) plane, then a sum over the batch. ND4J's sum along a long axis adds one float at a time (3.1 ms for
+     * a 32 x 86,528 array here); BLAS's product is vectorised (1.0 ms for the same numbers).
+     */
+    static INDArray biasGradient(INDArray delta, LayerWorkspaceMgr workspaceMgr) {
+        long b = delta.size(0);
+        long oC = delta.size(1);
+        long plane = delta.size(2) * delta.size(3);
+        INDArray ones = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, delta.dataType(),
+                new long[] {plane, 1}, 'c').assign(1.0);
+        INDArray planeSums = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, delta.dataType(),
+                new long[] {b * oC, 1}, 'c');
+        Nd4j.gemm(delta.reshape('c', b * oC, plane), ones, planeSums, false, false, 1.0, 0.0);
+        return planeSums.reshape('c', b, oC).sum(0);
     }
 }
