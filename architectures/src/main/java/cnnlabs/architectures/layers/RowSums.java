@@ -1,0 +1,46 @@
+package cnnlabs.architectures.layers;
+
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Sums along the contiguous last axis of an (N, C, L) float array, as an (N, C) array: the per-(sample, channel)
+ * sums that bias and batch-norm gradients and batch statistics start from.
+ *
+ * <p>Why: ND4J's sum along an axis adds one float at a time in each row (2.3 to 3.8 ms for a 128 x 64 x 784 array on
+ * this 2-core CPU; 3.1 ms for 32 rows of 86,528), and its {@code Dot} along an axis likewise (3.7 to 5.0 ms). A
+ * matrix-vector product with a vector of ones is vectorised (0.8 to 1.4 ms; libnd4j hands it to oneDNN's matmul), and
+ * an element-wise product followed by that product is faster than the {@code Dot} on average (2.2 to 4.8 ms).
+ */
+final class RowSums {
+
+    private RowSums() {
+    }
+
+    /**
+     * {@code out[n, c] = sum over l of x[n, c, l]} for {@code x} of shape (N, C, L) (any array whose trailing axes
+     * multiply to L: only its element count per (n, c) matters; C-contiguous views are not copied). {@code arrayType}
+     * names the workspace for the temporaries; the result is a new (N, C) array.
+     */
+    static INDArray of(INDArray x, long n, long c, LayerWorkspaceMgr workspaceMgr, ArrayType arrayType) {
+        long length = x.length() / (n * c);
+        INDArray ones = workspaceMgr.createUninitialized(arrayType, x.dataType(), new long[] {length, 1}, 'c')
+                .assign(1.0);
+        INDArray sums = workspaceMgr.createUninitialized(arrayType, x.dataType(), new long[] {n * c, 1}, 'c');
+        Nd4j.gemm(x.reshape('c', n * c, length), ones, sums, false, false, 1.0, 0.0);
+        return sums.reshape('c', n, c);
+    }
+
+    /**
+     * {@code out[n, c] = sum over l of x[n, c, l] * y[n, c, l]} for two arrays of the same shape (see {@link #of}),
+     * the products written to {@code scratch}, a C-contiguous array of that shape whose contents are then garbage.
+     */
+    static INDArray ofProduct(INDArray x, INDArray y, INDArray scratch, long n, long c,
+                              LayerWorkspaceMgr workspaceMgr, ArrayType arrayType) {
+        Nd4j.getExecutioner().exec(new MulOp(x, y, scratch));
+        return of(scratch, n, c, workspaceMgr, arrayType);
+    }
+}
