@@ -41,10 +41,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * records the native build and whether DL4J's oneDNN helpers were attached.
  *
  * <p><b>Expected runtime:</b> about 12 minutes on a 2-core laptop CPU (half of it PyTorch). <b>Expected result:</b>
- * with the default oneDNN build, DL4J about 2x PyTorch on the VGG-style model both ways and faster at inference of
- * the simple CNN, about at parity on LeNet-5 and on ResNet-style inference, behind on training the simple CNN and the
- * ResNet-style model (0.64x to 0.89x in three runs); this shared machine moves single ratios by 30-40%. See
- * results/REPRODUCED.md for the measured tables.
+ * with the default oneDNN build, DL4J about 2.3x PyTorch on the VGG-style model both ways and faster at inference of
+ * the simple CNN and LeNet-5, about at parity training LeNet-5 and the ResNet-style model (0.84x to 1.08x in two
+ * runs), behind on training the simple CNN (0.86x to 0.90x); ResNet-style inference 0.55x to 1.15x. This shared
+ * machine moves single ratios by 30-40%. See results/REPRODUCED.md for the measured tables.
  */
 public final class Throughput implements Experiment {
 
