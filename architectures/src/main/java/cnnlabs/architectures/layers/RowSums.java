@@ -22,8 +22,8 @@ final class RowSums {
 
     /**
      * {@code out[n, c] = sum over l of x[n, c, l]} for {@code x} of shape (N, C, L) (any array whose trailing axes
-     * multiply to L: only its element count per (n, c) matters; C-contiguous views are not copied). {@code arrayType}
-     * names the workspace for the temporaries; the result is a new (N, C) array.
+     * multiply to L: only its element count per (n, c) matters; C-contiguous views are not copied). The result, an
+     * (N, C) array, and the vector of ones are allocated in {@code workspaceMgr}'s workspace for {@code arrayType}.
      */
     static INDArray of(INDArray x, long n, long c, LayerWorkspaceMgr workspaceMgr, ArrayType arrayType) {
         long length = x.length() / (n * c);
