@@ -12,6 +12,7 @@ import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import cnnlabs.architectures.layers.FastActivationLayer;
 import cnnlabs.architectures.layers.FastBatchNormalization;
 import cnnlabs.architectures.layers.FastConvolutionLayer;
+import cnnlabs.architectures.layers.FastSubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
@@ -125,8 +126,8 @@ public final class GraphBlocks {
     }
 
     private String pool(String name, String in, int size, SubsamplingLayer.PoolingType type) {
-        graph.addLayer(name, new SubsamplingLayer.Builder(type).kernelSize(size, size).stride(size, size)
-                .convolutionMode(VALID).build(), in);
+        graph.addLayer(name, new FastSubsamplingLayer(new SubsamplingLayer.Builder(type).kernelSize(size, size)
+                .stride(size, size).convolutionMode(VALID)), in);
         return name;
     }
 
@@ -212,8 +213,8 @@ public final class GraphBlocks {
 
     /** PyTorch {@code nn.MaxPool2d(kernel, stride, padding)}: floor output size. */
     public String maxPool(String name, String in, int kernel, int stride, int padding) {
-        graph.addLayer(name, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(kernel, kernel)
-                .stride(stride, stride).padding(padding, padding).convolutionMode(VALID).build(), in);
+        graph.addLayer(name, new FastSubsamplingLayer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                .kernelSize(kernel, kernel).stride(stride, stride).padding(padding, padding).convolutionMode(VALID)), in);
         return name;
     }
 

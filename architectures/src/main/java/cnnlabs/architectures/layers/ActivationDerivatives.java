@@ -44,6 +44,9 @@ final class ActivationDerivatives {
         if (activation instanceof ActivationIdentity) {
             return da;
         }
+        if (ChannelsLast.is(a) && ChannelsLast.is(da)) { // element by element, so on the contiguous arrays behind
+            return ChannelsLast.nchwView(fromOutput(activation, ChannelsLast.nhwc(a), ChannelsLast.nhwc(da)));
+        }
         if (activation instanceof ActivationTanH) {
             return a.mul(a).rsubi(1.0).muli(da);
         }

@@ -64,7 +64,10 @@ final class ConvWeightGradients {
         weightGrad.assign(result.get(NDArrayIndex.all(), NDArrayIndex.all(),
                 NDArrayIndex.interval(sym[0] - top[0], sym[0] - top[0] + kernel[0]),
                 NDArrayIndex.interval(sym[1] - top[1], sym[1] - top[1] + kernel[1])).permute(1, 0, 2, 3));
-        if (biasGrad != null) {
+        if (biasGrad != null && ChannelsLast.is(delta)) {
+            INDArray rows = ChannelsLast.nhwc(delta).reshape('c', b * out[0] * out[1], oC);
+            biasGrad.assign(RowSums.ofColumns(rows, workspaceMgr, ArrayType.BP_WORKING_MEM).reshape(biasGrad.shape()));
+        } else if (biasGrad != null) {
             INDArray planeSums = RowSums.of(delta, b, oC, workspaceMgr, ArrayType.BP_WORKING_MEM);
             biasGrad.assign(planeSums.sum(0).reshape(biasGrad.shape()));
         }

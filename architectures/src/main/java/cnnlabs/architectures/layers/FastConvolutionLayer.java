@@ -3,19 +3,24 @@ package cnnlabs.architectures.layers;
 import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
+import org.deeplearning4j.util.ConvolutionUtils;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,6 +106,8 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
         private final KeptArray kept = new KeptArray();
         private long reused;
         private boolean inputGradientWanted = true;
+        private boolean channelsLastOutput;
+        private long channelsLastForwards;
         private long skippedInputGradients;
 
         Impl(NeuralNetConfiguration conf, DataType dataType) {
@@ -123,14 +130,77 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
                     && ActivationDerivatives.supported(conf.getActivationFn());
         }
 
+        /**
+         * Whether the forward pass writes its output channels-last ({@link ChannelsLast}); {@link FastGraph} turns it
+         * on where every reader of the output is a layer that reads such arrays without converting them.
+         */
+        void channelsLastOutput(boolean on) {
+            channelsLastOutput = on;
+        }
+
+        /** How many forward passes wrote their output channels-last. */
+        public long channelsLastForwards() {
+            return channelsLastForwards;
+        }
+
         @Override
         public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
             kept.forget();
-            INDArray output = super.activate(training, workspaceMgr);
+            INDArray output = channelsLastOutput && channelsLastApplies() ? channelsLastForward(training, workspaceMgr)
+                    : null;
+            if (output == null) {
+                output = super.activate(training, workspaceMgr);
+            }
             if (training && reusable()) {
                 kept.keep(output, input);
             }
             return output;
+        }
+
+        private boolean channelsLastApplies() {
+            FastConvolutionLayer conf = (FastConvolutionLayer) layerConf();
+            return helper instanceof MKLDNNConvHelper && helperCountFail == 0 && input != null && input.rank() == 4
+                    && input.dataType() == DataType.FLOAT && dataType == DataType.FLOAT && input.size(1) == conf.getNIn()
+                    && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW && conf.getWeightNoise() == null
+                    && conf.getIDropout() == null && (cacheMode == null || cacheMode == CacheMode.NONE)
+                    && ActivationDerivatives.supported(conf.getActivationFn());
+        }
+
+        /**
+         * What DL4J's helper path computes (libnd4j's oneDNN {@code conv2d} with the same arguments, then the
+         * activation), written channels-last; null where the helper fails (then DL4J's own path runs, as it would).
+         */
+        private INDArray channelsLastForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
+            FastConvolutionLayer conf = (FastConvolutionLayer) layerConf();
+            INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr);
+            int[] kernel = conf.getKernelSize();
+            int[] strides = conf.getStride();
+            int[] dilation = conf.getDilation();
+            SlidingWindow window = SlidingWindow.of(input, kernel, strides, conf.getPadding(), dilation, convolutionMode);
+            int[] pad = window.padding();
+            boolean same = convolutionMode == ConvolutionMode.Same;
+            INDArray out = ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, dataType, input.size(0),
+                    weights.size(0), window.outHeight(), window.outWidth());
+            INDArray[] inputs = hasBias()
+                    ? new INDArray[] {input, weights,
+                        getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr)}
+                    : new INDArray[] {input, weights};
+            try {
+                Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(inputs).addOutputs(out)
+                        .addIntegerArguments(kernel[0], kernel[1], strides[0], strides[1], pad[0], pad[1], dilation[0],
+                                dilation[1], same ? 1 : 0, 0, 1) // NCHW; weights [oC, iC, kH, kW]
+                        .build());
+            } catch (RuntimeException e) {
+                if (!conf.isCudnnAllowFallback() || String.valueOf(e.getMessage()).contains("Failed to allocate")) {
+                    throw e;
+                }
+                helperCountFail++;
+                LOG.warn("Helper execution failed - falling back on built-in implementation", e);
+                return null;
+            }
+            conf.getActivationFn().getActivation(ChannelsLast.nhwc(out), training); // in place, element by element
+            channelsLastForwards++;
+            return out;
         }
 
         @Override
@@ -190,10 +260,14 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
             }
             Pair<Gradient, INDArray> ret;
             try {
-                ret = helper.backpropGradient(input, weights, bias, delta, kernel, strides, pad, biasGradView,
-                        gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY), afn, layerConf().getCudnnAlgoMode(),
-                        layerConf().getCudnnBwdFilterAlgo(), layerConf().getCudnnBwdDataAlgo(), convolutionMode, dilation,
-                        CNN2DFormat.NCHW, workspaceMgr);
+                ret = ChannelsLast.is(input)
+                        ? channelsLastBackprop(weights, bias, delta, kernel, strides, pad, dilation, biasGradView,
+                                workspaceMgr)
+                        : helper.backpropGradient(input, weights, bias, delta, kernel, strides, pad, biasGradView,
+                                gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY), afn,
+                                layerConf().getCudnnAlgoMode(), layerConf().getCudnnBwdFilterAlgo(),
+                                layerConf().getCudnnBwdDataAlgo(), convolutionMode, dilation, CNN2DFormat.NCHW,
+                                workspaceMgr);
             } catch (RuntimeException e) {
                 if (!layerConf().isCudnnAllowFallback() || String.valueOf(e.getMessage()).contains("Failed to allocate")) {
                     throw e;
@@ -207,6 +281,46 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
                 ret.setSecond(backpropDropOutIfPresent(ret.getSecond()));
             }
             return ret;
+        }
+
+        /**
+         * What DL4J's helper does in its backward pass (libnd4j's oneDNN {@code conv2d_bp}, same arguments) for a
+         * channels-last input, with the input gradient written channels-last too, so that the layer before, which
+         * wrote that input, gets its output gradient in the layout of its output.
+         */
+        private Pair<Gradient, INDArray> channelsLastBackprop(INDArray weights, INDArray bias, INDArray delta,
+                                                              int[] kernel, int[] strides, int[] pad, int[] dilation,
+                                                              INDArray biasGrad, LayerWorkspaceMgr workspaceMgr) {
+            boolean same = convolutionMode == ConvolutionMode.Same;
+            if (same) {
+                pad = ConvolutionUtils.getSameModeTopLeftPadding(new int[] {(int) delta.size(2), (int) delta.size(3)},
+                        new int[] {(int) input.size(2), (int) input.size(3)}, kernel, strides, dilation);
+            }
+            INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
+            INDArray inputGrad = ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATION_GRAD, input.dataType(),
+                    input.size(0), input.size(1), input.size(2), input.size(3));
+            // Told the data is NHWC and given C-contiguous NHWC arrays: conv2d_bp zeroes its input-gradient output
+            // first, one float at a time for a strided view (10% of a VGG-style step), at memory speed here. (Told
+            // NHWC, M2.1's conv2d_bp misreads strided views, so an NCHW output gradient is copied channels-last.)
+            INDArray x = ChannelsLast.nhwc(input);
+            INDArray dz = ChannelsLast.is(delta) ? ChannelsLast.nhwc(delta)
+                    : workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, delta.dataType(),
+                            new long[] {delta.size(0), delta.size(2), delta.size(3), delta.size(1)}, 'c')
+                            .assign(delta.permute(0, 2, 3, 1));
+            INDArray dx = ChannelsLast.nhwc(inputGrad);
+            Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
+                    .addInputs(biasGrad == null ? new INDArray[] {x, weights, dz} : new INDArray[] {x, weights, bias, dz})
+                    .addOutputs(biasGrad == null ? new INDArray[] {dx, weightGrad}
+                            : new INDArray[] {dx, weightGrad, biasGrad})
+                    .addIntegerArguments(kernel[0], kernel[1], strides[0], strides[1], pad[0], pad[1], dilation[0],
+                            dilation[1], same ? 1 : 0, 1, 1) // NHWC; weights [oC, iC, kH, kW]
+                    .build());
+            Gradient g = new DefaultGradient();
+            if (biasGrad != null) {
+                g.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
+            }
+            g.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad);
+            return new Pair<>(g, inputGrad);
         }
 
         /**

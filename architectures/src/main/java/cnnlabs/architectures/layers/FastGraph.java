@@ -6,6 +6,7 @@ import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * DL4J's {@link ComputationGraph} that, while it computes a training step's gradient, does not compute the gradient
@@ -17,6 +18,10 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * oneDNN call of a LeNet-5 step. Everything else ({@code backpropGradient(epsilons)}, {@code output},
  * {@code feedForward}, layers used on their own) still gets input gradients; a graph restored from a file or cloned
  * is DL4J's plain class and computes them as before.
+ *
+ * <p>It also arranges where activations lie: at {@link #init} every fast convolution whose output only fast
+ * convolutions and pooling layers read is told to write it channels-last ({@link ChannelsLast}); those readers take
+ * it without a layout conversion. What any layer computes stays the same.
  */
 public class FastGraph extends ComputationGraph {
 
@@ -24,6 +29,40 @@ public class FastGraph extends ComputationGraph {
 
     public FastGraph(ComputationGraphConfiguration configuration) {
         super(configuration);
+    }
+
+    @Override
+    public void init(INDArray parameters, boolean cloneParametersArray) {
+        super.init(parameters, cloneParametersArray);
+        for (String name : getConfiguration().getVertices().keySet()) {
+            if (getLayer(name) instanceof FastConvolutionLayer.Impl conv) {
+                conv.channelsLastOutput(readersTakeChannelsLast(name));
+            }
+        }
+    }
+
+    /**
+     * Whether every reader of vertex {@code name}'s output is a layer that reads channels-last arrays where they lie
+     * (a fast convolution or pooling layer, no preprocessor in between) and the output is not a network output.
+     */
+    private boolean readersTakeChannelsLast(String name) {
+        ComputationGraphConfiguration conf = getConfiguration();
+        if (conf.getNetworkOutputs().contains(name)) {
+            return false;
+        }
+        int readers = 0;
+        for (Map.Entry<String, List<String>> e : conf.getVertexInputs().entrySet()) {
+            if (!e.getValue().contains(name)) {
+                continue;
+            }
+            readers++;
+            if (!(conf.getVertices().get(e.getKey()) instanceof LayerVertex lv) || lv.getPreProcessor() != null
+                    || !(getLayer(e.getKey()) instanceof FastConvolutionLayer.Impl
+                        || getLayer(e.getKey()) instanceof FastSubsamplingLayer.Impl)) {
+                return false;
+            }
+        }
+        return readers > 0;
     }
 
     @Override

@@ -35,6 +35,19 @@ final class RowSums {
     }
 
     /**
+     * {@code out[c] = sum over l of x[l, c]} for a C-contiguous (L, C) matrix {@code x} (the channel sums of
+     * channels-last activations), as a (C, 1) array: the transposed matrix times a vector of ones, allocated like
+     * {@link #of}'s.
+     */
+    static INDArray ofColumns(INDArray x, LayerWorkspaceMgr workspaceMgr, ArrayType arrayType) {
+        INDArray ones = workspaceMgr.createUninitialized(arrayType, x.dataType(), new long[] {x.size(0), 1}, 'c')
+                .assign(1.0);
+        INDArray sums = workspaceMgr.createUninitialized(arrayType, x.dataType(), new long[] {x.size(1), 1}, 'c');
+        Nd4j.gemm(x, ones, sums, true, false, 1.0, 0.0);
+        return sums;
+    }
+
+    /**
      * {@code out[n, c] = sum over l of x[n, c, l] * y[n, c, l]} for two arrays of the same shape (see {@link #of}),
      * the products written to {@code scratch}, a C-contiguous array of that shape whose contents are then garbage.
      */

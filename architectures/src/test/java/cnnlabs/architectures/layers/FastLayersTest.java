@@ -10,6 +10,7 @@ import cnnlabs.architectures.NativeHelpers;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.GaussianNoise;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
@@ -18,11 +19,13 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -250,6 +253,103 @@ class FastLayersTest {
         ComputationGraph g = new ComputationGraph(firstLayerConf(conv));
         g.init();
         return g;
+    }
+
+    /**
+     * One channel in, conv(relu, 10x10) -> conv(relu, Same, no bias) -> max pool 2/2 (5x5) -> conv(tanh, Same) ->
+     * avg pool 3/1 Same -> conv(identity, 4x4) -> dense, and again with a max pool 2/1 before the dense layer: with
+     * the fast layers every convolution read by a pool or convolution writes channels-last and the pools read and
+     * write it, the output gradients arrive channels-last or (from the dense layer) NCHW, and the loss, every
+     * gradient (the first layer's from a channels-last output gradient, {@link ConvWeightGradients}), the parameters
+     * after a few steps and the inference output are DL4J's own.
+     */
+    @Test
+    void channelsLastConvolutionsAndPoolingGiveDl4jsAnswers() {
+        channelsLastGivesDl4jsAnswers(false);
+        channelsLastGivesDl4jsAnswers(true);
+    }
+
+    /** With {@code poolAtEnd}, a max pool 2/1 between the last convolution and the dense layer. */
+    private static void channelsLastGivesDl4jsAnswers(boolean poolAtEnd) {
+        ComputationGraph[] graphs = new ComputationGraph[2];
+        for (int i = 0; i < 2; i++) {
+            boolean fast = i == 1;
+            ConvolutionLayer.Builder c1 = new ConvolutionLayer.Builder(3, 3).nOut(8).activation(Activation.RELU);
+            ConvolutionLayer.Builder c1b = new ConvolutionLayer.Builder(3, 3).nOut(5).hasBias(false)
+                    .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU);
+            ConvolutionLayer.Builder c2 = new ConvolutionLayer.Builder(3, 3).nOut(6).convolutionMode(ConvolutionMode.Same)
+                    .activation(Activation.TANH);
+            ConvolutionLayer.Builder c3 = new ConvolutionLayer.Builder(2, 2).nOut(4).activation(Activation.IDENTITY);
+            SubsamplingLayer.Builder p1 = new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2)
+                    .stride(2, 2);
+            SubsamplingLayer.Builder p2 = new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.AVG).kernelSize(3, 3)
+                    .stride(1, 1).convolutionMode(ConvolutionMode.Same);
+            SubsamplingLayer.Builder p3 = new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2)
+                    .stride(1, 1);
+            GraphBuilder b = new NeuralNetConfiguration.Builder().seed(9).updater(new Sgd(0.05))
+                    .dataType(DataType.FLOAT).graphBuilder().addInputs("in")
+                    .setInputTypes(InputType.convolutional(12, 12, 1))
+                    .addLayer("c1", fast ? new FastConvolutionLayer(c1) : c1.build(), "in")
+                    .addLayer("c1b", fast ? new FastConvolutionLayer(c1b) : c1b.build(), "c1")
+                    .addLayer("p1", fast ? new FastSubsamplingLayer(p1) : p1.build(), "c1b")
+                    .addLayer("c2", fast ? new FastConvolutionLayer(c2) : c2.build(), "p1")
+                    .addLayer("p2", fast ? new FastSubsamplingLayer(p2) : p2.build(), "c2")
+                    .addLayer("c3", fast ? new FastConvolutionLayer(c3) : c3.build(), "p2");
+            if (poolAtEnd) {
+                b.addLayer("p3", fast ? new FastSubsamplingLayer(p3) : p3.build(), "c3");
+            }
+            b.addLayer("dense", new DenseLayer.Builder().nOut(5).activation(Activation.RELU).build(),
+                            poolAtEnd ? "p3" : "c3")
+                    .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4)
+                            .activation(Activation.SOFTMAX).build(), "dense")
+                    .setOutputs("out");
+            graphs[i] = NativeHelpers.init(b.build());
+        }
+        ComputationGraph dl4j = graphs[0];
+        ComputationGraph fast = graphs[1];
+        fast.setParams(dl4j.params().dup());
+        DataSet data = batch12(1);
+        for (ComputationGraph g : graphs) {
+            g.setInputs(data.getFeatures());
+            g.setLabels(data.getLabels());
+            g.computeGradientAndScore();
+        }
+        assertEquals(dl4j.score(), fast.score(), 1e-5);
+        Map<String, INDArray> expected = dl4j.gradient().gradientForVariable();
+        assertEquals(expected.keySet(), fast.gradient().gradientForVariable().keySet());
+        for (String name : expected.keySet()) {
+            assertClose(expected.get(name), fast.gradient().getGradientFor(name), 1e-3, "gradient of " + name);
+        }
+        for (int step = 0; step < 3; step++) {
+            DataSet d = batch12(20 + step);
+            dl4j.fit(d);
+            fast.fit(d);
+        }
+        assertClose(dl4j.params(), fast.params(), 1e-3, "parameters after 3 steps");
+        INDArray x = batch12(99).getFeatures();
+        assertClose(dl4j.outputSingle(x), fast.outputSingle(x), 1e-3, "inference output");
+        Map<String, INDArray> acts = fast.feedForward(x, false);
+        assertClose(dl4j.feedForward(x, false).get("p2"), acts.get("p2"), 1e-3, "pooled activations");
+
+        if (NativeHelpers.oneDnnAttached()) {
+            for (String name : new String[] {"c1", "c1b", "p1", "c2", "p2"}) {
+                assertTrue(ChannelsLast.is(acts.get(name)), name + " channels-last");
+            }
+            assertEquals(poolAtEnd, ChannelsLast.is(acts.get("c3")), "c3 channels-last where a pool reads it");
+            // 4 training passes (forward and backward), 2 inference passes (output, feedForward)
+            assertEquals(6, ((FastConvolutionLayer.Impl) fast.getLayer("c1")).channelsLastForwards());
+            assertEquals(6, ((FastConvolutionLayer.Impl) fast.getLayer("c2")).channelsLastForwards());
+            assertEquals(poolAtEnd ? 6 : 0, ((FastConvolutionLayer.Impl) fast.getLayer("c3")).channelsLastForwards());
+            assertEquals(4, ((FastConvolutionLayer.Impl) fast.getLayer("c1")).skippedInputGradients());
+            assertEquals(10, ((FastSubsamplingLayer.Impl) fast.getLayer("p1")).channelsLastPasses());
+            assertEquals(10, ((FastSubsamplingLayer.Impl) fast.getLayer("p2")).channelsLastPasses());
+        }
+    }
+
+    private static DataSet batch12(long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 16, 1, 12, 12);
+        return new DataSet(x, batch(seed).getLabels());
     }
 
     /** Batch statistics of activations far from zero (mean 30 standard deviations): no loss to cancellation. */

@@ -48,6 +48,21 @@ class RowSumsTest {
     }
 
     @Test
+    void columnSums() {
+        Nd4j.getRandom().setSeed(8);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 301, 7).subi(0.4);
+        INDArray sums = RowSums.ofColumns(x, NONE, ArrayType.BP_WORKING_MEM);
+        assertArrayEquals(new long[] {7, 1}, sums.shape());
+        for (int j = 0; j < 7; j++) {
+            double sum = 0;
+            for (int i = 0; i < 301; i++) {
+                sum += x.getFloat(i, j);
+            }
+            assertClose(sum, sums.getDouble(j, 0), "column sum " + j);
+        }
+    }
+
+    @Test
     void theInputsAreLeftAlone() {
         INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 4, 4);
         INDArray y = Nd4j.rand(DataType.FLOAT, 2, 3, 4, 4);
