@@ -41,10 +41,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * records the native build and whether DL4J's oneDNN helpers were attached.
  *
  * <p><b>Expected runtime:</b> about 12 minutes on a 2-core laptop CPU (half of it PyTorch). <b>Expected result:</b>
- * with the default oneDNN build, DL4J about 2.3x PyTorch on the VGG-style model both ways and faster at inference of
- * the simple CNN and LeNet-5, about at parity training LeNet-5 and the ResNet-style model (0.84x to 1.08x in two
- * runs), behind on training the simple CNN (0.86x to 0.90x); ResNet-style inference 0.55x to 1.15x. This shared
- * machine moves single ratios by 30-40%. See results/REPRODUCED.md for the measured tables.
+ * with the default oneDNN build (two runs at commit c3a1b5f), DL4J training at 1.0x to 1.2x PyTorch's speed for the
+ * simple CNN, LeNet-5 and the ResNet-style model and 2.3x to 2.5x for the VGG-style model; inference 3.4x to 4.9x
+ * (simple CNN), 1.2x to 1.4x (LeNet-5), 3.1x to 4.0x (VGG-style), and behind for the ResNet-style model (0.71x to
+ * 0.77x). This shared machine moves single ratios by 30-40%. See results/REPRODUCED.md for the measured tables.
  */
 public final class Throughput implements Experiment {
 

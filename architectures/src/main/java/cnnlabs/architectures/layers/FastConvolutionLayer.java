@@ -198,7 +198,11 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
                 LOG.warn("Helper execution failed - falling back on built-in implementation", e);
                 return null;
             }
-            conf.getActivationFn().getActivation(ChannelsLast.nhwc(out), training); // in place, element by element
+            INDArray nhwc = ChannelsLast.nhwc(out);
+            INDArray activated = conf.getActivationFn().getActivation(nhwc, training); // element by element
+            if (activated != nhwc) {
+                nhwc.assign(activated);
+            }
             channelsLastForwards++;
             return out;
         }

@@ -29,8 +29,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Why: given an NCHW array, libnd4j runs oneDNN's max pooling on the NCHW layout (2.3 ms forward and 2.1 ms backward
  * for the simple CNN's 128 x 32 x 26 x 26 batch); channels-last it is faster, and the convolutions on either side
  * need no layout conversion. With the oneDNN helper attached, for max and average pooling of such an input, this layer
- * runs libnd4j's pooling ops with the arguments DL4J's helper passes, told the data is NHWC; any other input or
- * configuration, or no helper: DL4J's own layer, unchanged. {@code FastLayersTest} checks it against DL4J's layer.
+ * runs libnd4j's pooling ops with the arguments DL4J passes them (its layer's forward op, its helper's backward op),
+ * told the data is NHWC; any other input or configuration, or no helper: DL4J's own layer, unchanged.
+ * {@code FastLayersTest} checks it against DL4J's layer.
  */
 public class FastSubsamplingLayer extends SubsamplingLayer implements FastLayer {
 
@@ -107,10 +108,11 @@ public class FastSubsamplingLayer extends SubsamplingLayer implements FastLayer 
             boolean same = convolutionMode == ConvolutionMode.Same;
             INDArray out = ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, dataType, input.size(0),
                     input.size(1), window.outHeight(), window.outWidth());
+            int extra = !isMax(conf) && conf.isAvgPoolIncludePadInDivisor() ? 1 : 0; // as DL4J's forward pass
             Nd4j.exec(DynamicCustomOp.builder(isMax(conf) ? "maxpool2d" : "avgpool2d")
                     .addInputs(ChannelsLast.nhwc(input)).addOutputs(ChannelsLast.nhwc(out))
                     .addIntegerArguments(kernel[0], kernel[1], strides[0], strides[1], pad[0], pad[1], dilation[0],
-                            dilation[1], same ? 1 : 0, 0, 1) // as DL4J's helper: extra 0; 1 = NHWC
+                            dilation[1], same ? 1 : 0, extra, 1) // 1 = NHWC
                     .build());
             channelsLastPasses++;
             return out;

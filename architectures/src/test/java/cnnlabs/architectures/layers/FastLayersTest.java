@@ -257,7 +257,8 @@ class FastLayersTest {
 
     /**
      * One channel in, conv(relu, 10x10) -> conv(relu, Same, no bias) -> max pool 2/2 (5x5) -> conv(tanh, Same) ->
-     * avg pool 3/1 Same -> conv(identity, 4x4) -> dense, and again with a max pool 2/1 before the dense layer: with
+     * avg pool 3/1 Same -> conv(identity, 4x4) -> dense, and again with a max pool 2/1 before the dense layer (and the
+     * average pool's divisor counting the padding): with
      * the fast layers every convolution read by a pool or convolution writes channels-last and the pools read and
      * write it, the output gradients arrive channels-last or (from the dense layer) NCHW, and the loss, every
      * gradient (the first layer's from a channels-last output gradient, {@link ConvWeightGradients}), the parameters
@@ -283,7 +284,7 @@ class FastLayersTest {
             SubsamplingLayer.Builder p1 = new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2)
                     .stride(2, 2);
             SubsamplingLayer.Builder p2 = new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.AVG).kernelSize(3, 3)
-                    .stride(1, 1).convolutionMode(ConvolutionMode.Same);
+                    .stride(1, 1).convolutionMode(ConvolutionMode.Same).avgPoolIncludePadInDivisor(poolAtEnd);
             SubsamplingLayer.Builder p3 = new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2)
                     .stride(1, 1);
             GraphBuilder b = new NeuralNetConfiguration.Builder().seed(9).updater(new Sgd(0.05))
