@@ -6,11 +6,11 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import cnnlabs.architectures.vertices.AdaptiveAvgPoolVertex;
 import cnnlabs.architectures.vertices.ChannelScaleVertex;
-import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import cnnlabs.architectures.layers.FastActivationLayer;
 import cnnlabs.architectures.layers.FastBatchNormalization;
+import cnnlabs.architectures.layers.FastAddVertex;
 import cnnlabs.architectures.layers.FastConvolutionLayer;
 import cnnlabs.architectures.layers.FastSubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -154,7 +154,7 @@ public final class GraphBlocks {
     }
 
     public String add(String name, String... ins) {
-        graph.addVertex(name, new ElementWiseVertex(ElementWiseVertex.Op.Add), ins);
+        graph.addVertex(name, new FastAddVertex(), ins);
         return name;
     }
 

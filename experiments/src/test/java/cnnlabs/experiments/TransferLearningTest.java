@@ -112,7 +112,11 @@ class TransferLearningTest {
         ComputationGraph stage2 = TransferLearning.fineTuner(model, SPEC, 1e-4, 1);
         assertEquals(model.params(), stage2.params());
         INDArray x = batch().getFeatures();
-        assertEquals(model.outputSingle(x), stage2.outputSingle(x));
+        // the same outputs up to float rounding: the model (a FastGraph) runs its convolutions, batch norms and
+        // additions channels-last at inference, the fine-tuner's graph (DL4J's plain class) does not
+        INDArray expected = model.outputSingle(x);
+        double diff = expected.sub(stage2.outputSingle(x)).amaxNumber().doubleValue();
+        assertTrue(diff <= 1e-4 * expected.amaxNumber().doubleValue(), "max output difference " + diff);
         for (String bn : MobileNetV2.batchNormsInLast(SPEC, 20)) {
             assertTrue(stage2.getLayer(bn) instanceof cnnlabs.architectures.layers.InferenceBatchNorm.Impl, bn);
         }

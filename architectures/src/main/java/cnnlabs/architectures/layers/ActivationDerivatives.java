@@ -64,6 +64,10 @@ final class ActivationDerivatives {
         if (dst == da) {
             throw new IllegalArgumentException("the ReLU derivative cannot be written over the gradient it reads");
         }
+        if (ChannelsLast.is(a) && ChannelsLast.is(da) && ChannelsLast.is(dst)) {
+            reluFromOutput(ChannelsLast.nhwc(a), ChannelsLast.nhwc(da), ChannelsLast.nhwc(dst));
+            return dst;
+        }
         Nd4j.getExecutioner().exec(new Step(a, dst, 0.0));
         Nd4j.getExecutioner().exec(new MulOp(dst, da, dst));
         return dst;

@@ -89,13 +89,22 @@ public class FastActivationLayer extends ActivationLayer implements FastLayer, K
             super(conf, dataType);
         }
 
-        private boolean plainRelu() {
+        boolean plainRelu() {
             return ActivationDerivatives.isPlainRelu(layerConf().getActivationFn());
         }
 
         @Override
         public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
             kept.forget();
+            if (plainRelu() && input != null && ChannelsLast.is(input)) { // channels-last in, channels-last out
+                INDArray out = ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, input.dataType(), input.size(0),
+                        input.size(1), input.size(2), input.size(3));
+                Nd4j.getExecutioner().exec(new RectifiedLinear(ChannelsLast.nhwc(input), ChannelsLast.nhwc(out), 0.0));
+                if (training && keepOutput()) {
+                    kept.keep(out, input);
+                }
+                return out;
+            }
             if (!training || !plainRelu()) {
                 return super.activate(training, workspaceMgr);
             }
@@ -115,8 +124,11 @@ public class FastActivationLayer extends ActivationLayer implements FastLayer, K
                 return super.backpropGradient(epsilon, workspaceMgr);
             }
             assertInputSet(true);
-            INDArray delta = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(),
-                    input.ordering());
+            INDArray delta = ChannelsLast.is(input)
+                    ? ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATION_GRAD, input.dataType(), input.size(0),
+                            input.size(1), input.size(2), input.size(3))
+                    : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(),
+                            input.ordering());
             INDArray output = kept.forInput(input);
             kept.forget();
             if (output != null) {

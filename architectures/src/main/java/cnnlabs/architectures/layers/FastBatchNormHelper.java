@@ -46,9 +46,15 @@ public final class FastBatchNormHelper implements BatchNormalizationHelper {
     private INDArray meanCache;
     private INDArray varCache;
     private boolean lastWasOurs;
+    private long channelsLastInferences;
 
     public FastBatchNormHelper(BatchNormalizationHelper fallback) {
         this.fallback = fallback;
+    }
+
+    /** How many inference passes normalised channels-last input channels-last (oneDNN's NHWC batch norm). */
+    public long channelsLastInferences() {
+        return channelsLastInferences;
     }
 
     /** The helper DL4J chose, which runs what this one does not. */
@@ -73,6 +79,20 @@ public final class FastBatchNormHelper implements BatchNormalizationHelper {
     @Override
     public INDArray preOutput(INDArray x, boolean training, long[] shape, INDArray gamma, INDArray beta, INDArray mean,
                               INDArray var, double decay, double eps, CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
+        if (!training && handles(x, format) && ChannelsLast.is(x) && gamma != null && beta != null && mean != null
+                && var != null) {
+            lastWasOurs = false;
+            INDArray out = ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, DataType.FLOAT, x.size(0), x.size(1),
+                    x.size(2), x.size(3));
+            Nd4j.exec(DynamicCustomOp.builder("batchnorm")
+                    .addInputs(ChannelsLast.nhwc(x), vector(mean), vector(var), vector(gamma), vector(beta))
+                    .addOutputs(ChannelsLast.nhwc(out))
+                    .addIntegerArguments(1, 1, 3) // apply gamma, apply beta, channel axis 3 (NHWC)
+                    .addFloatingPointArguments(eps)
+                    .build());
+            channelsLastInferences++;
+            return out;
+        }
         if (!training || !handles(x, format) || gamma == null || beta == null) {
             lastWasOurs = false;
             return fallback.preOutput(x, training, shape, gamma, beta, mean, var, decay, eps, format, workspaceMgr);

@@ -107,7 +107,8 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
         private final KeptArray kept = new KeptArray();
         private long reused;
         private boolean inputGradientWanted = true;
-        private boolean channelsLastOutput;
+        private boolean channelsLastInTraining;
+        private boolean channelsLastAtInference;
         private long channelsLastForwards;
         private long skippedInputGradients;
 
@@ -132,11 +133,12 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
         }
 
         /**
-         * Whether the forward pass writes its output channels-last ({@link ChannelsLast}); {@link FastGraph} turns it
-         * on where every reader of the output is a layer that reads such arrays without converting them.
+         * Whether forward passes write their output channels-last ({@link ChannelsLast}), in training and at
+         * inference; {@link FastGraph} turns it on where every reader of the output takes such arrays where they lie.
          */
-        void channelsLastOutput(boolean on) {
-            channelsLastOutput = on;
+        void channelsLastOutput(boolean inTraining, boolean atInference) {
+            channelsLastInTraining = inTraining;
+            channelsLastAtInference = atInference;
         }
 
         /** How many forward passes wrote their output channels-last. */
@@ -147,8 +149,8 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
         @Override
         public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
             kept.forget();
-            INDArray output = channelsLastOutput && channelsLastApplies() ? channelsLastForward(training, workspaceMgr)
-                    : null;
+            boolean channelsLast = training ? channelsLastInTraining : channelsLastAtInference;
+            INDArray output = channelsLast && channelsLastApplies() ? channelsLastForward(training, workspaceMgr) : null;
             if (output == null) {
                 output = super.activate(training, workspaceMgr);
             }

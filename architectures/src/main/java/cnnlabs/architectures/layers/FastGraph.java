@@ -21,7 +21,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>It also arranges where activations lie: at {@link #init} every fast convolution whose output only fast
  * convolutions and pooling layers read is told to write it channels-last ({@link ChannelsLast}); those readers take
- * it without a layout conversion. What any layer computes stays the same.
+ * it without a layout conversion. At inference the same holds through fast batch norm, ReLU layers and
+ * {@link FastAddVertex} (a residual block), whose own readers must then take it too. What any layer computes stays
+ * the same.
  */
 public class FastGraph extends ComputationGraph {
 
@@ -36,16 +38,17 @@ public class FastGraph extends ComputationGraph {
         super.init(parameters, cloneParametersArray);
         for (String name : getConfiguration().getVertices().keySet()) {
             if (getLayer(name) instanceof FastConvolutionLayer.Impl conv) {
-                conv.channelsLastOutput(readersTakeChannelsLast(name));
+                conv.channelsLastOutput(readersTakeChannelsLast(name, false), readersTakeChannelsLast(name, true));
             }
         }
     }
 
     /**
-     * Whether every reader of vertex {@code name}'s output is a layer that reads channels-last arrays where they lie
-     * (a fast convolution or pooling layer, no preprocessor in between) and the output is not a network output.
+     * Whether every reader of vertex {@code name}'s output takes channels-last arrays where they lie and the output
+     * is not a network output: fast convolution and pooling layers always; at inference also fast batch norm,
+     * fast ReLU layers and {@link FastAddVertex}, which hand channels-last on, so their own readers must take it.
      */
-    private boolean readersTakeChannelsLast(String name) {
+    private boolean readersTakeChannelsLast(String name, boolean inference) {
         ComputationGraphConfiguration conf = getConfiguration();
         if (conf.getNetworkOutputs().contains(name)) {
             return false;
@@ -56,13 +59,29 @@ public class FastGraph extends ComputationGraph {
                 continue;
             }
             readers++;
-            if (!(conf.getVertices().get(e.getKey()) instanceof LayerVertex lv) || lv.getPreProcessor() != null
-                    || !(getLayer(e.getKey()) instanceof FastConvolutionLayer.Impl
-                        || getLayer(e.getKey()) instanceof FastSubsamplingLayer.Impl)) {
+            String reader = e.getKey();
+            org.deeplearning4j.nn.conf.graph.GraphVertex vertex = conf.getVertices().get(reader);
+            boolean takes;
+            if (vertex instanceof LayerVertex lv) {
+                org.deeplearning4j.nn.api.Layer layer = getLayer(reader);
+                takes = lv.getPreProcessor() == null && (layer instanceof FastConvolutionLayer.Impl
+                        || layer instanceof FastSubsamplingLayer.Impl
+                        || inference && handsOnChannelsLast(layer) && readersTakeChannelsLast(reader, true));
+            } else {
+                takes = inference && vertex instanceof FastAddVertex && readersTakeChannelsLast(reader, true);
+            }
+            if (!takes) {
                 return false;
             }
         }
         return readers > 0;
+    }
+
+    /** Layers that, at inference, read a channels-last input where it lies and write their output channels-last. */
+    private static boolean handsOnChannelsLast(org.deeplearning4j.nn.api.Layer layer) {
+        return layer instanceof FastActivationLayer.Impl relu && relu.plainRelu()
+                || layer instanceof org.deeplearning4j.nn.layers.normalization.BatchNormalization bn
+                && bn.getHelper() instanceof FastBatchNormHelper;
     }
 
     @Override

@@ -353,6 +353,82 @@ class FastLayersTest {
         return new DataSet(x, batch(seed).getLabels());
     }
 
+    /**
+     * A small residual network (stem conv-BN-ReLU, an identity block, a projection block with stride 2, a last conv,
+     * global pooling), from DL4J's layers and {@code ElementWiseVertex} and from the fast ones and
+     * {@link FastAddVertex}: after two training steps the inference outputs agree, and at inference the fast graph's
+     * convolutions, batch norms, ReLUs and additions up to the last convolution ran channels-last.
+     */
+    @Test
+    void channelsLastResidualInferenceGivesDl4jsAnswers() {
+        ComputationGraph[] graphs = new ComputationGraph[2];
+        for (int i = 0; i < 2; i++) {
+            boolean fast = i == 1;
+            Layers l = fast ? FAST : DL4J;
+            GraphBuilder b = new NeuralNetConfiguration.Builder().seed(13).updater(new Sgd(0.05))
+                    .dataType(DataType.FLOAT).graphBuilder().addInputs("in")
+                    .setInputTypes(InputType.convolutional(10, 10, 3));
+            b.addLayer("c0", l.conv(8, Activation.IDENTITY), "in").addLayer("bn0", l.bn(false), "c0")
+                    .addLayer("relu0", l.activation(Activation.RELU), "bn0");
+            b.addLayer("c1", l.conv(8, Activation.IDENTITY), "relu0").addLayer("bn1", l.bn(false), "c1")
+                    .addLayer("relu1", l.activation(Activation.RELU), "bn1")
+                    .addLayer("c2", l.conv(8, Activation.IDENTITY), "relu1").addLayer("bn2", l.bn(false), "c2")
+                    .addVertex("add1", fast ? new FastAddVertex() : new ElementWiseVertex(ElementWiseVertex.Op.Add),
+                            "bn2", "relu0")
+                    .addLayer("relu2", l.activation(Activation.RELU), "add1");
+            ConvolutionLayer.Builder c3 = new ConvolutionLayer.Builder(3, 3).stride(2, 2).nOut(12)
+                    .convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY);
+            ConvolutionLayer.Builder sc = new ConvolutionLayer.Builder(1, 1).stride(2, 2).nOut(12)
+                    .convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY);
+            b.addLayer("c3", fast ? new FastConvolutionLayer(c3) : c3.build(), "relu2")
+                    .addLayer("bn3", l.bn(false), "c3").addLayer("relu3", l.activation(Activation.RELU), "bn3")
+                    .addLayer("c4", l.conv(12, Activation.IDENTITY), "relu3").addLayer("bn4", l.bn(false), "c4")
+                    .addLayer("sc", fast ? new FastConvolutionLayer(sc) : sc.build(), "relu2")
+                    .addLayer("bnsc", l.bn(false), "sc")
+                    .addVertex("add2", fast ? new FastAddVertex() : new ElementWiseVertex(ElementWiseVertex.Op.Add),
+                            "bn4", "bnsc")
+                    .addLayer("relu4", l.activation(Activation.RELU), "add2")
+                    .addLayer("c5", l.conv(4, Activation.RELU), "relu4")
+                    .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "c5")
+                    .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4)
+                            .activation(Activation.SOFTMAX).build(), "pool")
+                    .setOutputs("out");
+            graphs[i] = NativeHelpers.init(b.build());
+        }
+        ComputationGraph dl4j = graphs[0];
+        ComputationGraph fast = graphs[1];
+        fast.setParams(dl4j.params().dup());
+        for (int step = 0; step < 2; step++) {
+            DataSet d = batch(30 + step);
+            dl4j.fit(d);
+            fast.fit(d);
+        }
+        assertClose(dl4j.params(), fast.params(), 1e-3, "parameters after 2 steps");
+        INDArray x = batch(98).getFeatures();
+        assertClose(dl4j.outputSingle(x), fast.outputSingle(x), 1e-3, "inference output");
+        Map<String, INDArray> expected = dl4j.feedForward(x, false);
+        Map<String, INDArray> acts = fast.feedForward(x, false);
+        // (not the batch norms' and additions' outputs: at inference DL4J's activation layer applies its ReLU in
+        // place to its input, so DL4J's own feedForward shows them after the ReLU)
+        for (String name : new String[] {"c0", "relu0", "c1", "relu2", "c3", "sc", "relu4", "c5"}) {
+            assertClose(expected.get(name), acts.get(name), 1e-3, name + " at inference");
+        }
+
+        if (NativeHelpers.oneDnnAttached()) {
+            for (String name : new String[] {"c0", "bn0", "relu0", "c2", "bn2", "add1", "relu2", "sc", "bnsc", "add2",
+                    "relu4"}) {
+                assertTrue(ChannelsLast.is(acts.get(name)), name + " channels-last at inference");
+            }
+            assertFalse(ChannelsLast.is(acts.get("c5")), "c5 feeds global pooling: plain NCHW");
+            assertEquals(2, ((FastAddVertex.Impl) fast.getVertex("add2")).channelsLastSums());
+            var bn = (org.deeplearning4j.nn.layers.normalization.BatchNormalization) fast.getLayer("bn4");
+            assertEquals(2, ((FastBatchNormHelper) bn.getHelper()).channelsLastInferences());
+            // in training only convolutions read by convolutions or pools write channels-last: none here
+            assertEquals(2, ((FastConvolutionLayer.Impl) fast.getLayer("c1")).channelsLastForwards(),
+                    "c1 channels-last at inference only (output, feedForward), not in the 2 training steps");
+        }
+    }
+
     /** Batch statistics of activations far from zero (mean 30 standard deviations): no loss to cancellation. */
     @Test
     void batchNormStatisticsHoldForActivationsFarFromZero() {

@@ -1,0 +1,89 @@
+package cnnlabs.architectures.layers;
+
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
+
+/**
+ * DL4J's {@link ElementWiseVertex} with {@code Op.Add} (same configuration and results) that adds channels-last
+ * inputs ({@link ChannelsLast}) where they lie and hands the sum on channels-last.
+ *
+ * <p>Why: DL4J's vertex assigns its first input into a new NCHW array, which for a channels-last view is a strided
+ * copy ND4J makes one float at a time. Here two channels-last inputs of the same shape are added as the contiguous
+ * arrays behind them, at inference ({@link FastGraph} lets convolutions write channels-last for batch norm only
+ * then); anything else, and every training pass, goes to DL4J's vertex, unchanged.
+ */
+public class FastAddVertex extends ElementWiseVertex {
+
+    /** An addition of the vertex's inputs. */
+    public FastAddVertex() {
+        super(Op.Add);
+    }
+
+    /** For Jackson: {@code op} must be {@code Add}. */
+    public FastAddVertex(@JsonProperty("op") Op op) {
+        super(requireAdd(op));
+    }
+
+    private static Op requireAdd(Op op) {
+        if (op != Op.Add) {
+            throw new IllegalArgumentException("FastAddVertex adds; got op " + op);
+        }
+        return op;
+    }
+
+    @Override
+    public FastAddVertex clone() {
+        return new FastAddVertex();
+    }
+
+    @Override
+    public GraphVertex instantiate(ComputationGraph graph, String name, int idx, INDArray paramsView,
+                                   boolean initializeParams, DataType networkDatatype) {
+        return new Impl(graph, name, idx, networkDatatype);
+    }
+
+    /** The vertex: DL4J's, adding channels-last inputs channels-last. */
+    public static final class Impl extends org.deeplearning4j.nn.graph.vertex.impl.ElementWiseVertex {
+
+        private long channelsLastSums;
+
+        Impl(ComputationGraph graph, String name, int index, DataType dataType) {
+            super(graph, name, index, Op.Add, dataType);
+        }
+
+        /** How many forward passes added channels-last inputs channels-last. */
+        public long channelsLastSums() {
+            return channelsLastSums;
+        }
+
+        @Override
+        public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
+            INDArray[] in = getInputs();
+            if (training || in == null || in.length < 2 || !canDoForward()) { // (DL4J's backward needs its own forward)
+                return super.doForward(training, workspaceMgr);
+            }
+            for (INDArray x : in) {
+                if (!ChannelsLast.is(x) || !x.equalShapes(in[0]) || x.dataType() != dataType) {
+                    return super.doForward(training, workspaceMgr);
+                }
+            }
+            INDArray sum = ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, dataType, in[0].size(0),
+                    in[0].size(1), in[0].size(2), in[0].size(3));
+            INDArray out = ChannelsLast.nhwc(sum);
+            Nd4j.exec(new AddOp(ChannelsLast.nhwc(in[0]), ChannelsLast.nhwc(in[1]), out));
+            for (int i = 2; i < in.length; i++) {
+                out.addi(ChannelsLast.nhwc(in[i]));
+            }
+            channelsLastSums++;
+            return sum;
+        }
+    }
+}
