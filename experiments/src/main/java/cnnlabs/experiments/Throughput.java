@@ -41,10 +41,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * records the native build and whether DL4J's oneDNN helpers were attached.
  *
  * <p><b>Expected runtime:</b> about 12 minutes on a 2-core laptop CPU (half of it PyTorch). <b>Expected result:</b>
- * with the default oneDNN build (two runs at commit c3a1b5f), DL4J training at 1.0x to 1.2x PyTorch's speed for the
- * simple CNN, LeNet-5 and the ResNet-style model and 2.3x to 2.5x for the VGG-style model; inference 3.4x to 4.9x
- * (simple CNN), 1.2x to 1.4x (LeNet-5), 3.1x to 4.0x (VGG-style), and behind for the ResNet-style model (0.71x to
- * 0.77x). This shared machine moves single ratios by 30-40%. See results/REPRODUCED.md for the measured tables.
+ * with the default oneDNN build (three runs at commit 9b81e44), DL4J inference faster than PyTorch for all four
+ * models (simple CNN 4.5x-4.8x, LeNet-5 2.6x-3.7x, VGG-style 3.0x-4.4x, ResNet-style 1.06x-1.61x), training faster
+ * for LeNet-5 (1.2x-1.3x) and the VGG-style model (2.2x-2.8x), and the simple CNN (0.77x-1.27x) and ResNet-style
+ * (0.74x-1.13x) training about at parity, either side of it from run to run. This shared machine moves single
+ * ratios by 30-40%. See results/REPRODUCED.md for the measured tables.
  */
 public final class Throughput implements Experiment {
 
