@@ -14,7 +14,6 @@ import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
-import org.deeplearning4j.util.ConvolutionUtils;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
@@ -312,10 +311,8 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
                                                               int[] kernel, int[] strides, int[] pad, int[] dilation,
                                                               INDArray biasGrad, LayerWorkspaceMgr workspaceMgr) {
             boolean same = convolutionMode == ConvolutionMode.Same;
-            if (same) {
-                pad = ConvolutionUtils.getSameModeTopLeftPadding(new int[] {(int) delta.size(2), (int) delta.size(3)},
-                        new int[] {(int) input.size(2), (int) input.size(3)}, kernel, strides, dilation);
-            }
+            pad = SlidingWindow.padding(input, delta.size(2), delta.size(3), kernel, strides, pad, dilation,
+                    convolutionMode);
             INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
             INDArray inputGrad = ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATION_GRAD, input.dataType(),
                     input.size(0), input.size(1), input.size(2), input.size(3));

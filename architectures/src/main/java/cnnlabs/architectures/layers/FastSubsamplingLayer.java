@@ -12,7 +12,6 @@ import org.deeplearning4j.nn.layers.mkldnn.MKLDNNSubsamplingHelper;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
-import org.deeplearning4j.util.ConvolutionUtils;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -127,11 +126,8 @@ public class FastSubsamplingLayer extends SubsamplingLayer implements FastLayer 
             int[] kernel = conf.getKernelSize();
             int[] strides = conf.getStride();
             int[] dilation = conf.getDilation();
-            int[] pad = convolutionMode == ConvolutionMode.Same
-                    ? ConvolutionUtils.getSameModeTopLeftPadding(
-                            new int[] {(int) epsilon.size(2), (int) epsilon.size(3)},
-                            new int[] {(int) input.size(2), (int) input.size(3)}, kernel, strides, dilation)
-                    : conf.getPadding();
+            int[] pad = SlidingWindow.padding(input, epsilon.size(2), epsilon.size(3), kernel, strides,
+                    conf.getPadding(), dilation, convolutionMode);
             Pooling2DConfig pooling = Pooling2DConfig.builder()
                     .paddingMode(ConvolutionMode.mapToMode(convolutionMode))
                     .kH(kernel[0]).kW(kernel[1])

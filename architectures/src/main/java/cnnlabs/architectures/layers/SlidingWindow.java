@@ -16,11 +16,22 @@ record SlidingWindow(int outHeight, int outWidth, int[] padding) {
                             ConvolutionMode mode) {
         if (mode == ConvolutionMode.Same) {
             int[] out = ConvolutionUtils.getOutputSize(input, kernel, strides, null, mode, dilation, CNN2DFormat.NCHW);
-            int[] pad = ConvolutionUtils.getSameModeTopLeftPadding(out,
-                    new int[] {(int) input.size(2), (int) input.size(3)}, kernel, strides, dilation);
-            return new SlidingWindow(out[0], out[1], pad);
+            return new SlidingWindow(out[0], out[1], padding(input, out[0], out[1], kernel, strides, padding, dilation,
+                    mode));
         }
         int[] out = ConvolutionUtils.getOutputSize(input, kernel, strides, padding, mode, dilation, CNN2DFormat.NCHW);
         return new SlidingWindow(out[0], out[1], padding);
+    }
+
+    /**
+     * The top-left padding for an NCHW {@code input} whose output is {@code outHeight x outWidth} (a backward pass
+     * knows it from the output gradient): DL4J's Same padding in Same mode, else the configured {@code padding}.
+     */
+    static int[] padding(INDArray input, long outHeight, long outWidth, int[] kernel, int[] strides, int[] padding,
+                         int[] dilation, ConvolutionMode mode) {
+        return mode == ConvolutionMode.Same
+                ? ConvolutionUtils.getSameModeTopLeftPadding(new int[] {(int) outHeight, (int) outWidth},
+                        new int[] {(int) input.size(2), (int) input.size(3)}, kernel, strides, dilation)
+                : padding;
     }
 }
