@@ -41,6 +41,11 @@ final class ChannelsLast {
         return nhwc.permute(0, 3, 1, 2);
     }
 
+    /** A new uninitialised channels-last array of {@code x}'s (N, C, H, W) shape, in the workspace for {@code type}. */
+    static INDArray createLike(LayerWorkspaceMgr workspaceMgr, ArrayType type, INDArray x) {
+        return create(workspaceMgr, type, x.dataType(), x.size(0), x.size(1), x.size(2), x.size(3));
+    }
+
     /** A new uninitialised (N, C, H, W) array laid out channels-last, in {@code workspaceMgr}'s workspace for {@code type}. */
     static INDArray create(LayerWorkspaceMgr workspaceMgr, ArrayType type, DataType dataType, long n, long c, long h,
                            long w) {

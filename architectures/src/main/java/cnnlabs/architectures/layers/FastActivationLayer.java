@@ -97,8 +97,7 @@ public class FastActivationLayer extends ActivationLayer implements FastLayer, K
         public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
             kept.forget();
             if (plainRelu() && input != null && ChannelsLast.is(input)) { // channels-last in, channels-last out
-                INDArray out = ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, input.dataType(), input.size(0),
-                        input.size(1), input.size(2), input.size(3));
+                INDArray out = ChannelsLast.createLike(workspaceMgr, ArrayType.ACTIVATIONS, input);
                 Nd4j.getExecutioner().exec(new RectifiedLinear(ChannelsLast.nhwc(input), ChannelsLast.nhwc(out), 0.0));
                 if (training && keepOutput()) {
                     kept.keep(out, input);
@@ -125,8 +124,7 @@ public class FastActivationLayer extends ActivationLayer implements FastLayer, K
             }
             assertInputSet(true);
             INDArray delta = ChannelsLast.is(input)
-                    ? ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATION_GRAD, input.dataType(), input.size(0),
-                            input.size(1), input.size(2), input.size(3))
+                    ? ChannelsLast.createLike(workspaceMgr, ArrayType.ACTIVATION_GRAD, input)
                     : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(),
                             input.ordering());
             INDArray output = kept.forInput(input);

@@ -75,8 +75,7 @@ public class FastAddVertex extends ElementWiseVertex {
                     return super.doForward(training, workspaceMgr);
                 }
             }
-            INDArray sum = ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, dataType, in[0].size(0),
-                    in[0].size(1), in[0].size(2), in[0].size(3));
+            INDArray sum = ChannelsLast.createLike(workspaceMgr, ArrayType.ACTIVATIONS, in[0]);
             INDArray out = ChannelsLast.nhwc(sum);
             Nd4j.exec(new AddOp(ChannelsLast.nhwc(in[0]), ChannelsLast.nhwc(in[1]), out));
             for (int i = 2; i < in.length; i++) {

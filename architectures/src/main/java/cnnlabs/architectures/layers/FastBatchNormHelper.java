@@ -82,8 +82,7 @@ public final class FastBatchNormHelper implements BatchNormalizationHelper {
         if (!training && handles(x, format) && ChannelsLast.is(x) && gamma != null && beta != null && mean != null
                 && var != null) {
             lastWasOurs = false;
-            INDArray out = ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, DataType.FLOAT, x.size(0), x.size(1),
-                    x.size(2), x.size(3));
+            INDArray out = ChannelsLast.createLike(workspaceMgr, ArrayType.ACTIVATIONS, x);
             Nd4j.exec(DynamicCustomOp.builder("batchnorm")
                     .addInputs(ChannelsLast.nhwc(x), vector(mean), vector(var), vector(gamma), vector(beta))
                     .addOutputs(ChannelsLast.nhwc(out))

@@ -314,16 +314,13 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
             pad = SlidingWindow.padding(input, delta.size(2), delta.size(3), kernel, strides, pad, dilation,
                     convolutionMode);
             INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-            INDArray inputGrad = ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATION_GRAD, input.dataType(),
-                    input.size(0), input.size(1), input.size(2), input.size(3));
+            INDArray inputGrad = ChannelsLast.createLike(workspaceMgr, ArrayType.ACTIVATION_GRAD, input);
             // Told the data is NHWC and given C-contiguous NHWC arrays: conv2d_bp zeroes its input-gradient output
             // first, one float at a time for a strided view (10% of a VGG-style step), at memory speed here. (Told
             // NHWC, M2.1's conv2d_bp misreads strided views, so an NCHW output gradient is copied channels-last.)
             INDArray x = ChannelsLast.nhwc(input);
-            INDArray dz = ChannelsLast.is(delta) ? ChannelsLast.nhwc(delta)
-                    : workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, delta.dataType(),
-                            new long[] {delta.size(0), delta.size(2), delta.size(3), delta.size(1)}, 'c')
-                            .assign(delta.permute(0, 2, 3, 1));
+            INDArray dz = ChannelsLast.nhwc(ChannelsLast.is(delta) ? delta
+                    : ChannelsLast.createLike(workspaceMgr, ArrayType.BP_WORKING_MEM, delta).assign(delta));
             INDArray dx = ChannelsLast.nhwc(inputGrad);
             Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
                     .addInputs(biasGrad == null ? new INDArray[] {x, weights, dz} : new INDArray[] {x, weights, bias, dz})

@@ -136,10 +136,8 @@ public class FastSubsamplingLayer extends SubsamplingLayer implements FastLayer 
                     .pH(pad[0]).pW(pad[1])
                     .isNHWC(true)
                     .build();
-            pooling.setType(isMax(conf) ? Pooling2D.Pooling2DType.MAX
-                    : Pooling2D.Pooling2DType.AVG);
-            INDArray gradIn = ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATION_GRAD, dataType, input.size(0),
-                    input.size(1), input.size(2), input.size(3));
+            pooling.setType(isMax(conf) ? Pooling2D.Pooling2DType.MAX : Pooling2D.Pooling2DType.AVG);
+            INDArray gradIn = ChannelsLast.createLike(workspaceMgr, ArrayType.ACTIVATION_GRAD, input);
             // an NCHW gradient goes in as a permuted view; libnd4j passes its strides on
             INDArray gradOut = epsilon.permute(0, 2, 3, 1);
             Nd4j.exec(new Pooling2DDerivative(ChannelsLast.nhwc(input), gradOut, ChannelsLast.nhwc(gradIn), pooling));

@@ -27,11 +27,7 @@ final class RowSums {
      */
     static INDArray of(INDArray x, long n, long c, LayerWorkspaceMgr workspaceMgr, ArrayType arrayType) {
         long length = x.length() / (n * c);
-        INDArray ones = workspaceMgr.createUninitialized(arrayType, x.dataType(), new long[] {length, 1}, 'c')
-                .assign(1.0);
-        INDArray sums = workspaceMgr.createUninitialized(arrayType, x.dataType(), new long[] {n * c, 1}, 'c');
-        Nd4j.gemm(x.reshape('c', n * c, length), ones, sums, false, false, 1.0, 0.0);
-        return sums.reshape('c', n, c);
+        return timesOnes(x.reshape('c', n * c, length), false, workspaceMgr, arrayType).reshape('c', n, c);
     }
 
     /**
@@ -40,10 +36,18 @@ final class RowSums {
      * {@link #of}'s.
      */
     static INDArray ofColumns(INDArray x, LayerWorkspaceMgr workspaceMgr, ArrayType arrayType) {
-        INDArray ones = workspaceMgr.createUninitialized(arrayType, x.dataType(), new long[] {x.size(0), 1}, 'c')
+        return timesOnes(x, true, workspaceMgr, arrayType);
+    }
+
+    /** The matrix {@code m} (transposed if {@code transpose}) times a vector of ones: its row sums, as a column. */
+    private static INDArray timesOnes(INDArray m, boolean transpose, LayerWorkspaceMgr workspaceMgr,
+                                      ArrayType arrayType) {
+        long rows = m.size(transpose ? 1 : 0);
+        long length = m.size(transpose ? 0 : 1);
+        INDArray ones = workspaceMgr.createUninitialized(arrayType, m.dataType(), new long[] {length, 1}, 'c')
                 .assign(1.0);
-        INDArray sums = workspaceMgr.createUninitialized(arrayType, x.dataType(), new long[] {x.size(1), 1}, 'c');
-        Nd4j.gemm(x, ones, sums, true, false, 1.0, 0.0);
+        INDArray sums = workspaceMgr.createUninitialized(arrayType, m.dataType(), new long[] {rows, 1}, 'c');
+        Nd4j.gemm(m, ones, sums, transpose, false, 1.0, 0.0);
         return sums;
     }
 
