@@ -36,9 +36,13 @@ final class ChannelsLast {
         return x.permute(0, 2, 3, 1);
     }
 
-    /** The (N, C, H, W) view of a C-contiguous (N, H, W, C) array. */
+    /**
+     * The (N, C, H, W) view of a C-contiguous (N, H, W, C) array: a {@link ChannelsLastArray}, whose in-place
+     * additions of other channels-last arrays are fast, where {@link #is} holds for it.
+     */
     static INDArray nchwView(INDArray nhwc) {
-        return nhwc.permute(0, 3, 1, 2);
+        INDArray view = nhwc.permute(0, 3, 1, 2);
+        return is(view) ? ChannelsLastArray.of(view) : view;
     }
 
     /** A new uninitialised channels-last array of {@code x}'s (N, C, H, W) shape, in the workspace for {@code type}. */

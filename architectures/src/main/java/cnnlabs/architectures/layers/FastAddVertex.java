@@ -5,6 +5,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
@@ -13,12 +15,13 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * DL4J's {@link ElementWiseVertex} with {@code Op.Add} (same configuration and results) that adds channels-last
- * inputs ({@link ChannelsLast}) where they lie and hands the sum on channels-last.
+ * inputs ({@link ChannelsLast}) where they lie and hands the sum, and in the backward pass the inputs' gradients, on
+ * channels-last.
  *
  * <p>Why: DL4J's vertex assigns its first input into a new NCHW array, which for a channels-last view is a strided
- * copy ND4J makes one float at a time. Here two channels-last inputs of the same shape are added as the contiguous
- * arrays behind them, at inference ({@link FastGraph} lets convolutions write channels-last for batch norm only
- * then); anything else, and every training pass, goes to DL4J's vertex, unchanged.
+ * copy ND4J makes one float at a time, and copies its output's gradient for each input the same way. Here two or more
+ * channels-last inputs of the same shape are added as the contiguous arrays behind them, and each input's gradient is
+ * a contiguous copy of the output's. Anything else goes to DL4J's vertex, unchanged.
  */
 public class FastAddVertex extends ElementWiseVertex {
 
@@ -54,6 +57,8 @@ public class FastAddVertex extends ElementWiseVertex {
     public static final class Impl extends org.deeplearning4j.nn.graph.vertex.impl.ElementWiseVertex {
 
         private long channelsLastSums;
+        /** How many inputs the last forward pass added channels-last; 0 where DL4J's vertex ran it. */
+        private int channelsLastInputs;
 
         Impl(ComputationGraph graph, String name, int index, DataType dataType) {
             super(graph, name, index, Op.Add, dataType);
@@ -66,8 +71,9 @@ public class FastAddVertex extends ElementWiseVertex {
 
         @Override
         public INDArray doForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
+            channelsLastInputs = 0;
             INDArray[] in = getInputs();
-            if (training || in == null || in.length < 2 || !canDoForward()) { // (DL4J's backward needs its own forward)
+            if (in == null || in.length < 2 || !canDoForward()) {
                 return super.doForward(training, workspaceMgr);
             }
             for (INDArray x : in) {
@@ -81,8 +87,32 @@ public class FastAddVertex extends ElementWiseVertex {
             for (int i = 2; i < in.length; i++) {
                 out.addi(ChannelsLast.nhwc(in[i]));
             }
+            channelsLastInputs = in.length;
             channelsLastSums++;
             return sum;
+        }
+
+        /**
+         * After a channels-last forward pass: each input's gradient is a copy of the output's, as in DL4J's vertex,
+         * made channels-last (a contiguous copy) where the output's gradient lies so (DL4J's copy would be NCHW,
+         * made one float at a time).
+         */
+        @Override
+        public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
+            if (channelsLastInputs == 0 || !canDoBackward()) {
+                return super.doBackward(tbptt, workspaceMgr);
+            }
+            INDArray epsilon = getEpsilon();
+            INDArray[] gradients = new INDArray[channelsLastInputs];
+            for (int i = 0; i < gradients.length; i++) {
+                if (ChannelsLast.is(epsilon)) {
+                    gradients[i] = ChannelsLast.createLike(workspaceMgr, ArrayType.ACTIVATION_GRAD, epsilon);
+                    ChannelsLast.nhwc(gradients[i]).assign(ChannelsLast.nhwc(epsilon));
+                } else {
+                    gradients[i] = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, epsilon);
+                }
+            }
+            return new Pair<>(null, gradients);
         }
     }
 }

@@ -106,8 +106,7 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
         private final KeptArray kept = new KeptArray();
         private long reused;
         private boolean inputGradientWanted = true;
-        private boolean channelsLastInTraining;
-        private boolean channelsLastAtInference;
+        private boolean channelsLastOutput;
         private long channelsLastForwards;
         private long skippedInputGradients;
 
@@ -132,12 +131,11 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
         }
 
         /**
-         * Whether forward passes write their output channels-last ({@link ChannelsLast}), in training and at
-         * inference; {@link FastGraph} turns it on where every reader of the output takes such arrays where they lie.
+         * Whether forward passes write their output channels-last ({@link ChannelsLast}); {@link FastGraph} turns it
+         * on where every reader of the output takes such arrays where they lie.
          */
-        void channelsLastOutput(boolean inTraining, boolean atInference) {
-            channelsLastInTraining = inTraining;
-            channelsLastAtInference = atInference;
+        void channelsLastOutput(boolean channelsLast) {
+            channelsLastOutput = channelsLast;
         }
 
         /** How many forward passes wrote their output channels-last. */
@@ -148,8 +146,7 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
         @Override
         public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
             kept.forget();
-            boolean channelsLast = training ? channelsLastInTraining : channelsLastAtInference;
-            INDArray output = channelsLast && channelsLastApplies() ? channelsLastForward(training, workspaceMgr) : null;
+            INDArray output = channelsLastOutput && channelsLastApplies() ? channelsLastForward(training, workspaceMgr) : null;
             if (output == null) {
                 output = super.activate(training, workspaceMgr);
             }

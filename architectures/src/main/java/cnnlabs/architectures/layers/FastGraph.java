@@ -21,9 +21,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>It also arranges where activations lie: at {@link #init} every fast convolution whose output only fast
  * convolutions and pooling layers read is told to write it channels-last ({@link ChannelsLast}); those readers take
- * it without a layout conversion. At inference the same holds through fast batch norm, ReLU layers and
- * {@link FastAddVertex} (a residual block), whose own readers must then take it too. What any layer computes stays
- * the same.
+ * it without a layout conversion. The same holds through fast batch norm, ReLU layers and {@link FastAddVertex} (a
+ * residual block), whose own readers must then take it too. What any layer computes stays the same.
  */
 public class FastGraph extends ComputationGraph {
 
@@ -38,17 +37,17 @@ public class FastGraph extends ComputationGraph {
         super.init(parameters, cloneParametersArray);
         for (String name : getConfiguration().getVertices().keySet()) {
             if (getLayer(name) instanceof FastConvolutionLayer.Impl conv) {
-                conv.channelsLastOutput(readersTakeChannelsLast(name, false), readersTakeChannelsLast(name, true));
+                conv.channelsLastOutput(readersTakeChannelsLast(name));
             }
         }
     }
 
     /**
      * Whether every reader of vertex {@code name}'s output takes channels-last arrays where they lie and the output
-     * is not a network output: fast convolution and pooling layers always; at inference also fast batch norm,
-     * fast ReLU layers and {@link FastAddVertex}, which hand channels-last on, so their own readers must take it.
+     * is not a network output: fast convolution and pooling layers; also fast batch norm, fast ReLU layers and
+     * {@link FastAddVertex}, which hand channels-last on, so their own readers must take it too.
      */
-    private boolean readersTakeChannelsLast(String name, boolean inference) {
+    private boolean readersTakeChannelsLast(String name) {
         ComputationGraphConfiguration conf = getConfiguration();
         if (conf.getNetworkOutputs().contains(name)) {
             return false;
@@ -66,9 +65,9 @@ public class FastGraph extends ComputationGraph {
                 org.deeplearning4j.nn.api.Layer layer = getLayer(reader);
                 takes = lv.getPreProcessor() == null && (layer instanceof FastConvolutionLayer.Impl
                         || layer instanceof FastSubsamplingLayer.Impl
-                        || inference && handsOnChannelsLast(layer) && readersTakeChannelsLast(reader, true));
+                        || handsOnChannelsLast(layer) && readersTakeChannelsLast(reader));
             } else {
-                takes = inference && vertex instanceof FastAddVertex && readersTakeChannelsLast(reader, true);
+                takes = vertex instanceof FastAddVertex && readersTakeChannelsLast(reader);
             }
             if (!takes) {
                 return false;
@@ -77,7 +76,7 @@ public class FastGraph extends ComputationGraph {
         return readers > 0;
     }
 
-    /** Layers that, at inference, read a channels-last input where it lies and write their output channels-last. */
+    /** Layers that read a channels-last input where it lies and write their output channels-last. */
     private static boolean handsOnChannelsLast(org.deeplearning4j.nn.api.Layer layer) {
         return layer instanceof FastActivationLayer.Impl relu && relu.plainRelu()
                 || layer instanceof org.deeplearning4j.nn.layers.normalization.BatchNormalization bn

@@ -3,7 +3,7 @@ package cnnlabs.architectures.layers;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -39,6 +39,22 @@ final class RowSums {
         return timesOnes(x, true, workspaceMgr, arrayType);
     }
 
+    /**
+     * {@code out[n, c] = sum over l of x[n, l, c]} for a C-contiguous (N, L, C) array {@code x} (the per-sample
+     * channel sums of channels-last activations), as an (N, C) array: each sample's (L, C) matrix times a row of ones,
+     * as one batched product (2 to 5 ms for a 128 x 784 x 64 array, where one (1, N * L) row of ones times the
+     * (N * L, C) matrix took 5 to 14 ms, and sums N * L floats in one float accumulator), allocated like {@link #of}'s.
+     */
+    static INDArray ofColumnsPerSample(INDArray x, LayerWorkspaceMgr workspaceMgr, ArrayType arrayType) {
+        long n = x.size(0);
+        long c = x.size(2);
+        INDArray ones = workspaceMgr.createUninitialized(arrayType, x.dataType(), new long[] {n, 1, x.size(1)}, 'c')
+                .assign(1.0);
+        INDArray sums = workspaceMgr.createUninitialized(arrayType, x.dataType(), new long[] {n, 1, c}, 'c');
+        Nd4j.exec(DynamicCustomOp.builder("matmul").addInputs(ones, x).addOutputs(sums).build());
+        return sums.reshape('c', n, c);
+    }
+
     /** The matrix {@code m} (transposed if {@code transpose}) times a vector of ones: its row sums, as a column. */
     private static INDArray timesOnes(INDArray m, boolean transpose, LayerWorkspaceMgr workspaceMgr,
                                       ArrayType arrayType) {
@@ -49,15 +65,5 @@ final class RowSums {
         INDArray sums = workspaceMgr.createUninitialized(arrayType, m.dataType(), new long[] {rows, 1}, 'c');
         Nd4j.gemm(m, ones, sums, transpose, false, 1.0, 0.0);
         return sums;
-    }
-
-    /**
-     * {@code out[n, c] = sum over l of x[n, c, l] * y[n, c, l]} for two arrays of the same shape (see {@link #of}),
-     * the products written to {@code scratch}, a C-contiguous array of that shape whose contents are then garbage.
-     */
-    static INDArray ofProduct(INDArray x, INDArray y, INDArray scratch, long n, long c,
-                              LayerWorkspaceMgr workspaceMgr, ArrayType arrayType) {
-        Nd4j.getExecutioner().exec(new MulOp(x, y, scratch));
-        return of(scratch, n, c, workspaceMgr, arrayType);
     }
 }

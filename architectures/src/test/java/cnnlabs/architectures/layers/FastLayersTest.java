@@ -134,19 +134,13 @@ class FastLayersTest {
         assertTrue(diff <= tolerance * scale, what + ": max difference " + diff + " (scale " + scale + ")");
     }
 
-    @Test
-    void sameLossGradientsStatisticsAndTrainingAsDl4jsLayers() {
-        ComputationGraph dl4j = graph(DL4J);
-        ComputationGraph fast = graph(FAST);
-        fast.setParams(dl4j.params().dup());
-        DataSet data = batch(1);
-
-        dl4j.setInputs(data.getFeatures());
-        dl4j.setLabels(data.getLabels());
-        dl4j.computeGradientAndScore();
-        fast.setInputs(data.getFeatures());
-        fast.setLabels(data.getLabels());
-        fast.computeGradientAndScore();
+    /** One training step's loss and every parameter's gradient on {@code data}: the fast graph's equal DL4J's. */
+    private static void assertSameScoreAndGradients(ComputationGraph dl4j, ComputationGraph fast, DataSet data) {
+        for (ComputationGraph g : new ComputationGraph[] {dl4j, fast}) {
+            g.setInputs(data.getFeatures());
+            g.setLabels(data.getLabels());
+            g.computeGradientAndScore();
+        }
         assertEquals(dl4j.score(), fast.score(), 1e-5);
         Map<String, INDArray> expected = dl4j.gradient().gradientForVariable();
         Map<String, INDArray> actual = fast.gradient().gradientForVariable();
@@ -154,6 +148,14 @@ class FastLayersTest {
         for (String name : expected.keySet()) {
             assertClose(expected.get(name), actual.get(name), 1e-3, "gradient of " + name);
         }
+    }
+
+    @Test
+    void sameLossGradientsStatisticsAndTrainingAsDl4jsLayers() {
+        ComputationGraph dl4j = graph(DL4J);
+        ComputationGraph fast = graph(FAST);
+        fast.setParams(dl4j.params().dup());
+        assertSameScoreAndGradients(dl4j, fast, batch(1));
 
         for (int step = 0; step < 5; step++) {
             DataSet d = batch(10 + step);
@@ -309,18 +311,7 @@ class FastLayersTest {
         ComputationGraph dl4j = graphs[0];
         ComputationGraph fast = graphs[1];
         fast.setParams(dl4j.params().dup());
-        DataSet data = batch12(1);
-        for (ComputationGraph g : graphs) {
-            g.setInputs(data.getFeatures());
-            g.setLabels(data.getLabels());
-            g.computeGradientAndScore();
-        }
-        assertEquals(dl4j.score(), fast.score(), 1e-5);
-        Map<String, INDArray> expected = dl4j.gradient().gradientForVariable();
-        assertEquals(expected.keySet(), fast.gradient().gradientForVariable().keySet());
-        for (String name : expected.keySet()) {
-            assertClose(expected.get(name), fast.gradient().getGradientFor(name), 1e-3, "gradient of " + name);
-        }
+        assertSameScoreAndGradients(dl4j, fast, batch12(1));
         for (int step = 0; step < 3; step++) {
             DataSet d = batch12(20 + step);
             dl4j.fit(d);
@@ -356,11 +347,12 @@ class FastLayersTest {
     /**
      * A small residual network (stem conv-BN-ReLU, an identity block, a projection block with stride 2, a last conv,
      * global pooling), from DL4J's layers and {@code ElementWiseVertex} and from the fast ones and
-     * {@link FastAddVertex}: after two training steps the inference outputs agree, and at inference the fast graph's
-     * convolutions, batch norms, ReLUs and additions up to the last convolution ran channels-last.
+     * {@link FastAddVertex}: the same loss and gradients for every parameter, after two more training steps the same
+     * parameters and inference outputs; in training and at inference the fast graph's convolutions, batch norms,
+     * ReLUs and additions up to the last convolution ran channels-last.
      */
     @Test
-    void channelsLastResidualInferenceGivesDl4jsAnswers() {
+    void channelsLastResidualNetworkGivesDl4jsAnswers() {
         ComputationGraph[] graphs = new ComputationGraph[2];
         for (int i = 0; i < 2; i++) {
             boolean fast = i == 1;
@@ -398,12 +390,19 @@ class FastLayersTest {
         ComputationGraph dl4j = graphs[0];
         ComputationGraph fast = graphs[1];
         fast.setParams(dl4j.params().dup());
+        assertSameScoreAndGradients(dl4j, fast, batch(29));
         for (int step = 0; step < 2; step++) {
             DataSet d = batch(30 + step);
             dl4j.fit(d);
             fast.fit(d);
         }
         assertClose(dl4j.params(), fast.params(), 1e-3, "parameters after 2 steps");
+        for (String layer : new String[] {"bn0", "bn2", "bn4", "bnsc"}) {
+            for (var e : dl4j.getLayer(layer).paramTable().entrySet()) {
+                assertClose(e.getValue(), fast.getLayer(layer).getParam(e.getKey()), 1e-3, layer + "." + e.getKey()
+                        + " after 2 steps");
+            }
+        }
         INDArray x = batch(98).getFeatures();
         assertClose(dl4j.outputSingle(x), fast.outputSingle(x), 1e-3, "inference output");
         Map<String, INDArray> expected = dl4j.feedForward(x, false);
@@ -415,17 +414,19 @@ class FastLayersTest {
         }
 
         if (NativeHelpers.oneDnnAttached()) {
+            Map<String, INDArray> training = fast.feedForward(x, true);
             for (String name : new String[] {"c0", "bn0", "relu0", "c2", "bn2", "add1", "relu2", "sc", "bnsc", "add2",
                     "relu4"}) {
                 assertTrue(ChannelsLast.is(acts.get(name)), name + " channels-last at inference");
+                assertTrue(ChannelsLast.is(training.get(name)), name + " channels-last in training");
             }
             assertFalse(ChannelsLast.is(acts.get("c5")), "c5 feeds global pooling: plain NCHW");
-            assertEquals(2, ((FastAddVertex.Impl) fast.getVertex("add2")).channelsLastSums());
+            // 3 training passes (gradient, 2 steps) and feedForward(x, true); output and feedForward(x, false)
+            assertEquals(6, ((FastAddVertex.Impl) fast.getVertex("add2")).channelsLastSums());
             var bn = (org.deeplearning4j.nn.layers.normalization.BatchNormalization) fast.getLayer("bn4");
             assertEquals(2, ((FastBatchNormHelper) bn.getHelper()).channelsLastInferences());
-            // in training only convolutions read by convolutions or pools write channels-last: none here
-            assertEquals(2, ((FastConvolutionLayer.Impl) fast.getLayer("c1")).channelsLastForwards(),
-                    "c1 channels-last at inference only (output, feedForward), not in the 2 training steps");
+            assertEquals(3, ((FastBatchNormHelper) bn.getHelper()).channelsLastBackwardPasses());
+            assertEquals(6, ((FastConvolutionLayer.Impl) fast.getLayer("c1")).channelsLastForwards());
         }
     }
 

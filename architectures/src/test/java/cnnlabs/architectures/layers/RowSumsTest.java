@@ -16,33 +16,41 @@ class RowSumsTest {
     private static final LayerWorkspaceMgr NONE = LayerWorkspaceMgr.noWorkspaces();
 
     @Test
-    void sumsAndSumsOfProductsPerSampleAndChannel() {
+    void sumsPerSampleAndChannel() {
         Nd4j.getRandom().setSeed(7);
         long n = 3;
         long c = 5;
         INDArray x = Nd4j.rand(DataType.FLOAT, n, c, 6, 7).subi(0.3);
-        INDArray y = Nd4j.rand(DataType.FLOAT, n, c, 6, 7).muli(4);
-        INDArray scratch = Nd4j.createUninitialized(DataType.FLOAT, x.shape());
 
         INDArray sums = RowSums.of(x, n, c, NONE, ArrayType.BP_WORKING_MEM);
-        INDArray products = RowSums.ofProduct(x, y, scratch, n, c, NONE, ArrayType.BP_WORKING_MEM);
 
         assertArrayEquals(new long[] {n, c}, sums.shape());
-        assertArrayEquals(new long[] {n, c}, products.shape());
         float[] xs = x.dup('c').data().asFloat();
-        float[] ys = y.dup('c').data().asFloat();
         int plane = 6 * 7;
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < c; j++) {
                 double sum = 0;
-                double product = 0;
                 for (int k = 0; k < plane; k++) {
-                    int at = (int) ((i * c + j) * plane + k);
-                    sum += xs[at];
-                    product += (double) xs[at] * ys[at];
+                    sum += xs[(int) ((i * c + j) * plane + k)];
                 }
                 assertClose(sum, sums.getDouble(i, j), "sum at " + i + "," + j);
-                assertClose(product, products.getDouble(i, j), "product sum at " + i + "," + j);
+            }
+        }
+    }
+
+    @Test
+    void columnSumsPerSample() {
+        Nd4j.getRandom().setSeed(9);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 4, 53, 6).subi(0.2);
+        INDArray sums = RowSums.ofColumnsPerSample(x, NONE, ArrayType.BP_WORKING_MEM);
+        assertArrayEquals(new long[] {4, 6}, sums.shape());
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 6; j++) {
+                double sum = 0;
+                for (int k = 0; k < 53; k++) {
+                    sum += x.getFloat(i, k, j);
+                }
+                assertClose(sum, sums.getDouble(i, j), "sum at " + i + "," + j);
             }
         }
     }
@@ -65,13 +73,11 @@ class RowSumsTest {
     @Test
     void theInputsAreLeftAlone() {
         INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 4, 4);
-        INDArray y = Nd4j.rand(DataType.FLOAT, 2, 3, 4, 4);
         INDArray xBefore = x.dup();
-        INDArray yBefore = y.dup();
-        RowSums.ofProduct(x, y, Nd4j.createUninitialized(DataType.FLOAT, x.shape()), 2, 3, NONE,
-                ArrayType.BP_WORKING_MEM);
         RowSums.of(x, 2, 3, NONE, ArrayType.BP_WORKING_MEM);
-        assertTrue(x.equals(xBefore) && y.equals(yBefore), "RowSums changed its inputs");
+        RowSums.ofColumns(x.reshape(24, 4), NONE, ArrayType.BP_WORKING_MEM);
+        RowSums.ofColumnsPerSample(x.reshape(2, 12, 4), NONE, ArrayType.BP_WORKING_MEM);
+        assertTrue(x.equals(xBefore), "RowSums changed its input");
     }
 
     private static void assertClose(double expected, double actual, String what) {
