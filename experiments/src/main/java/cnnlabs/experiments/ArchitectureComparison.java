@@ -30,7 +30,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * plain build ({@code -Pnd4j-plain}); a smoke run ({@code -Dmax.batches=2}) takes under a minute.
  *
  * <p><b>Expected accuracy:</b> final validation accuracy about 0.93 (LeNet-5), 0.97 (VGG-style) and 0.97
- * (ResNet-style, with batch-norm momentum 0.9; see {@link #bnNote}); measured 0.9300, 0.9760 and 0.9795 (last
+ * (ResNet-style, with batch-norm momentum 0.9; see {@link #bnNote}); measured 0.9300, 0.9760 and 0.9775 (last
  * run), against 0.9225, 0.9770 and 0.9535 for a PyTorch replica (results/REPRODUCED.md).
  */
 public final class ArchitectureComparison implements Experiment {

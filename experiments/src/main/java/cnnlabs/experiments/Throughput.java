@@ -41,10 +41,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * records the native build and whether DL4J's oneDNN helpers were attached.
  *
  * <p><b>Expected runtime:</b> about 12 minutes on a 2-core laptop CPU (half of it PyTorch). <b>Expected result:</b>
- * with the default oneDNN build (three runs at commit 9b81e44), DL4J inference faster than PyTorch for all four
- * models (simple CNN 4.5x-4.8x, LeNet-5 2.6x-3.7x, VGG-style 3.0x-4.4x, ResNet-style 1.06x-1.61x), training faster
- * for LeNet-5 (1.2x-1.3x) and the VGG-style model (2.2x-2.8x), and the simple CNN (0.77x-1.27x) and ResNet-style
- * (0.74x-1.13x) training about at parity, either side of it from run to run. This shared machine moves single
+ * with the default oneDNN build (three runs at commit fcd2fec), DL4J inference faster than PyTorch for all four
+ * models (simple CNN 2.6x-3.2x, LeNet-5 2.8x-3.3x, VGG-style 3.1x-4.3x, ResNet-style 1.30x-1.61x), training faster
+ * for LeNet-5 (1.1x-1.3x) and the VGG-style model (2.3x-2.8x), and the simple CNN (0.87x-1.26x) and ResNet-style
+ * (0.92x-1.08x) training about at parity, either side of it from run to run. This shared machine moves single
  * ratios by 30-40%. See results/REPRODUCED.md for the measured tables.
  */
 public final class Throughput implements Experiment {
