@@ -430,34 +430,57 @@ class FastLayersTest {
         }
     }
 
-    /** Batch statistics of activations far from zero (mean 30 standard deviations): no loss to cancellation. */
+    /**
+     * Batch statistics of activations far from zero (mean 30 standard deviations): no loss to cancellation, with the
+     * batch norm reading its NCHW input and (behind a 1x1 identity convolution, read by a convolution) channels-last.
+     */
     @Test
     void batchNormStatisticsHoldForActivationsFarFromZero() {
-        ComputationGraph[] graphs = new ComputationGraph[2];
-        Layers[] kinds = {DL4J, FAST};
-        for (int i = 0; i < 2; i++) {
-            ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(5).updater(new Sgd(0.0))
-                    .dataType(DataType.FLOAT).graphBuilder().addInputs("in")
-                    .setInputTypes(InputType.convolutional(12, 12, 4))
-                    .addLayer("bn", kinds[i].bn(false), "in")
-                    .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "bn")
-                    .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4)
-                            .activation(Activation.SOFTMAX).build(), "pool")
-                    .setOutputs("out").build();
-            graphs[i] = NativeHelpers.init(conf);
-        }
-        graphs[1].setParams(graphs[0].params().dup());
-        Nd4j.getRandom().setSeed(11);
-        INDArray x = Nd4j.randn(DataType.FLOAT, 64, 4, 12, 12).muli(0.5).addi(15);
-        DataSet data = new DataSet(x, batch(1).getLabels().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 16))
-                .repeat(0, 4));
-        for (ComputationGraph g : graphs) {
-            g.fit(data);
-        }
-        for (String p : new String[] {"mean", "var"}) {
-            INDArray expected = graphs[0].getLayer("bn").getParam(p);
-            INDArray actual = graphs[1].getLayer("bn").getParam(p);
-            assertClose(expected, actual, 1e-4, "moving " + p);
+        for (boolean channelsLast : new boolean[] {false, true}) {
+            ComputationGraph[] graphs = new ComputationGraph[2];
+            Layers[] kinds = {DL4J, FAST};
+            for (int i = 0; i < 2; i++) {
+                GraphBuilder b = new NeuralNetConfiguration.Builder().seed(5).updater(new Sgd(0.0))
+                        .dataType(DataType.FLOAT).graphBuilder().addInputs("in")
+                        .setInputTypes(InputType.convolutional(12, 12, 4));
+                if (channelsLast) {
+                    ConvolutionLayer.Builder identity = new ConvolutionLayer.Builder(1, 1).nOut(4)
+                            .activation(Activation.IDENTITY);
+                    b.addLayer("c", i == 1 ? new FastConvolutionLayer(identity) : identity.build(), "in")
+                            .addLayer("bn", kinds[i].bn(false), "c")
+                            .addLayer("c2", kinds[i].conv(4, Activation.IDENTITY), "bn");
+                } else {
+                    b.addLayer("bn", kinds[i].bn(false), "in");
+                }
+                b.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), channelsLast ? "c2" : "bn")
+                        .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4)
+                                .activation(Activation.SOFTMAX).build(), "pool")
+                        .setOutputs("out");
+                graphs[i] = NativeHelpers.init(b.build());
+            }
+            graphs[1].setParams(graphs[0].params().dup());
+            if (channelsLast) {
+                for (ComputationGraph g : graphs) {
+                    g.getLayer("c").setParam("W", Nd4j.eye(4).castTo(DataType.FLOAT).reshape(4, 4, 1, 1));
+                    g.getLayer("c").setParam("b", Nd4j.zeros(DataType.FLOAT, 1, 4));
+                }
+            }
+            Nd4j.getRandom().setSeed(11);
+            INDArray x = Nd4j.randn(DataType.FLOAT, 64, 4, 12, 12).muli(0.5).addi(15);
+            DataSet data = new DataSet(x, batch(1).getLabels().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 16))
+                    .repeat(0, 4));
+            for (ComputationGraph g : graphs) {
+                g.fit(data);
+            }
+            for (String p : new String[] {"mean", "var"}) {
+                INDArray expected = graphs[0].getLayer("bn").getParam(p);
+                INDArray actual = graphs[1].getLayer("bn").getParam(p);
+                assertClose(expected, actual, 1e-4, "moving " + p + (channelsLast ? ", channels-last" : ""));
+            }
+            if (channelsLast && NativeHelpers.oneDnnAttached()) {
+                var bn = (org.deeplearning4j.nn.layers.normalization.BatchNormalization) graphs[1].getLayer("bn");
+                assertEquals(1, ((FastBatchNormHelper) bn.getHelper()).channelsLastBackwardPasses());
+            }
         }
     }
 
