@@ -50,6 +50,16 @@ final class ChannelsLast {
         return create(workspaceMgr, type, x.dataType(), x.size(0), x.size(1), x.size(2), x.size(3));
     }
 
+    /**
+     * A channels-last copy of the (N, C, H, W) array {@code x} (any layout), in the workspace for {@code type}: a
+     * contiguous copy where {@code x} is channels-last, a strided one where not.
+     */
+    static INDArray copy(LayerWorkspaceMgr workspaceMgr, ArrayType type, INDArray x) {
+        INDArray copy = createLike(workspaceMgr, type, x);
+        nhwc(copy).assign(is(x) ? nhwc(x) : x.permute(0, 2, 3, 1));
+        return copy;
+    }
+
     /** A new uninitialised (N, C, H, W) array laid out channels-last, in {@code workspaceMgr}'s workspace for {@code type}. */
     static INDArray create(LayerWorkspaceMgr workspaceMgr, ArrayType type, DataType dataType, long n, long c, long h,
                            long w) {

@@ -105,12 +105,9 @@ public class FastAddVertex extends ElementWiseVertex {
             INDArray epsilon = getEpsilon();
             INDArray[] gradients = new INDArray[channelsLastInputs];
             for (int i = 0; i < gradients.length; i++) {
-                if (ChannelsLast.is(epsilon)) {
-                    gradients[i] = ChannelsLast.createLike(workspaceMgr, ArrayType.ACTIVATION_GRAD, epsilon);
-                    ChannelsLast.nhwc(gradients[i]).assign(ChannelsLast.nhwc(epsilon));
-                } else {
-                    gradients[i] = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, epsilon);
-                }
+                gradients[i] = ChannelsLast.is(epsilon)
+                        ? ChannelsLast.copy(workspaceMgr, ArrayType.ACTIVATION_GRAD, epsilon)
+                        : workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, epsilon);
             }
             return new Pair<>(null, gradients);
         }

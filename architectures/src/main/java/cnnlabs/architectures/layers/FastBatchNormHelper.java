@@ -104,8 +104,7 @@ public final class FastBatchNormHelper implements BatchNormalizationHelper {
         }
         lastWasOurs = true;
         Layout layout = Layout.of(x);
-        x = layout.contiguous(x);
-        long n = x.size(0);
+        x = layout.contiguous(x, workspaceMgr, ArrayType.FF_WORKING_MEM);
         long c = x.size(1);
         double count = (double) x.length() / c;
         if (meanCache == null || meanCache.length() != c) {
@@ -140,8 +139,8 @@ public final class FastBatchNormHelper implements BatchNormalizationHelper {
         if (layout == Layout.CHANNELS_LAST) {
             channelsLastBackwardPasses++;
         }
-        INDArray x = layout.contiguous(input);
-        INDArray dy = layout.contiguous(epsilon);
+        INDArray x = layout.contiguous(input, workspaceMgr, ArrayType.BP_WORKING_MEM);
+        INDArray dy = layout.contiguous(epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM);
         long c = x.size(1);
         double count = (double) x.length() / c;
         INDArray std = Transforms.sqrt(varCache.add(eps), false);
@@ -199,10 +198,13 @@ public final class FastBatchNormHelper implements BatchNormalizationHelper {
             return this == CHANNELS_LAST ? ChannelsLast.nhwc(x) : x;
         }
 
-        /** {@code x} in this layout: itself where it already lies so, else a copy. */
-        INDArray contiguous(INDArray x) {
+        /**
+         * {@code x} in this layout: itself where it already lies so, else a copy (channels-last: in the workspace for
+         * {@code type}).
+         */
+        INDArray contiguous(INDArray x, LayerWorkspaceMgr workspaceMgr, ArrayType type) {
             if (this == CHANNELS_LAST) {
-                return ChannelsLast.is(x) ? x : ChannelsLast.nchwView(x.permute(0, 2, 3, 1).dup('c'));
+                return ChannelsLast.is(x) ? x : ChannelsLast.copy(workspaceMgr, type, x);
             }
             return x.ordering() == 'c' && Shape.hasDefaultStridesForShape(x) ? x : x.dup('c');
         }

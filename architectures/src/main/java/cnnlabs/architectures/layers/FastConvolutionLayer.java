@@ -317,7 +317,7 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
             // NHWC, M2.1's conv2d_bp misreads strided views, so an NCHW output gradient is copied channels-last.)
             INDArray x = ChannelsLast.nhwc(input);
             INDArray dz = ChannelsLast.nhwc(ChannelsLast.is(delta) ? delta
-                    : ChannelsLast.createLike(workspaceMgr, ArrayType.BP_WORKING_MEM, delta).assign(delta));
+                    : ChannelsLast.copy(workspaceMgr, ArrayType.BP_WORKING_MEM, delta));
             INDArray dx = ChannelsLast.nhwc(inputGrad);
             Nd4j.exec(DynamicCustomOp.builder("conv2d_bp")
                     .addInputs(biasGrad == null ? new INDArray[] {x, weights, dz} : new INDArray[] {x, weights, bias, dz})
