@@ -36,9 +36,11 @@ import org.slf4j.LoggerFactory;
  * plain ReLU, tanh: {@link ActivationDerivatives}), takes the derivative from it and hands the result straight to
  * the helper's backward convolution. Any other activation, weight noise, no helper (e.g. dilated convolutions, or
  * helpers switched off), a helper that has failed once, NHWC, a consumer with dropout ({@link KeptOutput#guard}),
- * or an input other than the one the forward pass saw: DL4J's own path, unchanged. During a {@link FastGraph}'s
- * training step a one-channel, stride-1 first layer computes only its weight and bias gradients
- * ({@link ConvWeightGradients}). {@code FastLayersTest} checks the gradients equal DL4J's own.
+ * or an input other than the one the forward pass saw: DL4J's own path, unchanged. Where the layer writes or reads
+ * channels-last arrays ({@link ChannelsLast}) its convolutions run through oneDNN directly ({@link DnnlConvolution}),
+ * else through libnd4j's {@code conv2d}/{@code conv2d_bp} as the helper runs them. During a {@link FastGraph}'s
+ * training step the first layer computes only its weight and bias gradients. {@code FastLayersTest} checks the
+ * gradients equal DL4J's own.
  */
 public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer, KeptOutput {
 
@@ -89,6 +91,14 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
         return ConvolutionLayer.class;
     }
 
+    /**
+     * The version of the oneDNN that runs channels-last convolutions directly ({@link DnnlConvolution}, JavaCPP's
+     * {@code org.bytedeco:dnnl}), or "not loaded" where it did not load (then libnd4j's own oneDNN runs them).
+     */
+    public static String directOneDnnVersion() {
+        return DnnlConvolution.version();
+    }
+
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> trainingListeners, int layerIndex,
                              INDArray layerParamsView, boolean initializeParams, DataType networkDataType) {
@@ -109,6 +119,9 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
         private boolean channelsLastOutput;
         private long channelsLastForwards;
         private long skippedInputGradients;
+        private final DnnlConvolution dnnl = new DnnlConvolution();
+        private long dnnlForwards;
+        private long dnnlBackwards;
 
         Impl(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
@@ -136,6 +149,11 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
          */
         void channelsLastOutput(boolean channelsLast) {
             channelsLastOutput = channelsLast;
+        }
+
+        /** How many forward and backward passes oneDNN ran through {@link DnnlConvolution}. */
+        public long[] dnnlPasses() {
+            return new long[] {dnnlForwards, dnnlBackwards};
         }
 
         /** How many forward passes wrote their output channels-last. */
@@ -185,10 +203,16 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
                         getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr)}
                     : new INDArray[] {input, weights};
             try {
-                Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(inputs).addOutputs(out)
-                        .addIntegerArguments(kernel[0], kernel[1], strides[0], strides[1], pad[0], pad[1], dilation[0],
-                                dilation[1], same ? 1 : 0, 0, 1) // NCHW; weights [oC, iC, kH, kW]
-                        .build());
+                if (DnnlConvolution.supports(input, weights) && dnnl.forward(input, weights,
+                        hasBias() ? inputs[2] : null, out, new DnnlConvolution.Geometry(kernel, strides, dilation, pad),
+                        training)) {
+                    dnnlForwards++;
+                } else {
+                    Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(inputs).addOutputs(out)
+                            .addIntegerArguments(kernel[0], kernel[1], strides[0], strides[1], pad[0], pad[1],
+                                    dilation[0], dilation[1], same ? 1 : 0, 0, 1) // NCHW; weights [oC, iC, kH, kW]
+                            .build());
+                }
             } catch (RuntimeException e) {
                 if (!conf.isCudnnAllowFallback() || String.valueOf(e.getMessage()).contains("Failed to allocate")) {
                     throw e;
@@ -260,19 +284,23 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
                 }
                 biasGradView = dummyBiasGrad;
             }
-            if (!inputGradientWanted && ConvWeightGradients.supports(input, strides, dilation)) {
+            if (!inputGradientWanted && DnnlConvolution.supports(input, weights)) {
                 INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
                 INDArray realBiasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
-                ConvWeightGradients.compute(input, delta, kernel, pad, convolutionMode, weightGrad, realBiasGrad,
-                        workspaceMgr);
-                Gradient g = new DefaultGradient();
-                if (realBiasGrad != null) {
-                    g.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, realBiasGrad);
+                int[] padding = SlidingWindow.padding(input, delta.size(2), delta.size(3), kernel, strides, pad,
+                        dilation, convolutionMode);
+                if (dnnl.backward(input, weights, delta, null, weightGrad, realBiasGrad,
+                        new DnnlConvolution.Geometry(kernel, strides, dilation, padding))) {
+                    Gradient g = new DefaultGradient();
+                    if (realBiasGrad != null) {
+                        g.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, realBiasGrad);
+                    }
+                    g.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad);
+                    reused++;
+                    skippedInputGradients++;
+                    dnnlBackwards++;
+                    return new Pair<>(g, null);
                 }
-                g.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad);
-                reused++;
-                skippedInputGradients++;
-                return new Pair<>(g, null);
             }
             Pair<Gradient, INDArray> ret;
             try {
@@ -312,6 +340,16 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
                     convolutionMode);
             INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
             INDArray inputGrad = ChannelsLast.createLike(workspaceMgr, ArrayType.ACTIVATION_GRAD, input);
+            Gradient g = new DefaultGradient();
+            if (biasGrad != null) {
+                g.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
+            }
+            g.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad);
+            if (DnnlConvolution.supports(input, weights) && dnnl.backward(input, weights, delta, inputGrad, weightGrad,
+                    biasGrad, new DnnlConvolution.Geometry(kernel, strides, dilation, pad))) {
+                dnnlBackwards++;
+                return new Pair<>(g, inputGrad);
+            }
             // Told the data is NHWC and given C-contiguous NHWC arrays: conv2d_bp zeroes its input-gradient output
             // first, one float at a time for a strided view (10% of a VGG-style step), at memory speed here. (Told
             // NHWC, M2.1's conv2d_bp misreads strided views, so an NCHW output gradient is copied channels-last.)
@@ -326,11 +364,6 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
                     .addIntegerArguments(kernel[0], kernel[1], strides[0], strides[1], pad[0], pad[1], dilation[0],
                             dilation[1], same ? 1 : 0, 1, 1) // NHWC; weights [oC, iC, kH, kW]
                     .build());
-            Gradient g = new DefaultGradient();
-            if (biasGrad != null) {
-                g.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
-            }
-            g.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad);
             return new Pair<>(g, inputGrad);
         }
 

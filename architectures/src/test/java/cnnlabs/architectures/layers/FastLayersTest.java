@@ -1,5 +1,6 @@
 package cnnlabs.architectures.layers;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -190,8 +191,8 @@ class FastLayersTest {
 
     /**
      * One-channel first layers of several shapes in a {@link FastGraph}: a training step's weight and bias gradients
-     * equal DL4J's, computed without the input gradient where the layer has stride 1 (and with it, by the helper,
-     * where not); the layer used on its own still returns its input gradient.
+     * equal DL4J's, computed by oneDNN ({@link DnnlConvolution}) without the input gradient; the layer used on its
+     * own still returns its input gradient.
      */
     @Test
     void firstLayerGradientsWithoutTheInputGradientEqualDl4js() {
@@ -225,8 +226,8 @@ class FastLayersTest {
                     assertClose(expected.get(name), fast.gradient().getGradientFor(name), 1e-4, what + ": " + name);
                 }
                 FastConvolutionLayer.Impl conv = (FastConvolutionLayer.Impl) fast.getLayer("c");
-                long skipped = sh[1] == 1 ? 1 : 0;
-                assertEquals(skipped, conv.skippedInputGradients(), what);
+                assertEquals(1, conv.skippedInputGradients(), what);
+                assertEquals(1, conv.dnnlPasses()[1], what + ": backward passes through oneDNN");
 
                 // outside a training step the layer hands back its input gradient, as DL4J's does
                 LayerWorkspaceMgr none = LayerWorkspaceMgr.noWorkspaces();
@@ -236,7 +237,7 @@ class FastLayersTest {
                 conv.activate(data.getFeatures(), true, none);
                 INDArray actualInput = conv.backpropGradient(eps, none).getSecond();
                 assertClose(expectedInput, actualInput, 1e-4, what + ": input gradient");
-                assertEquals(skipped, conv.skippedInputGradients(), what);
+                assertEquals(1, conv.skippedInputGradients(), what);
             }
         }
     }
@@ -263,7 +264,7 @@ class FastLayersTest {
      * average pool's divisor counting the padding): with
      * the fast layers every convolution read by a pool or convolution writes channels-last and the pools read and
      * write it, the output gradients arrive channels-last or (from the dense layer) NCHW, and the loss, every
-     * gradient (the first layer's from a channels-last output gradient, {@link ConvWeightGradients}), the parameters
+     * gradient (the first layer's from a channels-last output gradient, without its input gradient), the parameters
      * after a few steps and the inference output are DL4J's own.
      */
     @Test
@@ -333,6 +334,11 @@ class FastLayersTest {
             assertEquals(6, ((FastConvolutionLayer.Impl) fast.getLayer("c2")).channelsLastForwards());
             assertEquals(poolAtEnd ? 6 : 0, ((FastConvolutionLayer.Impl) fast.getLayer("c3")).channelsLastForwards());
             assertEquals(4, ((FastConvolutionLayer.Impl) fast.getLayer("c1")).skippedInputGradients());
+            // every backward pass, and every forward pass that wrote channels-last, ran through oneDNN itself
+            for (String name : new String[] {"c1", "c1b", "c2", "c3"}) {
+                FastConvolutionLayer.Impl conv = (FastConvolutionLayer.Impl) fast.getLayer(name);
+                assertArrayEquals(new long[] {conv.channelsLastForwards(), 4}, conv.dnnlPasses(), name);
+            }
             assertEquals(10, ((FastSubsamplingLayer.Impl) fast.getLayer("p1")).channelsLastPasses());
             assertEquals(10, ((FastSubsamplingLayer.Impl) fast.getLayer("p2")).channelsLastPasses());
         }

@@ -41,6 +41,7 @@ public final class EnvironmentInfo {
         env.put("nd4j_native_variant", nativeVariant());
         env.put("onednn_compiled", oneDnnCompiled());
         env.put("onednn_layer_helpers_attached", NativeHelpers.oneDnnAttached());
+        env.put("onednn_direct_convolutions", cnnlabs.architectures.layers.FastConvolutionLayer.directOneDnnVersion());
         env.put("java_version", System.getProperty("java.version"));
         env.put("java_vendor", System.getProperty("java.vendor"));
         env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
