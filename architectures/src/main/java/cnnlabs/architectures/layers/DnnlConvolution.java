@@ -1,6 +1,8 @@
 package cnnlabs.architectures.layers;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.convolution_backward_data;
@@ -74,6 +76,7 @@ final class DnnlConvolution {
 
     private final Map<String, Forward> forwards = new HashMap<>();
     private final Map<String, Backward> backwards = new HashMap<>();
+    private final List<String> implementations = new ArrayList<>();
 
     /** Whether JavaCPP's oneDNN loads on this machine (tried once; the reason it does not is logged once). */
     static boolean available() {
@@ -131,6 +134,7 @@ final class DnnlConvolution {
         if (f == null) {
             f = Forward.create(input, weights, bias, output, g, training);
             forwards.put(key, f);
+            implementations.add("forward " + f.implementation);
         }
         if (!f.usable()) {
             return false;
@@ -152,12 +156,21 @@ final class DnnlConvolution {
         if (b == null) {
             b = Backward.create(input, weights, delta, inputGrad, weightGrad, biasGrad, g);
             backwards.put(key, b);
+            implementations.add("backward " + b.implementation);
         }
         if (!b.usable()) {
             return false;
         }
         b.run(CONTEXT.get(), input, weights, delta, inputGrad, weightGrad, biasGrad);
         return true;
+    }
+
+    /**
+     * The oneDNN implementations of the primitives built so far, in order: "forward IMPL" and "backward DATA WEIGHTS"
+     * (e.g. {@code jit_wino_4x3:avx512_core}; "none" where oneDNN had none or the pass was not wanted).
+     */
+    List<String> implementations() {
+        return List.copyOf(implementations);
     }
 
     private static String key(boolean flag, INDArray... arrays) {
@@ -282,8 +295,10 @@ final class DnnlConvolution {
         final Operand dst;
         final memory bias;
         final IntMemoryMap args = new IntMemoryMap();
+        final String implementation;
 
         private Forward(convolution_forward.primitive_desc pd, INDArray input, INDArray w, INDArray b, INDArray out) {
+            implementation = pd == null ? "none" : impl(pd);
             conv = pd == null ? null : new convolution_forward(pd);
             src = pd == null ? null : new Operand(desc(input), pd.src_desc(), true, 0);
             weights = pd == null ? null : new Operand(desc(w), pd.weights_desc(), true, 1);
@@ -334,6 +349,7 @@ final class DnnlConvolution {
         final IntMemoryMap dataArgs = new IntMemoryMap();
         final IntMemoryMap weightArgs = new IntMemoryMap();
         final boolean usable;
+        final String implementation;
 
         private Backward(Descs d, INDArray delta, INDArray inputGradArray) {
             convolution_forward.primitive_desc hint = d.forward(dnnl_forward_training);
@@ -341,6 +357,7 @@ final class DnnlConvolution {
             convolution_backward_data.primitive_desc dpd = hint == null || wpd == null || inputGradArray == null
                     ? null : d.backwardData(hint);
             usable = wpd != null && (inputGradArray == null || dpd != null);
+            implementation = (dpd == null ? "none" : impl(dpd)) + " " + (wpd == null ? "none" : impl(wpd));
             if (!usable) {
                 data = weights = null;
                 deltaForData = weightsForData = inputGrad = src = deltaForWeights = weightGrad = null;
