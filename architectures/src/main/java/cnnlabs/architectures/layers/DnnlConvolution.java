@@ -10,6 +10,8 @@ import org.bytedeco.dnnl.convolution_backward_weights;
 import org.bytedeco.dnnl.convolution_forward;
 import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.post_ops;
+import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
@@ -31,6 +33,7 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_TO;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_auto;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_direct;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_relu;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_inference;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
 
@@ -50,7 +53,8 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
  * 64-channel 3x3 one 1.0 against 0.5 ms). Elsewhere direct convolutions: forward on the arrays as they lie (channels-last, which
  * oneDNN's brgemm kernels read), backward on blocked arrays where there are at least 16 input channels (1.9 against
  * 3.3 ms) and on the arrays as they lie where fewer (the one-channel first layer would be padded to 16). A backward
- * pass whose input gradient nobody reads (a graph's first layer) computes only the weight and bias gradients.
+ * pass whose input gradient nobody reads (a graph's first layer) computes only the weight and bias gradients, and a
+ * ReLU layer's activation is applied by the forward convolution as it writes its output (a oneDNN post-op).
  * Primitives are built once per input shape and layout and kept; converted arrays live in buffers shared by all
  * layers of the thread.
  *
@@ -126,13 +130,16 @@ final class DnnlConvolution {
 
     /**
      * Writes the convolution of {@code input} with {@code weights} plus {@code bias} (null: none) into {@code output}
-     * (any layout); false, with nothing written, where oneDNN has no implementation for it.
+     * (any layout), passed through a ReLU where {@code relu} (oneDNN applies it as the convolution writes each
+     * output, a post-op, saving a pass over the output); false, with nothing written, where oneDNN has no
+     * implementation for it.
      */
-    boolean forward(INDArray input, INDArray weights, INDArray bias, INDArray output, Geometry g, boolean training) {
-        String key = key(training, input, weights, bias, output);
+    boolean forward(INDArray input, INDArray weights, INDArray bias, INDArray output, Geometry g, boolean training,
+                    boolean relu) {
+        String key = key(training, input, weights, bias, output) + (relu ? "|relu" : "");
         Forward f = forwards.get(key);
         if (f == null) {
-            f = Forward.create(input, weights, bias, output, g, training);
+            f = Forward.create(input, weights, bias, output, g, training, relu);
             forwards.put(key, f);
             implementations.add("forward " + f.implementation);
         }
@@ -150,8 +157,7 @@ final class DnnlConvolution {
      */
     boolean backward(INDArray input, INDArray weights, INDArray delta, INDArray inputGrad, INDArray weightGrad,
                      INDArray biasGrad, Geometry g) {
-        String key = key(inputGrad != null, input, weights, biasGrad, delta, weightGrad)
-                + (inputGrad == null ? "" : key(true, inputGrad));
+        String key = key(true, input, weights, biasGrad, delta, weightGrad, inputGrad);
         Backward b = backwards.get(key);
         if (b == null) {
             b = Backward.create(input, weights, delta, inputGrad, weightGrad, biasGrad, g);
@@ -173,8 +179,9 @@ final class DnnlConvolution {
         return List.copyOf(implementations);
     }
 
-    private static String key(boolean flag, INDArray... arrays) {
-        StringBuilder sb = new StringBuilder(flag ? "T" : "F");
+    /** The shapes and strides of {@code arrays} ("-" for a null one), after the training flag. */
+    private static String key(boolean training, INDArray... arrays) {
+        StringBuilder sb = new StringBuilder(training ? "T" : "F");
         for (INDArray a : arrays) {
             if (a == null) {
                 sb.append("|-");
@@ -314,9 +321,10 @@ final class DnnlConvolution {
             }
         }
 
-        static Forward create(INDArray input, INDArray w, INDArray b, INDArray out, Geometry g, boolean training) {
+        static Forward create(INDArray input, INDArray w, INDArray b, INDArray out, Geometry g, boolean training,
+                              boolean relu) {
             return new Forward(Descs.of(input, w, b, out, g).forward(training ? dnnl_forward_training
-                    : dnnl_forward_inference), input, w, b, out);
+                    : dnnl_forward_inference, relu), input, w, b, out);
         }
 
         boolean usable() {
@@ -352,7 +360,7 @@ final class DnnlConvolution {
         final String implementation;
 
         private Backward(Descs d, INDArray delta, INDArray inputGradArray) {
-            convolution_forward.primitive_desc hint = d.forward(dnnl_forward_training);
+            convolution_forward.primitive_desc hint = d.forward(dnnl_forward_training, false);
             convolution_backward_weights.primitive_desc wpd = hint == null ? null : d.backwardWeights(hint);
             convolution_backward_data.primitive_desc dpd = hint == null || wpd == null || inputGradArray == null
                     ? null : d.backwardData(hint);
@@ -454,29 +462,37 @@ final class DnnlConvolution {
             return srcDims[1] >= WINOGRAD_MIN_CHANNELS && dstDims[2] * dstDims[3] >= WINOGRAD_MIN_POSITIONS;
         }
 
-        convolution_forward.primitive_desc forward(int prop) {
+        /** The forward primitive's description, with a ReLU post-op where {@code relu}; null where there is none. */
+        convolution_forward.primitive_desc forward(int prop, boolean relu) {
             if (!valid()) {
                 return null;
             }
+            primitive_attr attr = new primitive_attr();
+            if (relu) {
+                post_ops ops = new post_ops();
+                ops.append_eltwise(1.0f, dnnl_eltwise_relu, 0.0f, 0.0f);
+                attr.set_post_ops(ops);
+            }
             if (winogradCandidate()) {
-                convolution_forward.primitive_desc blocked = forward(prop, dnnl_convolution_auto, any(srcDims),
+                convolution_forward.primitive_desc blocked = forward(prop, attr, dnnl_convolution_auto, any(srcDims),
                         any(weightDims), any(dstDims));
                 if (blocked != null && impl(blocked).contains("wino")) {
                     return blocked;
                 }
             }
-            convolution_forward.primitive_desc plain = forward(prop, dnnl_convolution_direct, src, any(weightDims), dst);
+            convolution_forward.primitive_desc plain = forward(prop, attr, dnnl_convolution_direct, src,
+                    any(weightDims), dst);
             return plain != null && !impl(plain).startsWith("ref") ? plain
-                    : forward(prop, dnnl_convolution_direct, any(srcDims), any(weightDims), any(dstDims));
+                    : forward(prop, attr, dnnl_convolution_direct, any(srcDims), any(weightDims), any(dstDims));
         }
 
-        private convolution_forward.primitive_desc forward(int prop, int alg, memory.desc s, memory.desc w,
-                                                           memory.desc d) {
+        private convolution_forward.primitive_desc forward(int prop, primitive_attr attr, int alg, memory.desc s,
+                                                           memory.desc w, memory.desc d) {
             try {
                 convolution_forward.desc desc = bias == null
                         ? new convolution_forward.desc(prop, alg, s, w, d, strides, dilation, padL, padR)
                         : new convolution_forward.desc(prop, alg, s, w, bias, d, strides, dilation, padL, padR);
-                return new convolution_forward.primitive_desc(desc, cpu);
+                return new convolution_forward.primitive_desc(desc, attr, cpu);
             } catch (RuntimeException e) {
                 return null;
             }

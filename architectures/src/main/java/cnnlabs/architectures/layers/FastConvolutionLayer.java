@@ -202,11 +202,14 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
                     ? new INDArray[] {input, weights,
                         getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr)}
                     : new INDArray[] {input, weights};
+            boolean relu = ActivationDerivatives.isPlainRelu(conf.getActivationFn());
+            boolean activated = false;
             try {
                 if (DnnlConvolution.supports(input, weights) && dnnl.forward(input, weights,
                         hasBias() ? inputs[2] : null, out, new DnnlConvolution.Geometry(kernel, strides, dilation, pad),
-                        training)) {
+                        training, relu)) {
                     dnnlForwards++;
+                    activated = relu;
                 } else {
                     Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(inputs).addOutputs(out)
                             .addIntegerArguments(kernel[0], kernel[1], strides[0], strides[1], pad[0], pad[1],
@@ -221,7 +224,9 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
                 LOG.warn("Helper execution failed - falling back on built-in implementation", e);
                 return null;
             }
-            activateInPlace(conf.getActivationFn(), ChannelsLast.nhwc(out), training);
+            if (!activated) {
+                activateInPlace(conf.getActivationFn(), ChannelsLast.nhwc(out), training);
+            }
             channelsLastForwards++;
             return out;
         }
@@ -291,15 +296,10 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
                         dilation, convolutionMode);
                 if (dnnl.backward(input, weights, delta, null, weightGrad, realBiasGrad,
                         new DnnlConvolution.Geometry(kernel, strides, dilation, padding))) {
-                    Gradient g = new DefaultGradient();
-                    if (realBiasGrad != null) {
-                        g.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, realBiasGrad);
-                    }
-                    g.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad);
                     reused++;
                     skippedInputGradients++;
                     dnnlBackwards++;
-                    return new Pair<>(g, null);
+                    return new Pair<>(gradient(weightGrad, realBiasGrad), null);
                 }
             }
             Pair<Gradient, INDArray> ret;
@@ -340,11 +340,7 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
                     convolutionMode);
             INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
             INDArray inputGrad = ChannelsLast.createLike(workspaceMgr, ArrayType.ACTIVATION_GRAD, input);
-            Gradient g = new DefaultGradient();
-            if (biasGrad != null) {
-                g.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
-            }
-            g.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad);
+            Gradient g = gradient(weightGrad, biasGrad);
             if (DnnlConvolution.supports(input, weights) && dnnl.backward(input, weights, delta, inputGrad, weightGrad,
                     biasGrad, new DnnlConvolution.Geometry(kernel, strides, dilation, pad))) {
                 dnnlBackwards++;
@@ -365,6 +361,16 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
                             dilation[1], same ? 1 : 0, 1, 1) // NHWC; weights [oC, iC, kH, kW]
                     .build());
             return new Pair<>(g, inputGrad);
+        }
+
+        /** The layer's gradient: {@code biasGrad} (null: no bias) and {@code weightGrad}, in DL4J's order. */
+        private static Gradient gradient(INDArray weightGrad, INDArray biasGrad) {
+            Gradient g = new DefaultGradient();
+            if (biasGrad != null) {
+                g.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
+            }
+            g.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad);
+            return g;
         }
 
         /**

@@ -13,10 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * {@link DnnlConvolution} against a plain loop over the convolution's definition (in double precision): output,
- * input, weight and bias gradients, for Winograd and direct convolutions, NCHW and channels-last arrays, strides,
+ * {@link DnnlConvolution} against a plain loop over the convolution's definition (in double precision): output
+ * (also through its ReLU post-op), input, weight and bias gradients, for Winograd and direct convolutions, NCHW and channels-last arrays, strides,
  * dilation, asymmetric padding, with and without a bias, with and without the input gradient.
  */
 class DnnlConvolutionTest {
@@ -36,6 +37,7 @@ class DnnlConvolutionTest {
         List<String> impls = conv.implementations();
         assertEquals(avx512, impls.get(0).contains("wino"), impls.toString());
         assertEquals(avx512, impls.get(1).contains("wino"), impls.toString());
+        assertEquals(avx512, impls.get(2).contains("wino"), "with the ReLU post-op: " + impls);
     }
 
     @Test
@@ -61,7 +63,7 @@ class DnnlConvolutionTest {
         DnnlConvolution.Geometry g = new DnnlConvolution.Geometry(new int[] {c.k(), c.k()},
                 new int[] {c.stride(), c.stride()}, new int[] {c.dilation(), c.dilation()}, new int[] {c.pad(), c.pad()});
         INDArray out = layout(Nd4j.create(DataType.FLOAT, c.n(), c.outC(), c.outH(), c.outW()), true);
-        assertTrue(conv.forward(x, weights, bias, out, g, true), "forward runs");
+        assertTrue(conv.forward(x, weights, bias, out, g, true, false), "forward runs");
         INDArray inputGrad = inputGradient ? layout(Nd4j.create(DataType.FLOAT, x.shape()), c.channelsLast()) : null;
         INDArray weightGrad = Nd4j.create(DataType.FLOAT, weights.shape());
         INDArray biasGrad = c.bias() ? Nd4j.create(DataType.FLOAT, 1, c.outC()) : null;
@@ -76,12 +78,16 @@ class DnnlConvolutionTest {
         if (inputGradient) {
             assertClose(r.inputGrad, inputGrad, c + " input gradient");
         }
+        // with the ReLU as a post-op: max(0, the output)
+        INDArray activated = layout(Nd4j.create(DataType.FLOAT, c.n(), c.outC(), c.outH(), c.outW()), true);
+        assertTrue(conv.forward(x, weights, bias, activated, g, true, true), "forward with ReLU runs");
+        assertClose(Transforms.relu(r.out, true), activated, c + " output with ReLU");
         // a second pass reuses the primitives, with the arrays' new values
         weights.muli(-2);
-        assertTrue(conv.forward(x, weights, bias, out, g, true));
+        assertTrue(conv.forward(x, weights, bias, out, g, true, false));
         INDArray biasPart = r.biasAsOutput();
         assertClose(r.out.sub(biasPart).muli(-2).addi(biasPart), out, c + " second output");
-        assertEquals(2, conv.implementations().size(), "primitives built once: " + conv.implementations());
+        assertEquals(3, conv.implementations().size(), "primitives built once: " + conv.implementations());
         return conv;
     }
 
