@@ -172,8 +172,9 @@ final class DnnlConvolution {
     }
 
     /**
-     * The oneDNN implementations of the primitives built so far, in order: "forward IMPL" and "backward DATA WEIGHTS"
-     * (e.g. {@code jit_wino_4x3:avx512_core}; "none" where oneDNN had none or the pass was not wanted).
+     * The oneDNN implementations of the primitives built so far, in order: "forward IMPL" (with "+src conversion"
+     * and "+dst conversion" where the input or output is converted to or from oneDNN's layout) and "backward DATA
+     * WEIGHTS" (e.g. {@code jit_wino_4x3:avx512_core}; "none" where oneDNN had none or the pass was not wanted).
      */
     List<String> implementations() {
         return List.copyOf(implementations);
@@ -199,9 +200,17 @@ final class DnnlConvolution {
         return sb.toString();
     }
 
-    /** oneDNN's description of an ND4J array: its dimensions and strides. */
+    /**
+     * oneDNN's description of an ND4J array: its dimensions and strides. A one-channel (N, 1, H, W) array is
+     * described channels-last (channel stride 1, which any stride describes for a size-1 dimension), so that
+     * oneDNN's channels-last kernels take it next to a channels-last output rather than its reference one.
+     */
     private static memory.desc desc(INDArray a) {
-        return new memory.desc(a.shape(), F32, a.stride());
+        long[] strides = a.stride().clone();
+        if (a.rank() == 4 && a.size(1) == 1) {
+            strides[1] = 1;
+        }
+        return new memory.desc(a.shape(), F32, strides);
     }
 
     private static memory.desc any(long... dims) {
@@ -305,11 +314,12 @@ final class DnnlConvolution {
         final String implementation;
 
         private Forward(convolution_forward.primitive_desc pd, INDArray input, INDArray w, INDArray b, INDArray out) {
-            implementation = pd == null ? "none" : impl(pd);
             conv = pd == null ? null : new convolution_forward(pd);
             src = pd == null ? null : new Operand(desc(input), pd.src_desc(), true, 0);
             weights = pd == null ? null : new Operand(desc(w), pd.weights_desc(), true, 1);
             dst = pd == null ? null : new Operand(desc(out), pd.dst_desc(), false, 2);
+            implementation = pd == null ? "none" : impl(pd) + (src.reorder == null ? "" : " +src conversion")
+                    + (dst.reorder == null ? "" : " +dst conversion");
             bias = pd == null || b == null ? null : new memory(pd.bias_desc(), cpu, (Pointer) null);
             if (pd != null) {
                 args.put(DNNL_ARG_SRC, src.op);

@@ -1,6 +1,7 @@
 package cnnlabs.architectures.layers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -49,6 +50,8 @@ class DnnlConvolutionTest {
         // a one-channel first layer: weight and bias gradients only
         DnnlConvolution first = check(new Case(4, 1, 12, 12, 6, 5, 1, 0, 1, 8, 8, true, false), false);
         assertTrue(first.implementations().get(1).startsWith("backward none "), first.implementations().toString());
+        // its one-channel NCHW input is read where it lies, next to a channels-last output
+        assertFalse(first.implementations().get(0).contains("conversion"), first.implementations().toString());
     }
 
     private static DnnlConvolution check(Case c, boolean inputGradient) {
