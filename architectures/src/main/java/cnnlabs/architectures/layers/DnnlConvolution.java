@@ -313,14 +313,14 @@ final class DnnlConvolution {
         final IntMemoryMap args = new IntMemoryMap();
         final String implementation;
 
-        private Forward(convolution_forward.primitive_desc pd, INDArray input, INDArray w, INDArray b, INDArray out) {
+        private Forward(Descs d, convolution_forward.primitive_desc pd) {
             conv = pd == null ? null : new convolution_forward(pd);
-            src = pd == null ? null : new Operand(desc(input), pd.src_desc(), true, 0);
-            weights = pd == null ? null : new Operand(desc(w), pd.weights_desc(), true, 1);
-            dst = pd == null ? null : new Operand(desc(out), pd.dst_desc(), false, 2);
+            src = pd == null ? null : new Operand(d.src, pd.src_desc(), true, 0);
+            weights = pd == null ? null : new Operand(d.weights, pd.weights_desc(), true, 1);
+            dst = pd == null ? null : new Operand(d.dst, pd.dst_desc(), false, 2);
             implementation = pd == null ? "none" : impl(pd) + (src.reorder == null ? "" : " +src conversion")
                     + (dst.reorder == null ? "" : " +dst conversion");
-            bias = pd == null || b == null ? null : new memory(pd.bias_desc(), cpu, (Pointer) null);
+            bias = pd == null || d.bias == null ? null : new memory(pd.bias_desc(), cpu, (Pointer) null);
             if (pd != null) {
                 args.put(DNNL_ARG_SRC, src.op);
                 args.put(DNNL_ARG_WEIGHTS, weights.op);
@@ -333,8 +333,8 @@ final class DnnlConvolution {
 
         static Forward create(INDArray input, INDArray w, INDArray b, INDArray out, Geometry g, boolean training,
                               boolean relu) {
-            return new Forward(Descs.of(input, w, b, out, g).forward(training ? dnnl_forward_training
-                    : dnnl_forward_inference, relu), input, w, b, out);
+            Descs d = Descs.of(input, w, b, out, g);
+            return new Forward(d, d.forward(training ? dnnl_forward_training : dnnl_forward_inference, relu));
         }
 
         boolean usable() {
@@ -369,7 +369,7 @@ final class DnnlConvolution {
         final boolean usable;
         final String implementation;
 
-        private Backward(Descs d, INDArray delta, INDArray inputGradArray) {
+        private Backward(Descs d, INDArray inputGradArray) {
             convolution_forward.primitive_desc hint = d.forward(dnnl_forward_training, false);
             convolution_backward_weights.primitive_desc wpd = hint == null ? null : d.backwardWeights(hint);
             convolution_backward_data.primitive_desc dpd = hint == null || wpd == null || inputGradArray == null
@@ -384,7 +384,7 @@ final class DnnlConvolution {
             }
             if (dpd != null) {
                 data = new convolution_backward_data(dpd);
-                deltaForData = new Operand(desc(delta), dpd.diff_dst_desc(), true, 0);
+                deltaForData = new Operand(d.dst, dpd.diff_dst_desc(), true, 0);
                 weightsForData = new Operand(d.weights, dpd.weights_desc(), true, 1);
                 inputGrad = new Operand(desc(inputGradArray), dpd.diff_src_desc(), false, 2);
                 dataArgs.put(DNNL_ARG_DIFF_DST, deltaForData.op);
@@ -398,7 +398,7 @@ final class DnnlConvolution {
             src = new Operand(d.src, wpd.src_desc(), true, 3);
             // The output gradient converted once where both backward convolutions read it in the same layout.
             deltaForWeights = deltaForData != null && deltaForData.op.get_desc().equals(wpd.diff_dst_desc()) ? null
-                    : new Operand(desc(delta), wpd.diff_dst_desc(), true, 4);
+                    : new Operand(d.dst, wpd.diff_dst_desc(), true, 4);
             weightGrad = new Operand(d.weights, wpd.diff_weights_desc(), false, 5);
             biasGrad = d.bias == null ? null : new memory(wpd.diff_bias_desc(), cpu, (Pointer) null);
             weightArgs.put(DNNL_ARG_SRC, src.op);
@@ -411,7 +411,7 @@ final class DnnlConvolution {
 
         static Backward create(INDArray input, INDArray w, INDArray delta, INDArray inputGrad, INDArray weightGrad,
                                INDArray biasGrad, Geometry g) {
-            return new Backward(Descs.of(input, w, biasGrad, delta, g), delta, inputGrad);
+            return new Backward(Descs.of(input, w, biasGrad, delta, g), inputGrad);
         }
 
         boolean usable() {
