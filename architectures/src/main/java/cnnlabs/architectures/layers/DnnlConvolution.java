@@ -457,6 +457,11 @@ final class DnnlConvolution {
                 dilation[d] = g.dilation()[d] - 1L;
                 long span = (g.kernel()[d] - 1L) * g.dilation()[d] + 1;
                 padR[d] = (out.size(2 + d) - 1) * g.strides()[d] + span - input.size(2 + d) - padL[d];
+                if (padR[d] < 0 && padR[d] > -g.strides()[d]) {
+                    // the last input rows no window reaches (a 1x1 stride-2 Same convolution of an even size):
+                    // oneDNN's output size, (in + padL + padR - span) / stride + 1, rounds down to the same
+                    padR[d] = 0;
+                }
             }
             return new Descs(desc(input), desc(w), b == null ? null : new memory.desc(new long[] {w.size(0)}, F32,
                     memory.format_tag.x), desc(out), longs(g.strides()), dilation, padL, padR, input.shape(),

@@ -36,9 +36,10 @@ import org.slf4j.LoggerFactory;
  * plain ReLU, tanh: {@link ActivationDerivatives}), takes the derivative from it and hands the result straight to
  * the helper's backward convolution. Any other activation, weight noise, no helper (e.g. dilated convolutions, or
  * helpers switched off), a helper that has failed once, NHWC, a consumer with dropout ({@link KeptOutput#guard}),
- * or an input other than the one the forward pass saw: DL4J's own path, unchanged. Where the layer writes or reads
- * channels-last arrays ({@link ChannelsLast}) its convolutions run through oneDNN directly ({@link DnnlConvolution}),
- * else through libnd4j's {@code conv2d}/{@code conv2d_bp} as the helper runs them. During a {@link FastGraph}'s
+ * or an input other than the one the forward pass saw: DL4J's own path, unchanged. Its forward convolutions run
+ * through oneDNN directly ({@link DnnlConvolution}), writing channels-last arrays ({@link ChannelsLast}) where
+ * {@link FastGraph} says so and NCHW elsewhere; so do its backward ones where the input is channels-last, else they
+ * run through libnd4j's {@code conv2d_bp} as the helper runs them. During a {@link FastGraph}'s
  * training step the first layer computes only its weight and bias gradients. {@code FastLayersTest} checks the
  * gradients equal DL4J's own.
  */
@@ -164,7 +165,7 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
         @Override
         public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
             kept.forget();
-            INDArray output = channelsLastOutput && channelsLastApplies() ? channelsLastForward(training, workspaceMgr) : null;
+            INDArray output = ownForwardApplies() ? ownForward(training, workspaceMgr) : null;
             if (output == null) {
                 output = super.activate(training, workspaceMgr);
             }
@@ -174,7 +175,7 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
             return output;
         }
 
-        private boolean channelsLastApplies() {
+        private boolean ownForwardApplies() {
             FastConvolutionLayer conf = (FastConvolutionLayer) layerConf();
             return helper instanceof MKLDNNConvHelper && helperCountFail == 0 && input != null && input.rank() == 4
                     && input.dataType() == DataType.FLOAT && dataType == DataType.FLOAT && input.size(1) == conf.getNIn()
@@ -185,9 +186,11 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
 
         /**
          * What DL4J's helper path computes (libnd4j's oneDNN {@code conv2d} with the same arguments, then the
-         * activation), written channels-last; null where the helper fails (then DL4J's own path runs, as it would).
+         * activation), through {@link DnnlConvolution} where it can, written channels-last where
+         * {@link #channelsLastOutput} says so, else NCHW; null where the helper fails (then DL4J's own path runs, as
+         * it would).
          */
-        private INDArray channelsLastForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        private INDArray ownForward(boolean training, LayerWorkspaceMgr workspaceMgr) {
             FastConvolutionLayer conf = (FastConvolutionLayer) layerConf();
             INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, training, workspaceMgr);
             int[] kernel = conf.getKernelSize();
@@ -196,8 +199,11 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
             SlidingWindow window = SlidingWindow.of(input, kernel, strides, conf.getPadding(), dilation, convolutionMode);
             int[] pad = window.padding();
             boolean same = convolutionMode == ConvolutionMode.Same;
-            INDArray out = ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, dataType, input.size(0),
-                    weights.size(0), window.outHeight(), window.outWidth());
+            long[] shape = {input.size(0), weights.size(0), window.outHeight(), window.outWidth()};
+            INDArray out = channelsLastOutput
+                    ? ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, dataType, shape[0], shape[1], shape[2],
+                            shape[3])
+                    : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, shape, 'c');
             INDArray[] inputs = hasBias()
                     ? new INDArray[] {input, weights,
                         getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr)}
@@ -225,9 +231,11 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
                 return null;
             }
             if (!activated) {
-                activateInPlace(conf.getActivationFn(), ChannelsLast.nhwc(out), training);
+                activateInPlace(conf.getActivationFn(), channelsLastOutput ? ChannelsLast.nhwc(out) : out, training);
             }
-            channelsLastForwards++;
+            if (channelsLastOutput) {
+                channelsLastForwards++;
+            }
             return out;
         }
 

@@ -45,6 +45,8 @@ class DnnlConvolutionTest {
     void directLayersMatchTheDefinition() {
         // stride 2, dilation 2, NCHW arrays, no bias
         check(new Case(2, 3, 11, 9, 4, 3, 2, 1, 2, 5, 4, false, false), true);
+        // 1x1, stride 2, an even size: the last row and column are read by no window (DL4J's Same mode there)
+        check(new Case(2, 8, 6, 6, 4, 1, 2, 0, 1, 3, 3, true, true), true);
         // 16 channels (blocked backward), 4x4 kernel with one row and column more padding below and right
         check(new Case(3, 16, 7, 6, 5, 4, 1, 1, 1, 7, 6, true, true), true);
         // a one-channel first layer: weight and bias gradients only
