@@ -101,6 +101,16 @@ final class DnnlConvolution {
         return available;
     }
 
+    /** oneDNN's CPU engine, once {@link #available()} said yes. */
+    static engine engine() {
+        return cpu;
+    }
+
+    /** This thread's oneDNN stream, shared by all layers of the thread (they run one after another). */
+    static stream stream() {
+        return CONTEXT.get().stream;
+    }
+
     /** The loaded oneDNN's version ("2.5.2"), or "not loaded". */
     static String version() {
         if (!available()) {
@@ -205,7 +215,7 @@ final class DnnlConvolution {
      * described channels-last (channel stride 1, which any stride describes for a size-1 dimension), so that
      * oneDNN's channels-last kernels take it next to a channels-last output rather than its reference one.
      */
-    private static memory.desc desc(INDArray a) {
+    static memory.desc desc(INDArray a) {
         long[] strides = a.stride().clone();
         if (a.rank() == 4 && a.size(1) == 1) {
             strides[1] = 1;
@@ -218,7 +228,7 @@ final class DnnlConvolution {
     }
 
     /** The address of {@code a}'s first element, as a pointer oneDNN takes. */
-    private static Pointer address(INDArray a) {
+    static Pointer address(INDArray a) {
         long at = a.data().address() + a.offset() * a.data().getElementSize();
         return new Pointer() {
             {
@@ -235,7 +245,7 @@ final class DnnlConvolution {
         return new long[] {v[0], v[1]};
     }
 
-    /** The stream and the conversion buffers, shared by all layers of a thread (they run one after another). */
+    /** The stream and the conversion buffers, shared by all layers of a thread. */
     private static final class Context {
         final stream stream = new stream(cpu);
         final memory[] buffers = new memory[6];

@@ -19,23 +19,26 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Training-mode batch normalisation of float activations, NCHW or channels-last ({@link ChannelsLast}), with
- * per-channel sums taken as vectorised matrix products: the same arithmetic as DL4J's oneDNN helper
- * ({@code MKLDNNBatchNormHelper}), about twice as fast on NCHW input and faster again channels-last.
+ * Training-mode batch normalisation of float activations, NCHW or channels-last ({@link ChannelsLast}): oneDNN's
+ * own batch norm ({@link DnnlBatchNorm}), or where JavaCPP's oneDNN does not load, per-channel sums taken as
+ * vectorised matrix products; either is the arithmetic of DL4J's oneDNN helper ({@code MKLDNNBatchNormHelper}), and
+ * faster.
  *
  * <p>Why: in DL4J M2.1 the oneDNN helper computes the batch variance with ND4J's {@code Variance} reduction over
  * dimensions (0, 2, 3), which walks the array with a stride per element (18 ms for a 128x64x28x28 batch on a 2-core
  * CPU), and its backward pass is libnd4j's {@code batchnorm_bp}, which does most of its work outside oneDNN (43 ms
- * for that batch). Here every per-channel statistic starts as per-(sample, channel) sums ({@link RowSums}: NCHW, an
- * (N, C, H*W) view times a vector of ones; channels-last, each sample's (H*W, C) matrix times a row of ones; the
- * element-wise products go to the output array or a working array first), then summed over N: forward, the sums and
- * the sums of squares, combined per channel in double as {@code E[x^2] - E[x]^2} (relative error 2e-4 even where the
- * mean is 30 standard deviations, against 5e-7 for the centred two-pass sum; this saves writing and reading a centred
- * copy); the normalisation is the {@code batchnorm} op (oneDNN). Backward: {@code sum(dy)} and {@code sum(dy * x)},
- * then {@code dx = gamma / std * (dy - mean(dy) - xmu * mean(dy * xmu) / std^2)} as two per-channel affine maps (the
- * {@code batchnorm} op again) and one addition. The first version of this class made sixteen passes over the array;
- * the sums of squares and products as one {@code Dot} each saved 6-9% of a ResNet-style training step, the
- * vectorised sums a few percent more.
+ * for that batch). oneDNN's batch norm itself, called directly, takes 2.8 ms forward and 4.3 ms backward for that
+ * batch channels-last (the sums below: 10.3 and 15.2 ms, timed in turns in one process); in a ResNet-style training
+ * step oneDNN's log counts 60 to 100 ms for the nine batch norms, which took about a quarter of the step (some
+ * 150 ms) before. The sums, where oneDNN is not loaded: every per-channel statistic starts as
+ * per-(sample, channel) sums ({@link RowSums}: NCHW, an (N, C, H*W) view times a vector of ones; channels-last, each
+ * sample's (H*W, C) matrix times a row of ones; the element-wise products go to the output array or a working array
+ * first), then summed over N: forward, the sums and the sums of squares, combined per channel in double as
+ * {@code E[x^2] - E[x]^2} (relative error 2e-4 even where the mean is 30 standard deviations, against 5e-7 for the
+ * centred two-pass sum that oneDNN takes); the normalisation is the {@code batchnorm} op (oneDNN). Backward:
+ * {@code sum(dy)} and {@code sum(dy * x)}, then
+ * {@code dx = gamma / std * (dy - mean(dy) - xmu * mean(dy * xmu) / std^2)} as two per-channel affine maps (the
+ * {@code batchnorm} op again) and one addition.
  * Channels-last input is normalised channels-last, in training and at inference, and its gradient comes back
  * channels-last: oneDNN's NHWC batch norm took 2.4 to 8 ms for a 128x28x28x64 batch where the NCHW one took 7 to
  * 18 ms, and the convolutions around it need no layout conversion ({@link FastGraph} decides where activations lie).
@@ -48,14 +51,28 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class FastBatchNormHelper implements BatchNormalizationHelper {
 
     private final BatchNormalizationHelper fallback;
+    private final DnnlBatchNorm dnnl;
     private INDArray meanCache;
     private INDArray varCache;
     private boolean lastWasOurs;
     private long channelsLastInferences;
     private long channelsLastBackwardPasses;
+    private long dnnlForwards;
+    private long dnnlBackwards;
 
     public FastBatchNormHelper(BatchNormalizationHelper fallback) {
+        this(fallback, true);
+    }
+
+    /** With {@code oneDnn} false, training passes take this class's own sums, never {@link DnnlBatchNorm}. */
+    FastBatchNormHelper(BatchNormalizationHelper fallback, boolean oneDnn) {
         this.fallback = fallback;
+        this.dnnl = oneDnn && DnnlConvolution.available() ? new DnnlBatchNorm() : null;
+    }
+
+    /** How many training forward and backward passes oneDNN ran through {@link DnnlBatchNorm}. */
+    public long[] dnnlPasses() {
+        return new long[] {dnnlForwards, dnnlBackwards};
     }
 
     /** How many inference passes normalised channels-last input channels-last (oneDNN's NHWC batch norm). */
@@ -113,8 +130,13 @@ public final class FastBatchNormHelper implements BatchNormalizationHelper {
                 varCache = Nd4j.createUninitialized(DataType.FLOAT, c);
             }
         }
-        // the sums, and the sums of squares (the squares written to `out` first); combined per channel in double
         INDArray out = layout.like(workspaceMgr, ArrayType.ACTIVATIONS, x);
+        if (dnnl != null && DnnlBatchNorm.supports(x, gamma, beta, meanCache, varCache)
+                && dnnl.forward(x, gamma, beta, eps, out, meanCache, varCache)) {
+            dnnlForwards++;
+            return out;
+        }
+        // the sums, and the sums of squares (the squares written to `out` first); combined per channel in double
         INDArray sums = layout.sums(x, workspaceMgr, ArrayType.FF_WORKING_MEM).castTo(DataType.DOUBLE).sum(0);
         INDArray squares = layout.sumsOfProducts(x, x, out, workspaceMgr, ArrayType.FF_WORKING_MEM)
                 .castTo(DataType.DOUBLE).sum(0);
@@ -141,6 +163,12 @@ public final class FastBatchNormHelper implements BatchNormalizationHelper {
         }
         INDArray x = layout.contiguous(input, workspaceMgr, ArrayType.BP_WORKING_MEM);
         INDArray dy = layout.contiguous(epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM);
+        INDArray dx = layout.like(workspaceMgr, ArrayType.ACTIVATION_GRAD, x);
+        if (dnnl != null && DnnlBatchNorm.supports(x, gamma, beta, meanCache, varCache, dGammaView, dBetaView)
+                && dnnl.backward(x, dy, gamma, beta, meanCache, varCache, eps, dx, dGammaView, dBetaView)) {
+            dnnlBackwards++;
+            return new Pair<>(gradient(dGammaView, dBetaView), dx);
+        }
         long c = x.size(1);
         double count = (double) x.length() / c;
         INDArray std = Transforms.sqrt(varCache.add(eps), false);
@@ -162,17 +190,20 @@ public final class FastBatchNormHelper implements BatchNormalizationHelper {
         INDArray cCoef = a.mul(sumDyXmu).divi(std).divi(std).divi(-count);
         INDArray zero = Nd4j.zeros(DataType.FLOAT, a.length());
         INDArray unit = Nd4j.valueArrayOf(new long[] {a.length()}, 1.0 - eps, DataType.FLOAT);
-        INDArray dx = layout.like(workspaceMgr, ArrayType.ACTIVATION_GRAD, x);
         layout.affine(dy, zero, unit, a, zero, eps, dx);
         layout.affine(x, zero, unit, cCoef, b.subi(cCoef.mul(meanCache)), eps, linear);
         layout.base(dx).addi(layout.base(linear));
 
         dGammaView.assign(dGamma.reshape(dGammaView.shape()));
         dBetaView.assign(dBeta.reshape(dBetaView.shape()));
+        return new Pair<>(gradient(dGammaView, dBetaView), dx);
+    }
+
+    private static Gradient gradient(INDArray dGamma, INDArray dBeta) {
         Gradient gradient = new DefaultGradient();
-        gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
-        gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);
-        return new Pair<>(gradient, dx);
+        gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGamma);
+        gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, dBeta);
+        return gradient;
     }
 
     /**

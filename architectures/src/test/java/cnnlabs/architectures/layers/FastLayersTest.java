@@ -432,6 +432,8 @@ class FastLayersTest {
             var bn = (org.deeplearning4j.nn.layers.normalization.BatchNormalization) fast.getLayer("bn4");
             assertEquals(2, ((FastBatchNormHelper) bn.getHelper()).channelsLastInferences());
             assertEquals(3, ((FastBatchNormHelper) bn.getHelper()).channelsLastBackwardPasses());
+            // its training passes (and feedForward(x, true)'s forward pass) ran through oneDNN itself
+            assertArrayEquals(new long[] {4, 3}, ((FastBatchNormHelper) bn.getHelper()).dnnlPasses());
             assertEquals(6, ((FastConvolutionLayer.Impl) fast.getLayer("c1")).channelsLastForwards());
         }
     }
