@@ -16,6 +16,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -283,6 +284,11 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
             INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
             INDArray bias = getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, true, workspaceMgr);
             IActivation afn = layerConf().getActivationFn();
+            if (ChannelsLast.is(output) && !ChannelsLast.is(epsilon) && !(afn instanceof ActivationIdentity)) {
+                // (a gradient from a layer that writes NCHW, global pooling: one strided copy, then the
+                // derivative on contiguous arrays, not element by element across two layouts)
+                epsilon = ChannelsLast.copy(workspaceMgr, ArrayType.BP_WORKING_MEM, epsilon);
+            }
             INDArray delta = ActivationDerivatives.fromOutput(afn, output, epsilon);
             int[] kernel = layerConf().getKernelSize();
             int[] strides = layerConf().getStride();

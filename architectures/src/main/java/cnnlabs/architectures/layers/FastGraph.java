@@ -20,9 +20,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * is DL4J's plain class and computes them as before.
  *
  * <p>It also arranges where activations lie: at {@link #init} every fast convolution whose output only fast
- * convolutions and pooling layers read is told to write it channels-last ({@link ChannelsLast}); those readers take
- * it without a layout conversion. The same holds through fast batch norm, ReLU layers and {@link FastAddVertex} (a
- * residual block), whose own readers must then take it too. What any layer computes stays the same.
+ * convolutions, pooling layers and DL4J's global pooling read is told to write it channels-last ({@link ChannelsLast});
+ * those readers take it without a layout conversion (global pooling averages it where it lies and hands back an NCHW
+ * gradient, which the layer behind copies channels-last once). The same holds through fast batch norm, ReLU layers
+ * and {@link FastAddVertex} (a residual block), whose own readers must then take it too. What any layer computes
+ * stays the same.
  */
 public class FastGraph extends ComputationGraph {
 
@@ -44,7 +46,7 @@ public class FastGraph extends ComputationGraph {
 
     /**
      * Whether every reader of vertex {@code name}'s output takes channels-last arrays where they lie and the output
-     * is not a network output: fast convolution and pooling layers; also fast batch norm, fast ReLU layers and
+     * is not a network output: fast convolution and pooling layers, DL4J's global pooling; also fast batch norm, fast ReLU layers and
      * {@link FastAddVertex}, which hand channels-last on, so their own readers must take it too.
      */
     private boolean readersTakeChannelsLast(String name) {
@@ -65,6 +67,7 @@ public class FastGraph extends ComputationGraph {
                 org.deeplearning4j.nn.api.Layer layer = getLayer(reader);
                 takes = lv.getPreProcessor() == null && (layer instanceof FastConvolutionLayer.Impl
                         || layer instanceof FastSubsamplingLayer.Impl
+                        || layer instanceof org.deeplearning4j.nn.layers.pooling.GlobalPoolingLayer
                         || handsOnChannelsLast(layer) && readersTakeChannelsLast(reader));
             } else {
                 takes = vertex instanceof FastAddVertex && readersTakeChannelsLast(reader);

@@ -16,6 +16,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.dropout.GaussianNoise;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -386,10 +387,15 @@ class FastLayersTest {
                     .addVertex("add2", fast ? new FastAddVertex() : new ElementWiseVertex(ElementWiseVertex.Op.Add),
                             "bn4", "bnsc")
                     .addLayer("relu4", l.activation(Activation.RELU), "add2")
+                    // global pooling reads channels-last outputs: a ReLU convolution's and a ReLU layer's
                     .addLayer("c5", l.conv(4, Activation.RELU), "relu4")
-                    .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "c5")
+                    .addLayer("pool5", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "c5")
+                    .addLayer("c6", l.conv(4, Activation.IDENTITY), "relu4")
+                    .addLayer("relu6", l.activation(Activation.RELU), "c6")
+                    .addLayer("pool6", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "relu6")
+                    .addVertex("pooled", new MergeVertex(), "pool5", "pool6")
                     .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4)
-                            .activation(Activation.SOFTMAX).build(), "pool")
+                            .activation(Activation.SOFTMAX).build(), "pooled")
                     .setOutputs("out");
             graphs[i] = NativeHelpers.init(b.build());
         }
@@ -415,7 +421,7 @@ class FastLayersTest {
         Map<String, INDArray> acts = fast.feedForward(x, false);
         // (not the batch norms' and additions' outputs: at inference DL4J's activation layer applies its ReLU in
         // place to its input, so DL4J's own feedForward shows them after the ReLU)
-        for (String name : new String[] {"c0", "relu0", "c1", "relu2", "c3", "sc", "relu4", "c5"}) {
+        for (String name : new String[] {"c0", "relu0", "c1", "relu2", "c3", "sc", "relu4", "c5", "relu6"}) {
             assertClose(expected.get(name), acts.get(name), 1e-3, name + " at inference");
         }
 
@@ -426,7 +432,8 @@ class FastLayersTest {
                 assertTrue(ChannelsLast.is(acts.get(name)), name + " channels-last at inference");
                 assertTrue(ChannelsLast.is(training.get(name)), name + " channels-last in training");
             }
-            assertFalse(ChannelsLast.is(acts.get("c5")), "c5 feeds global pooling: plain NCHW");
+            assertTrue(ChannelsLast.is(acts.get("c5")) && ChannelsLast.is(acts.get("relu6")),
+                    "global pooling reads channels-last");
             // 3 training passes (gradient, 2 steps) and feedForward(x, true); output and feedForward(x, false)
             assertEquals(6, ((FastAddVertex.Impl) fast.getVertex("add2")).channelsLastSums());
             var bn = (org.deeplearning4j.nn.layers.normalization.BatchNormalization) fast.getLayer("bn4");
