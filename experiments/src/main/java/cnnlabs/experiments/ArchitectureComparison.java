@@ -26,11 +26,11 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * images per second; the table and {@code metrics.csv} grow as each model finishes.
  *
  * <p><b>Expected runtime:</b> about 5 minutes on a 2-core laptop CPU with cnnlabs' default oneDNN build (LeNet-5
- * under a minute, VGG-style about 1 minute, ResNet-style about 3; measured 4.5 minutes in all), about 60 with DL4J's
+ * under a minute, VGG-style about 1 minute, ResNet-style about 2-3; measured 3.75 minutes in all), about 60 with DL4J's
  * plain build ({@code -Pnd4j-plain}); a smoke run ({@code -Dmax.batches=2}) takes under a minute.
  *
  * <p><b>Expected accuracy:</b> final validation accuracy about 0.93 (LeNet-5), 0.97 (VGG-style) and 0.97
- * (ResNet-style, with batch-norm momentum 0.9; see {@link #bnNote}); measured 0.9300, 0.9725 and 0.9760 (last
+ * (ResNet-style, with batch-norm momentum 0.9; see {@link #bnNote}); measured 0.9300, 0.9790 and 0.9780 (last
  * run), against 0.9225, 0.9770 and 0.9535 for a PyTorch replica (results/REPRODUCED.md).
  */
 public final class ArchitectureComparison implements Experiment {

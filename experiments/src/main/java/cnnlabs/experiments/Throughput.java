@@ -41,12 +41,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * records the native build and whether DL4J's oneDNN helpers were attached.
  *
  * <p><b>Expected runtime:</b> about 12 minutes on a 2-core laptop CPU (half of it PyTorch). <b>Expected result:</b>
- * with the default oneDNN build (three runs at commit 46dc44c), DL4J training faster than PyTorch for the simple CNN
- * (1.09x-1.62x), VGG-style (2.9x-3.7x) and ResNet-style (1.05x-1.39x) models and for LeNet-5 in two of three runs
- * (0.91x-1.28x); inference faster for the simple CNN (3.2x-4.7x), LeNet-5 (2.6x-2.7x), VGG-style (3.1x-3.7x) and,
- * in two of three runs, ResNet-style (0.92x-1.56x); two runs at a419f14: training 1.38x / 1.39x / 3.62x / 1.17x
- * and 1.47x / 1.56x / 3.15x / 0.96x, inference 4.00x / 2.55x / 3.99x / 2.04x and 5.08x / 3.07x / 3.08x / 1.27x
- * (simple CNN / LeNet-5 / VGG-style / ResNet-style). This shared machine moves single ratios by 30-40%. See
+ * with the default oneDNN build (three runs at commit b66f89d), DL4J faster than PyTorch on all four models in
+ * every run: training 1.41x-1.72x (simple CNN), 1.56x-3.44x (LeNet-5), 3.39x-3.80x (VGG-style), 1.37x-1.71x
+ * (ResNet-style); inference 4.25x-5.06x, 2.23x-2.96x, 3.79x-4.30x, 1.44x-1.76x; VGG-style and ResNet-style training
+ * at 250-360 and 210-315 GFLOP/s. This shared machine moves single ratios by 30-40%. See
  * results/REPRODUCED.md for the measured tables.
  */
 public final class Throughput implements Experiment {
