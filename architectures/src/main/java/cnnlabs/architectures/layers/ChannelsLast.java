@@ -60,6 +60,16 @@ final class ChannelsLast {
         return copy;
     }
 
+    /**
+     * {@code x} in {@code like}'s layout: itself unless {@code like} is channels-last and {@code x} is not, else a
+     * channels-last copy ({@link #copy}). For a gradient from a layer that writes NCHW (global pooling) to a layer
+     * whose output is channels-last: one strided copy, then element-wise work on contiguous arrays, rather than
+     * element by element across two layouts.
+     */
+    static INDArray inLayoutOf(INDArray like, INDArray x, LayerWorkspaceMgr workspaceMgr, ArrayType type) {
+        return is(like) && !is(x) ? copy(workspaceMgr, type, x) : x;
+    }
+
     /** A new uninitialised (N, C, H, W) array laid out channels-last, in {@code workspaceMgr}'s workspace for {@code type}. */
     static INDArray create(LayerWorkspaceMgr workspaceMgr, ArrayType type, DataType dataType, long n, long c, long h,
                            long w) {

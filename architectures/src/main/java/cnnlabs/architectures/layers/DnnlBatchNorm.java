@@ -53,13 +53,9 @@ final class DnnlBatchNorm {
      * of length C, each contiguous.
      */
     static boolean supports(INDArray x, INDArray... vectors) {
-        if (!DnnlConvolution.available() || x.rank() != 4 || x.dataType() != DataType.FLOAT) {
+        if (!DnnlConvolution.available() || x.rank() != 4 || x.dataType() != DataType.FLOAT
+                || !DnnlConvolution.nonNegative(x)) {
             return false;
-        }
-        for (long s : x.stride()) {
-            if (s < 0) {
-                return false;
-            }
         }
         for (INDArray v : vectors) {
             if (v == null || v.dataType() != DataType.FLOAT || v.length() != x.size(1)

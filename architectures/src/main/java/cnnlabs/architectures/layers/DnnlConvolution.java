@@ -129,7 +129,8 @@ final class DnnlConvolution {
                 && weights.dataType() == DataType.FLOAT && nonNegative(input) && nonNegative(weights);
     }
 
-    private static boolean nonNegative(INDArray x) {
+    /** Whether none of {@code x}'s strides is negative (oneDNN's descriptions take none). */
+    static boolean nonNegative(INDArray x) {
         for (long s : x.stride()) {
             if (s < 0) {
                 return false;

@@ -131,12 +131,8 @@ public class FastActivationLayer extends ActivationLayer implements FastLayer, K
             kept.forget();
             if (output != null) {
                 reused++;
-                if (ChannelsLast.is(input) && !ChannelsLast.is(epsilon)) {
-                    // (a gradient from a layer that writes NCHW, global pooling: one strided copy, then the
-                    // derivative on contiguous arrays, not element by element across two layouts)
-                    epsilon = ChannelsLast.copy(workspaceMgr, ArrayType.BP_WORKING_MEM, epsilon);
-                }
-                ActivationDerivatives.reluFromOutput(output, epsilon, delta);
+                ActivationDerivatives.reluFromOutput(output,
+                        ChannelsLast.inLayoutOf(output, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM), delta);
             } else {
                 Nd4j.getExecutioner().exec(new RectifiedLinearDerivative(input, epsilon, delta));
             }

@@ -284,12 +284,8 @@ public class FastConvolutionLayer extends ConvolutionLayer implements FastLayer,
             INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
             INDArray bias = getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, true, workspaceMgr);
             IActivation afn = layerConf().getActivationFn();
-            if (ChannelsLast.is(output) && !ChannelsLast.is(epsilon) && !(afn instanceof ActivationIdentity)) {
-                // (a gradient from a layer that writes NCHW, global pooling: one strided copy, then the
-                // derivative on contiguous arrays, not element by element across two layouts)
-                epsilon = ChannelsLast.copy(workspaceMgr, ArrayType.BP_WORKING_MEM, epsilon);
-            }
-            INDArray delta = ActivationDerivatives.fromOutput(afn, output, epsilon);
+            INDArray delta = ActivationDerivatives.fromOutput(afn, output, afn instanceof ActivationIdentity ? epsilon
+                    : ChannelsLast.inLayoutOf(output, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM));
             int[] kernel = layerConf().getKernelSize();
             int[] strides = layerConf().getStride();
             int[] dilation = layerConf().getDilation();
