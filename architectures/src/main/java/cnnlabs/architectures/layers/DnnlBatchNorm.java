@@ -1,16 +1,11 @@
 package cnnlabs.architectures.layers;
 
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Supplier;
-import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.batch_normalization_backward;
 import org.bytedeco.dnnl.batch_normalization_forward;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.primitive;
-import org.bytedeco.dnnl.primitive_desc_base;
-import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -77,13 +72,13 @@ final class DnnlBatchNorm {
         if (p.primitive == null) {
             return false;
         }
-        p.bind(DNNL_ARG_SRC, x);
-        p.bind(DNNL_ARG_DST, out);
-        p.bind(DNNL_ARG_SCALE, gamma);
-        p.bind(DNNL_ARG_SHIFT, beta);
-        p.bind(DNNL_ARG_MEAN, mean);
-        p.bind(DNNL_ARG_VARIANCE, var);
-        p.primitive.execute(DnnlConvolution.stream(), p.args);
+        p.args.bind(DNNL_ARG_SRC, x);
+        p.args.bind(DNNL_ARG_DST, out);
+        p.args.bind(DNNL_ARG_SCALE, gamma);
+        p.args.bind(DNNL_ARG_SHIFT, beta);
+        p.args.bind(DNNL_ARG_MEAN, mean);
+        p.args.bind(DNNL_ARG_VARIANCE, var);
+        p.primitive.execute(DnnlConvolution.stream(), p.args.map);
         return true;
     }
 
@@ -98,28 +93,24 @@ final class DnnlBatchNorm {
         if (p.primitive == null) {
             return false;
         }
-        p.bind(DNNL_ARG_SRC, x);
-        p.bind(DNNL_ARG_DIFF_DST, dy);
-        p.bind(DNNL_ARG_SCALE, gamma);
+        p.args.bind(DNNL_ARG_SRC, x);
+        p.args.bind(DNNL_ARG_DIFF_DST, dy);
+        p.args.bind(DNNL_ARG_SCALE, gamma);
         // oneDNN 2.5's argument check asks for the shift too, though the backward pass does not read it
-        p.bind(DNNL_ARG_SHIFT, beta);
-        p.bind(DNNL_ARG_MEAN, mean);
-        p.bind(DNNL_ARG_VARIANCE, var);
-        p.bind(DNNL_ARG_DIFF_SRC, dx);
-        p.bind(DNNL_ARG_DIFF_SCALE, dGamma);
-        p.bind(DNNL_ARG_DIFF_SHIFT, dBeta);
-        p.primitive.execute(DnnlConvolution.stream(), p.args);
+        p.args.bind(DNNL_ARG_SHIFT, beta);
+        p.args.bind(DNNL_ARG_MEAN, mean);
+        p.args.bind(DNNL_ARG_VARIANCE, var);
+        p.args.bind(DNNL_ARG_DIFF_SRC, dx);
+        p.args.bind(DNNL_ARG_DIFF_SCALE, dGamma);
+        p.args.bind(DNNL_ARG_DIFF_SHIFT, dBeta);
+        p.primitive.execute(DnnlConvolution.stream(), p.args.map);
         return true;
     }
 
     /** The pass for input {@code x}, output gradient (backward) {@code dy} and result {@code out}. */
     private Pass pass(boolean backward, INDArray x, INDArray dy, INDArray out, double eps) {
-        String key = (backward ? "B" : "F") + shapeAndStrides(x) + shapeAndStrides(dy) + shapeAndStrides(out) + eps;
+        String key = (backward ? "B" : "F") + DnnlArguments.key(x, dy, out) + eps;
         return built.computeIfAbsent(key, k -> new Pass(backward, x, dy, out, (float) eps));
-    }
-
-    private static String shapeAndStrides(INDArray a) {
-        return Arrays.toString(a.shape()) + Arrays.toString(a.stride()) + "|";
     }
 
     /**
@@ -128,12 +119,11 @@ final class DnnlBatchNorm {
      */
     private static final class Pass {
         final primitive primitive;
-        final IntMemoryMap args = new IntMemoryMap();
-        private final Map<Integer, memory> memories = new HashMap<>();
+        final DnnlArguments args = new DnnlArguments();
 
         Pass(boolean backward, INDArray x, INDArray dy, INDArray out, float eps) {
             memory.desc src = DnnlConvolution.desc(x);
-            batch_normalization_forward.primitive_desc fpd = notReference(() ->
+            batch_normalization_forward.primitive_desc fpd = DnnlArguments.notReference(() ->
                     new batch_normalization_forward.primitive_desc(new batch_normalization_forward.desc(
                             dnnl_forward_training, src, eps, FLAGS), DnnlConvolution.engine()));
             if (fpd == null) {
@@ -142,35 +132,12 @@ final class DnnlBatchNorm {
                 primitive = DnnlConvolution.desc(out).equals(fpd.dst_desc())
                         ? new batch_normalization_forward(fpd) : null;
             } else {
-                batch_normalization_backward.primitive_desc bpd = notReference(() ->
+                batch_normalization_backward.primitive_desc bpd = DnnlArguments.notReference(() ->
                         new batch_normalization_backward.primitive_desc(new batch_normalization_backward.desc(
                                 dnnl_backward, DnnlConvolution.desc(dy), src, eps, FLAGS),
                                 DnnlConvolution.engine(), fpd));
                 primitive = bpd != null && DnnlConvolution.desc(out).equals(bpd.diff_src_desc())
                         ? new batch_normalization_backward(bpd) : null;
-            }
-        }
-
-        /** Points argument {@code arg} at {@code a}. */
-        void bind(int arg, INDArray a) {
-            memory m = memories.get(arg);
-            if (m == null) {
-                memory.desc d = a.rank() == 4 ? DnnlConvolution.desc(a)
-                        : new memory.desc(new long[] {a.length()}, memory.data_type.f32, memory.format_tag.x);
-                m = new memory(d, DnnlConvolution.engine(), (Pointer) null);
-                memories.put(arg, m);
-                args.put(arg, m);
-            }
-            m.set_data_handle(DnnlConvolution.address(a));
-        }
-
-        /** The description {@code make} builds, or null where it fails or is oneDNN's reference implementation. */
-        private static <T extends primitive_desc_base> T notReference(Supplier<T> make) {
-            try {
-                T pd = make.get();
-                return pd.impl_info_str().getString().startsWith("ref") ? null : pd;
-            } catch (RuntimeException e) {
-                return null;
             }
         }
     }
