@@ -28,9 +28,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Why: given an NCHW array, libnd4j runs oneDNN's max pooling on the NCHW layout (2.3 ms forward and 2.1 ms backward
  * for the simple CNN's 128 x 32 x 26 x 26 batch); channels-last it is faster, and the convolutions on either side
  * need no layout conversion. With the oneDNN helper attached, for max and average pooling of such an input, this layer
- * runs libnd4j's pooling ops with the arguments DL4J passes them (its layer's forward op, its helper's backward op),
- * told the data is NHWC; any other input or configuration, or no helper: DL4J's own layer, unchanged.
- * {@code FastLayersTest} checks it against DL4J's layer.
+ * pools channels-last: max pooling through oneDNN directly ({@link DnnlPooling}, whose backward pass reads the
+ * forward pass's record of the maxima where libnd4j's pools again), average pooling (and max pooling where
+ * {@link DnnlPooling} declines) through libnd4j's pooling ops with the arguments DL4J passes them (its layer's
+ * forward op, its helper's backward op), told the data is NHWC; any other input or configuration, or no helper:
+ * DL4J's own layer, unchanged. {@code FastLayersTest} checks it against DL4J's layer.
  */
 public class FastSubsamplingLayer extends SubsamplingLayer implements FastLayer {
 
@@ -70,6 +72,8 @@ public class FastSubsamplingLayer extends SubsamplingLayer implements FastLayer 
     public static final class Impl extends org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer {
 
         private long channelsLastPasses;
+        private long dnnlPasses;
+        private final DnnlPooling dnnl = new DnnlPooling();
 
         Impl(NeuralNetConfiguration conf, DataType dataType) {
             super(conf, dataType);
@@ -79,6 +83,12 @@ public class FastSubsamplingLayer extends SubsamplingLayer implements FastLayer 
         public long channelsLastPasses() {
             return channelsLastPasses;
         }
+
+        /** How many of those oneDNN ran through {@link DnnlPooling}. */
+        public long dnnlPasses() {
+            return dnnlPasses;
+        }
+
 
         private boolean channelsLastApplies() {
             SubsamplingLayer conf = layerConf();
@@ -107,13 +117,18 @@ public class FastSubsamplingLayer extends SubsamplingLayer implements FastLayer 
             boolean same = convolutionMode == ConvolutionMode.Same;
             INDArray out = ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, dataType, input.size(0),
                     input.size(1), window.outHeight(), window.outWidth());
+            channelsLastPasses++;
+            if (isMax(conf) && DnnlConvolution.available() && dnnl.forward(input, out,
+                    new DnnlConvolution.Geometry(kernel, strides, dilation, pad), training)) {
+                dnnlPasses++;
+                return out;
+            }
             int extra = !isMax(conf) && conf.isAvgPoolIncludePadInDivisor() ? 1 : 0; // as DL4J's forward pass
             Nd4j.exec(DynamicCustomOp.builder(isMax(conf) ? "maxpool2d" : "avgpool2d")
                     .addInputs(ChannelsLast.nhwc(input)).addOutputs(ChannelsLast.nhwc(out))
                     .addIntegerArguments(kernel[0], kernel[1], strides[0], strides[1], pad[0], pad[1], dilation[0],
                             dilation[1], same ? 1 : 0, extra, 1) // 1 = NHWC
                     .build());
-            channelsLastPasses++;
             return out;
         }
 
@@ -128,6 +143,14 @@ public class FastSubsamplingLayer extends SubsamplingLayer implements FastLayer 
             int[] dilation = conf.getDilation();
             int[] pad = SlidingWindow.padding(input, epsilon.size(2), epsilon.size(3), kernel, strides,
                     conf.getPadding(), dilation, convolutionMode);
+            INDArray gradIn = ChannelsLast.createLike(workspaceMgr, ArrayType.ACTIVATION_GRAD, input);
+            channelsLastPasses++;
+            if (isMax(conf) && DnnlConvolution.available() && dnnl.backward(input,
+                    ChannelsLast.inLayoutOf(input, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM), gradIn,
+                    new DnnlConvolution.Geometry(kernel, strides, dilation, pad))) {
+                dnnlPasses++;
+                return new Pair<>(new DefaultGradient(), gradIn);
+            }
             Pooling2DConfig pooling = Pooling2DConfig.builder()
                     .paddingMode(ConvolutionMode.mapToMode(convolutionMode))
                     .kH(kernel[0]).kW(kernel[1])
@@ -137,11 +160,9 @@ public class FastSubsamplingLayer extends SubsamplingLayer implements FastLayer 
                     .isNHWC(true)
                     .build();
             pooling.setType(isMax(conf) ? Pooling2D.Pooling2DType.MAX : Pooling2D.Pooling2DType.AVG);
-            INDArray gradIn = ChannelsLast.createLike(workspaceMgr, ArrayType.ACTIVATION_GRAD, input);
             // an NCHW gradient goes in as a permuted view; libnd4j passes its strides on
             INDArray gradOut = epsilon.permute(0, 2, 3, 1);
             Nd4j.exec(new Pooling2DDerivative(ChannelsLast.nhwc(input), gradOut, ChannelsLast.nhwc(gradIn), pooling));
-            channelsLastPasses++;
             return new Pair<>(new DefaultGradient(), gradIn);
         }
     }

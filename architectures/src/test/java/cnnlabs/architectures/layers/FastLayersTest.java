@@ -342,6 +342,9 @@ class FastLayersTest {
             }
             assertEquals(10, ((FastSubsamplingLayer.Impl) fast.getLayer("p1")).channelsLastPasses());
             assertEquals(10, ((FastSubsamplingLayer.Impl) fast.getLayer("p2")).channelsLastPasses());
+            // max pooling through oneDNN itself, each backward pass from its forward pass's record of the maxima
+            assertEquals(10, ((FastSubsamplingLayer.Impl) fast.getLayer("p1")).dnnlPasses());
+            assertEquals(0, ((FastSubsamplingLayer.Impl) fast.getLayer("p2")).dnnlPasses(), "average: libnd4j");
         }
     }
 
