@@ -38,11 +38,11 @@ final class DnnlArguments {
         map.put(arg, m);
     }
 
-    /** The shapes and strides of {@code arrays}, as a key for the primitives built for them. */
+    /** The shapes and strides of {@code arrays} ("-" for a null one), as a key for the primitives built for them. */
     static String key(INDArray... arrays) {
         StringBuilder sb = new StringBuilder();
         for (INDArray a : arrays) {
-            sb.append(Arrays.toString(a.shape())).append(Arrays.toString(a.stride())).append('|');
+            sb.append(a == null ? "-" : Arrays.toString(a.shape()) + Arrays.toString(a.stride())).append('|');
         }
         return sb.toString();
     }

@@ -193,22 +193,7 @@ final class DnnlConvolution {
 
     /** The shapes and strides of {@code arrays} ("-" for a null one), after the training flag. */
     private static String key(boolean training, INDArray... arrays) {
-        StringBuilder sb = new StringBuilder(training ? "T" : "F");
-        for (INDArray a : arrays) {
-            if (a == null) {
-                sb.append("|-");
-                continue;
-            }
-            sb.append('|');
-            for (long d : a.shape()) {
-                sb.append(d).append(',');
-            }
-            sb.append(':');
-            for (long s : a.stride()) {
-                sb.append(s).append(',');
-            }
-        }
-        return sb.toString();
+        return (training ? "T|" : "F|") + DnnlArguments.key(arrays);
     }
 
     /**
