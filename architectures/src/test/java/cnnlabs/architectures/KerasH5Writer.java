@@ -12,6 +12,7 @@ import org.bytedeco.hdf5.PredType;
 import org.bytedeco.hdf5.global.hdf5;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
+import org.bytedeco.javacpp.PointerScope;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.modelimport.keras.Hdf5Archive;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -26,29 +27,42 @@ final class KerasH5Writer {
     private KerasH5Writer() {
     }
 
-    /** layer -> weight name (without {@code :0}) -> array in Keras' shape. */
+    /**
+     * layer -> weight name (without {@code :0}) -> array in Keras' shape. Every HDF5 object is freed here, under
+     * the lock, when the scope closes: left to JavaCPP's deallocator thread, one was freed while this thread was
+     * inside HDF5 (not built thread-safe), and the test JVM died in {@code H5CX_set_vol_wrap_ctx}. (The arrays'
+     * values are read out before the scope opens, so that no ND4J buffer is attached to it.)
+     */
     static void write(Path file, Map<String, Map<String, INDArray>> layers) {
+        Map<String, Map<String, INDArray>> floats = new LinkedHashMap<>();
+        layers.forEach((layer, weights) -> {
+            Map<String, INDArray> f = new LinkedHashMap<>();
+            weights.forEach((name, w) -> f.put(name, w.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c')));
+            floats.put(layer, f);
+        });
         synchronized (Hdf5Archive.LOCK_OBJECT) {
-            Loader.load(hdf5.class);
-            DataType f32 = new DataType(PredType.NATIVE_FLOAT());
-            H5File h5 = new H5File(file.toString(), hdf5.H5F_ACC_TRUNC());
-            try {
-                for (Map.Entry<String, Map<String, INDArray>> layer : layers.entrySet()) {
-                    Group outer = h5.createGroup(layer.getKey());
-                    Group inner = outer.createGroup(layer.getKey());
-                    for (Map.Entry<String, INDArray> w : layer.getValue().entrySet()) {
-                        INDArray a = w.getValue().castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c');
-                        DataSpace space = new DataSpace(a.rank(), a.shape());
-                        DataSet ds = inner.createDataSet(w.getKey() + ":0", f32, space);
-                        ds.write(new FloatPointer(a.data().asFloat()), f32);
-                        ds.close();
-                        space.close();
+            try (PointerScope scope = new PointerScope()) {
+                Loader.load(hdf5.class);
+                DataType f32 = new DataType(PredType.NATIVE_FLOAT());
+                H5File h5 = new H5File(file.toString(), hdf5.H5F_ACC_TRUNC());
+                try {
+                    for (Map.Entry<String, Map<String, INDArray>> layer : floats.entrySet()) {
+                        Group outer = h5.createGroup(layer.getKey());
+                        Group inner = outer.createGroup(layer.getKey());
+                        for (Map.Entry<String, INDArray> w : layer.getValue().entrySet()) {
+                            INDArray a = w.getValue();
+                            DataSpace space = new DataSpace(a.rank(), a.shape());
+                            DataSet ds = inner.createDataSet(w.getKey() + ":0", f32, space);
+                            ds.write(new FloatPointer(a.data().asFloat()), f32);
+                            ds.close();
+                            space.close();
+                        }
+                        inner.close();
+                        outer.close();
                     }
-                    inner.close();
-                    outer.close();
+                } finally {
+                    h5.close();
                 }
-            } finally {
-                h5.close();
             }
         }
     }
