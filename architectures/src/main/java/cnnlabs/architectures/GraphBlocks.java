@@ -6,13 +6,11 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import cnnlabs.architectures.vertices.AdaptiveAvgPoolVertex;
 import cnnlabs.architectures.vertices.ChannelScaleVertex;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
-import cnnlabs.architectures.layers.FastActivationLayer;
-import cnnlabs.architectures.layers.FastBatchNormalization;
-import cnnlabs.architectures.layers.FastAddVertex;
-import cnnlabs.architectures.layers.FastConvolutionLayer;
-import cnnlabs.architectures.layers.FastSubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
@@ -38,11 +36,6 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * symmetric padding and a bias switch, like {@code nn.Conv2d}. Biases start at zero in both styles.
  */
 public final class GraphBlocks {
-
-    static {
-        // DL4J reads the helper switch when each layer is created: set it before the first graph (see NativeHelpers).
-        NativeHelpers.enable();
-    }
 
     /** Keras {@code padding='valid'}: no padding. */
     public static final ConvolutionMode VALID = ConvolutionMode.Truncate;
@@ -102,18 +95,32 @@ public final class GraphBlocks {
 
     public String conv(String name, String in, int filters, int kernel, int stride, ConvolutionMode padding,
                        Activation activation) {
-        graph.addLayer(name, new FastConvolutionLayer(new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride)
-                .nOut(filters).convolutionMode(padding).activation(activation)), in);
+        graph.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride)
+                .nOut(filters).convolutionMode(padding).activation(activation).build(), in);
         return name;
     }
 
+    /**
+     * DL4J's batch norm with Keras' {@code BatchNormalization(momentum=decay, epsilon=eps)} (moving statistics
+     * updated as {@code decay * old + (1 - decay) * batch}, variance stored as is).
+     */
+    public static BatchNormalization batchNormalization(double decay, double eps) {
+        if (!(decay >= 0 && decay < 1)) {
+            throw new IllegalArgumentException("batch-norm momentum must be in [0, 1), got " + decay);
+        }
+        if (!(eps > 0)) {
+            throw new IllegalArgumentException("batch-norm epsilon must be positive, got " + eps);
+        }
+        return new BatchNormalization.Builder().decay(decay).eps(eps).build();
+    }
+
     public String batchNorm(String name, String in) {
-        graph.addLayer(name, new FastBatchNormalization(options.bnMomentum(), bnEpsilon), in);
+        graph.addLayer(name, batchNormalization(options.bnMomentum(), bnEpsilon), in);
         return name;
     }
 
     public String activation(String name, String in, Activation activation) {
-        graph.addLayer(name, new FastActivationLayer(activation), in);
+        graph.addLayer(name, new ActivationLayer(activation), in);
         return name;
     }
 
@@ -126,8 +133,8 @@ public final class GraphBlocks {
     }
 
     private String pool(String name, String in, int size, SubsamplingLayer.PoolingType type) {
-        graph.addLayer(name, new FastSubsamplingLayer(new SubsamplingLayer.Builder(type).kernelSize(size, size)
-                .stride(size, size).convolutionMode(VALID)), in);
+        graph.addLayer(name, new SubsamplingLayer.Builder(type).kernelSize(size, size)
+                .stride(size, size).convolutionMode(VALID).build(), in);
         return name;
     }
 
@@ -154,7 +161,7 @@ public final class GraphBlocks {
     }
 
     public String add(String name, String... ins) {
-        graph.addVertex(name, new FastAddVertex(), ins);
+        graph.addVertex(name, new ElementWiseVertex(ElementWiseVertex.Op.Add), ins);
         return name;
     }
 
@@ -190,9 +197,9 @@ public final class GraphBlocks {
     /** {@code nn.Conv2d(..., dilation=dilation)}: output size floor((in + 2 padding - dilation (kernel - 1) - 1) / stride) + 1. */
     public String conv2d(String name, String in, int outChannels, int kernel, int stride, int padding, int dilation,
                          boolean bias) {
-        graph.addLayer(name, new FastConvolutionLayer(new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride)
+        graph.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride)
                 .padding(padding, padding).dilation(dilation, dilation).nOut(outChannels).hasBias(bias)
-                .convolutionMode(VALID).activation(Activation.IDENTITY)), in);
+                .convolutionMode(VALID).activation(Activation.IDENTITY).build(), in);
         return name;
     }
 
@@ -213,8 +220,9 @@ public final class GraphBlocks {
 
     /** PyTorch {@code nn.MaxPool2d(kernel, stride, padding)}: floor output size. */
     public String maxPool(String name, String in, int kernel, int stride, int padding) {
-        graph.addLayer(name, new FastSubsamplingLayer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
-                .kernelSize(kernel, kernel).stride(stride, stride).padding(padding, padding).convolutionMode(VALID)), in);
+        graph.addLayer(name, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                .kernelSize(kernel, kernel).stride(stride, stride).padding(padding, padding).convolutionMode(VALID)
+                .build(), in);
         return name;
     }
 

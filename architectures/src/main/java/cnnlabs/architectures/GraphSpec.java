@@ -17,9 +17,14 @@ public interface GraphSpec {
 
     ComputationGraphConfiguration configure(BuildOptions options);
 
-    /** The initialised graph (weights drawn from {@code options.seed()}). */
+    /**
+     * The initialised graph (weights drawn from {@code options.seed()}): DL4J's own {@link ComputationGraph}, as plain
+     * DL4J runs it. (The experiments run graphs through the oneDNN runtime, which makes any configuration fast.)
+     */
     default ComputationGraph build(BuildOptions options) {
-        return NativeHelpers.init(configure(options));
+        ComputationGraph graph = new ComputationGraph(configure(options));
+        graph.init();
+        return graph;
     }
 
     /** The Keras-style summary of a freshly built graph. */

@@ -8,13 +8,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import cnnlabs.architectures.layers.FastBatchNormalization;
-import cnnlabs.architectures.layers.FastConvolutionLayer;
 import cnnlabs.architectures.layers.InferenceBatchNorm;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
@@ -266,8 +265,8 @@ public final class MobileNetV2 {
 
         /** Conv2D without bias, {@code padding='same'}. */
         private String conv(String name, String in, int filters, int kernel, int stride) {
-            graph.addLayer(name, new FastConvolutionLayer(new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride)
-                    .nOut(filters).hasBias(false).convolutionMode(SAME).activation(Activation.IDENTITY)), in);
+            graph.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride)
+                    .nOut(filters).hasBias(false).convolutionMode(SAME).activation(Activation.IDENTITY).build(), in);
             channels = filters;
             height = ceilDiv(height, stride);
             width = ceilDiv(width, stride);
@@ -291,7 +290,7 @@ public final class MobileNetV2 {
                 graph.addLayer(name, new InferenceBatchNorm(BN_EPSILON), in);
                 return record(name);
             }
-            FastBatchNormalization bn = new FastBatchNormalization(options.bnMomentum(), BN_EPSILON);
+            BatchNormalization bn = GraphBlocks.batchNormalization(options.bnMomentum(), BN_EPSILON);
             bn.setUseLogStd(false);
             graph.addLayer(name, bn, in);
             return record(name);

@@ -1,6 +1,5 @@
 package cnnlabs.architectures;
 
-import cnnlabs.architectures.layers.FastLayer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -113,7 +112,7 @@ public record ModelSummary(List<Row> rows, long totalParams, long trainableParam
         if (vertex.hasLayer()) {
             Layer layer = vertex.getLayer();
             org.deeplearning4j.nn.conf.layers.Layer conf = layer.conf().getLayer();
-            String type = (conf instanceof FastLayer fast ? fast.standsFor() : conf.getClass()).getSimpleName();
+            String type = conf.getClass().getSimpleName();
             return isFrozen(layer) ? "Frozen(" + type + ")" : type;
         }
         return vertex.getClass().getSimpleName();

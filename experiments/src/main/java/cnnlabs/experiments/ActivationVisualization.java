@@ -82,10 +82,9 @@ public final class ActivationVisualization implements Experiment {
         StringBuilder summaries = new StringBuilder();
         Map<String, Double> validationAccuracy = new LinkedHashMap<>();
         Optional<Path> saved = cfg.isSmokeRun() ? Optional.empty() : latestSimpleCnn(resultsRoot);
-        ComputationGraph simple;
+        ComputationGraph simple = saved.flatMap(path -> restore(ctx, path)).orElse(null);
         String source;
-        if (saved.isPresent()) {
-            simple = restore(saved.get());
+        if (simple != null) {
             source = "loaded from " + resultsRoot.relativize(saved.get());
         } else {
             simple = train(ctx, SIMPLE_CNN, mnist, summaries, validationAccuracy);
@@ -161,7 +160,7 @@ public final class ActivationVisualization implements Experiment {
                                           StringBuilder summaries, Map<String, Double> validationAccuracy) {
         RunConfig cfg = ctx.config();
         Architecture architecture = Architectures.get(name);
-        ComputationGraph graph = architecture.build(ctx.buildOptions());
+        ComputationGraph graph = ctx.build(architecture);
         summaries.append(ModelSummary.of(graph, architecture.inputShape()).toText(name)).append('\n');
         ctx.run().writeText("model-summary.txt", summaries.toString());
         boolean resnet = RESNET.equals(name);
@@ -218,12 +217,19 @@ public final class ActivationVisualization implements Experiment {
         }
     }
 
-    private static ComputationGraph restore(Path modelZip) {
+    /**
+     * The saved simple CNN, through the run's engine; empty, with a line on the console, where it cannot be read (a
+     * model saved by a cnnlabs older than its oneDNN runtime names cnnlabs' own layer classes): then this run
+     * trains its own.
+     */
+    private static Optional<ComputationGraph> restore(ExperimentContext ctx, Path modelZip) {
         try {
-            return ModelSerializer.restoreComputationGraph(modelZip.toFile(), false);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot read the saved simple CNN " + modelZip + ": " + e.getMessage()
-                    + ". Delete that run folder or run without it.", e);
+            return Optional.of(ctx.engine().adopt(SIMPLE_CNN,
+                    ModelSerializer.restoreComputationGraph(modelZip.toFile(), false)));
+        } catch (IOException | RuntimeException e) {
+            ctx.console().println("Cannot read the saved simple CNN " + modelZip + " (" + e.getMessage()
+                    + "); training one here instead.");
+            return Optional.empty();
         }
     }
 }

@@ -69,7 +69,7 @@ public final class ArchitectureComparison implements Experiment {
         StringBuilder summaries = new StringBuilder();
         for (String[] model : MODELS) {
             Architecture architecture = Architectures.get(model[0]);
-            ComputationGraph graph = architecture.build(ctx.buildOptions());
+            ComputationGraph graph = ctx.build(architecture);
             ModelSummary summary = ModelSummary.of(graph, architecture.inputShape());
             summaries.append(summary.toText(model[1])).append('\n');
             ctx.run().writeText("model-summary.txt", summaries.toString());

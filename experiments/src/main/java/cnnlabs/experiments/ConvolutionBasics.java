@@ -3,7 +3,6 @@ package cnnlabs.experiments;
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.GraphBlocks;
 import cnnlabs.architectures.InputShape;
-import cnnlabs.architectures.NativeHelpers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -125,18 +124,19 @@ public final class ConvolutionBasics implements Experiment {
     }
 
     /** The same convolution through a DL4J convolution layer (one filter, no bias) whose weights are the kernel. */
-    static float[][] dl4jConv2d(float[][] image, float[][] kernel) {
+    static float[][] dl4jConv2d(Engine engine, float[][] image, float[][] kernel) {
         GraphBlocks g = GraphBlocks.pytorch(BuildOptions.defaults(), new InputShape(1, image.length, image[0].length));
-        ComputationGraph graph = NativeHelpers.init(g.build(g.conv2d("conv", GraphBlocks.INPUT, 1, kernel.length, 1, 0, false)));
+        ComputationGraph graph = engine.init("conv", g.build(g.conv2d("conv", GraphBlocks.INPUT, 1, kernel.length, 1, 0,
+                false)));
         graph.getLayer("conv").setParam("W", Nd4j.create(kernel).reshape(1, 1, kernel.length, kernel[0].length));
         INDArray out = graph.outputSingle(Nd4j.create(image).reshape(1, 1, image.length, image[0].length));
         return out.reshape(out.size(2), out.size(3)).toFloatMatrix();
     }
 
     /** The output size DL4J's convolution layer produces for {@code s}, measured by running it. */
-    static int dl4jOutputSize(ConvSetting s) {
+    static int dl4jOutputSize(Engine engine, ConvSetting s) {
         GraphBlocks g = GraphBlocks.pytorch(BuildOptions.defaults(), new InputShape(1, s.input(), s.input()));
-        ComputationGraph graph = NativeHelpers.init(g.build(
+        ComputationGraph graph = engine.init("conv " + s, g.build(
                 g.conv2d("conv", GraphBlocks.INPUT, 1, s.kernel(), s.stride(), s.padding(), s.dilation(), true)));
         long[] shape = graph.outputSingle(Nd4j.zeros(DataType.FLOAT, 1, 1, s.input(), s.input())).shape();
         if (shape[2] != shape[3]) {
@@ -174,7 +174,7 @@ public final class ConvolutionBasics implements Experiment {
                 {"seed 001 4x4 " + matrix(COUNTING_4X4), COUNTING_4X4}}) {
             float[][] image = (float[][]) example[1];
             float[][] manual = manualConv2d(image, SOBEL_X);
-            float[][] dl4j = dl4jConv2d(image, SOBEL_X);
+            float[][] dl4j = dl4jConv2d(ctx.engine(), image, SOBEL_X);
             boolean equal = Arrays.deepEquals(manual, dl4j);
             allEqual &= equal;
             conv.row(example[0], matrix(manual), matrix(dl4j), equal ? "yes" : "**NO**");
@@ -190,7 +190,7 @@ public final class ConvolutionBasics implements Experiment {
                 "DL4J", "Match");
         boolean sizesMatch = true;
         for (ConvSetting s : SIZE_SETTINGS) {
-            int measured = dl4jOutputSize(s);
+            int measured = dl4jOutputSize(ctx.engine(), s);
             boolean match = measured == s.formula();
             sizesMatch &= match;
             sizes.row(s.source(), s.input(), s.kernel(), s.padding(), s.stride(), s.dilation(), s.formula(), measured,
@@ -209,7 +209,7 @@ public final class ConvolutionBasics implements Experiment {
         List<Map<String, Object>> channelRows = new ArrayList<>();
         for (MultiChannel m : MULTI_CHANNEL) {
             GraphBlocks g = GraphBlocks.pytorch(BuildOptions.defaults(), new InputShape(m.in(), m.size(), m.size()));
-            ComputationGraph graph = NativeHelpers.init(g.build(
+            ComputationGraph graph = ctx.engine().init("conv " + m, g.build(
                     g.conv2d("conv", GraphBlocks.INPUT, m.out(), m.kernel(), m.stride(), m.padding(), m.bias())));
             Map<String, INDArray> params = graph.getLayer("conv").paramTable();
             long[] out = graph.outputSingle(Nd4j.rand(DataType.FLOAT, 4, m.in(), m.size(), m.size())).shape();

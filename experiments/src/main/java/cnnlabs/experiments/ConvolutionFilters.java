@@ -3,11 +3,11 @@ package cnnlabs.experiments;
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.GraphBlocks;
 import cnnlabs.architectures.InputShape;
-import cnnlabs.architectures.NativeHelpers;
 import cnnlabs.datasets.Datasets;
 import cnnlabs.datasets.ImageDataset;
 import cnnlabs.experiments.plots.ImageGrid;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -73,13 +73,13 @@ public final class ConvolutionFilters implements Experiment {
      * {@code convolve2d(image, kernel, mode='same', boundary='symm')} through DL4J: symmetric padding by
      * kernel/2, then a valid cross-correlation with the kernel rotated by 180 degrees (a true convolution).
      */
-    static double[][] convolveSameSymmetric(double[][] image, double[][] kernel) {
+    static double[][] convolveSameSymmetric(Engine engine, double[][] image, double[][] kernel) {
         int k = kernel.length;
         int pad = k / 2;
         INDArray input = Nd4j.create(image).castTo(DataType.FLOAT).reshape(1, 1, image.length, image[0].length);
         INDArray padded = Nd4j.pad(input, new int[][] {{0, 0}, {0, 0}, {pad, pad}, {pad, pad}}, Pad.Mode.SYMMETRIC, 0);
         GraphBlocks g = GraphBlocks.pytorch(BuildOptions.defaults(), new InputShape(1, (int) padded.size(2), (int) padded.size(3)));
-        ComputationGraph graph = NativeHelpers.init(g.build(g.conv2d("conv", GraphBlocks.INPUT, 1, k, 1, 0, false)));
+        ComputationGraph graph = engine.init("filter", g.build(g.conv2d("conv", GraphBlocks.INPUT, 1, k, 1, 0, false)));
         double[][] flipped = new double[k][k];
         for (int i = 0; i < k; i++) {
             for (int j = 0; j < k; j++) {
@@ -111,7 +111,7 @@ public final class ConvolutionFilters implements Experiment {
         MarkdownTable table = new MarkdownTable("Filter", "Kernel (as in the lab)", "Output min", "Output max");
         Map<String, Object> summary = new LinkedHashMap<>();
         for (Map.Entry<String, double[][]> f : FILTERS.entrySet()) {
-            double[][] filtered = convolveSameSymmetric(digit, f.getValue());
+            double[][] filtered = convolveSameSymmetric(ctx.engine(), digit, f.getValue());
             panels.add(new ImageGrid.Panel(f.getKey() + " Detection", filtered));
             double[] range = ImageGrid.range(filtered);
             table.row(f.getKey(), kernelText(f.getValue()), f4(range[0]), f4(range[1]));
@@ -129,7 +129,8 @@ public final class ConvolutionFilters implements Experiment {
         List<Integer> outSizes = new ArrayList<>();
         for (int[] s : SETTINGS) {
             GraphBlocks g = GraphBlocks.pytorch(BuildOptions.defaults().withSeed(ctx.config().seed()), new InputShape(1, 8, 8));
-            ComputationGraph graph = NativeHelpers.init(g.build(g.conv2d("conv", GraphBlocks.INPUT, 1, s[0], s[2], s[1], s[3], true)));
+            ComputationGraph graph = ctx.engine().init("conv " + Arrays.toString(s),
+                    g.build(g.conv2d("conv", GraphBlocks.INPUT, 1, s[0], s[2], s[1], s[3], true)));
             INDArray out = graph.outputSingle(x);
             int h = (int) out.size(2);
             int w = (int) out.size(3);

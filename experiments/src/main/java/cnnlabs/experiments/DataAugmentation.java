@@ -82,7 +82,7 @@ public final class DataAugmentation implements Experiment {
                 "Epoch time (s)", "Training images/s");
         for (boolean augmented : new boolean[] {false, true}) {
             String name = augmented ? "with-augmentation" : "without-augmentation";
-            ComputationGraph graph = architecture.build(ctx.buildOptions());
+            ComputationGraph graph = ctx.build(architecture);
             Batches train = augmented
                     ? data.train().batches(cfg.batchSize(), true, cfg.seed(), augmentation).prefetch(PREFETCH)
                     : data.train().batches(cfg.batchSize(), true, cfg.seed());

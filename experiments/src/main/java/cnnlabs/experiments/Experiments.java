@@ -66,15 +66,24 @@ public final class Experiments {
     /** {@link #run(Experiment, RunConfig, Path, Path, Console, String)} with the {@code -D} properties passed on. */
     public static Run run(Experiment experiment, RunConfig config, Path resultsRoot, Path dataDir, Console console,
                           String command, Properties properties) throws Exception {
+        Engine engine = Engine.fromProperties(properties); // a bad -Dcnnlabs.fast stops here, before any folder exists
         RunDirectory dir = RunDirectory.create(resultsRoot, experiment.name());
         dir.writeJson("config.json", config);
-        dir.writeJson("env.json", EnvironmentInfo.collect(config.seed(), command));
+        Map<String, Object> env = EnvironmentInfo.collect(config.seed(), command);
+        env.put("runtime", engine.report());
+        dir.writeJson("env.json", env);
         dir.writeJson("summary.json", Map.of("experiment", experiment.name(), "status", "running"));
         publish(dir, resultsRoot);
         console.println("Running " + experiment.name() + " into " + dir.path()
                 + (config.isSmokeRun() ? " (smoke run: at most " + config.maxBatches() + " batches per pass)" : ""));
         try {
-            ExperimentResult result = experiment.run(new ExperimentContext(config, dir, dataDir, console, properties));
+            ExperimentResult result;
+            try {
+                result = experiment.run(new ExperimentContext(config, dir, dataDir, console, properties, engine));
+            } finally {
+                env.put("runtime", engine.report()); // with the graphs the experiment made
+                dir.writeJson("env.json", env);
+            }
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("experiment", experiment.name());
             summary.put("status", "completed");

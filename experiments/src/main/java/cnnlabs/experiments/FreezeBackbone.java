@@ -73,8 +73,8 @@ public final class FreezeBackbone implements Experiment {
         ComputationGraph model = architecture.build(ctx.buildOptions());
         ModelSummary before = ModelSummary.of(model, architecture.inputShape());
 
-        ComputationGraph frozen = new TransferLearning.GraphBuilder(model)
-                .setFeatureExtractor(CifarModels.SMALL_CNN_BACKBONE_END).build();
+        ComputationGraph frozen = ctx.engine().adopt(ARCHITECTURE + "-frozen", new TransferLearning.GraphBuilder(model)
+                .setFeatureExtractor(CifarModels.SMALL_CNN_BACKBONE_END).build());
         ModelSummary after = ModelSummary.of(frozen, architecture.inputShape());
         ctx.run().writeText("model-summary.txt", before.toText("SmallCNN") + "\n" + after.toText("SmallCNN, backbone frozen"));
         ctx.console().println(String.format(Locale.ROOT, "Trainable parameters: %,d before freezing, %,d after",

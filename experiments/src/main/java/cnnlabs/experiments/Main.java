@@ -9,7 +9,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
-import cnnlabs.architectures.NativeHelpers;
 
 /**
  * {@code mvn exec:java -Dexp=NAME}: parses the {@code -D} properties and delegates to {@link Experiments}.
@@ -26,13 +25,12 @@ public final class Main {
             RunConfig.LEARNING_RATE, RunConfig.SEED, RunConfig.SUBSET, RunConfig.VALIDATION_SPLIT, RunConfig.MAX_BATCHES,
             RunConfig.BN_MOMENTUM, DataDirectory.PROPERTY, Cifar10.PROPERTY, RESULTS_DIR, TransferLearning.WEIGHTS,
             TransferLearning.FINETUNE_LR, TransferLearning.HEAD_LR, TransferLearning.PRETRAIN_EPOCHS,
-            TransferLearning.PRETRAIN_IMAGES);
+            TransferLearning.PRETRAIN_IMAGES, Throughput.PYTHON_PROPERTY, Engine.PROPERTY);
 
     private Main() {
     }
 
     public static void main(String[] args) {
-        NativeHelpers.enable();
         int status = run(System.getProperties(), Console.system(), System.err);
         if (status != 0) {
             System.exit(status);
@@ -78,9 +76,10 @@ public final class Main {
         }
         out.append("\nSettings (each experiment has the lab's defaults): -Depochs -Dbatch.size -Dlr -Dseed -Dsubset\n")
                 .append("-Dvalidation.split -Dmax.batches (smoke runs) -Dbn.momentum; -Ddata.dir (dataset cache, default\n")
-                .append("~/.cnnlabs/data), -Ddata.cifar10 (a CIFAR-10 folder), -Dresults.dir (default results/).\n")
+                .append("~/.cnnlabs/data), -Ddata.cifar10 (a CIFAR-10 folder), -Dresults.dir (default results/),\n")
+                .append("-Dcnnlabs.fast=false (plain DL4J instead of the oneDNN runtime, for comparison).\n")
                 .append("TransferLearning only: -Dweights (Keras MobileNetV2 .h5 file or URL) -Dfinetune.lr -Dhead.lr\n")
-                .append("-Dpretrain.epochs -Dpretrain.images.");
+                .append("-Dpretrain.epochs -Dpretrain.images. Throughput only: -Dpython (a Python with torch).");
         return out.toString();
     }
 

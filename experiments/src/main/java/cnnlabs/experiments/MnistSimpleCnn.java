@@ -60,7 +60,7 @@ public final class MnistSimpleCnn implements Experiment {
                 data.train().size(), data.validation().size(), test.size()));
 
         Architecture architecture = Architectures.get(MODEL);
-        ComputationGraph graph = architecture.build(ctx.buildOptions());
+        ComputationGraph graph = ctx.build(architecture);
         ModelSummary summary = ModelSummary.of(graph, architecture.inputShape());
         ctx.run().writeText("model-summary.txt", summary.toText(MODEL));
 

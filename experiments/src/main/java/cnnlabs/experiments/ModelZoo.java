@@ -7,7 +7,6 @@ import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.Flops;
 import cnnlabs.architectures.GraphSpec;
 import cnnlabs.architectures.ModelSummary;
-import cnnlabs.architectures.NativeHelpers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -72,7 +71,7 @@ public final class ModelZoo implements Experiment {
         MarkdownTable table = new MarkdownTable("Name", "Kind", "Source", "Input", "Output", "Total params (Keras)",
                 "Trainable", "PyTorch count", "Forward MFLOPs/image", "Latency (ms, batch 1)");
         for (GraphSpec spec : specs) {
-            Row row = measure(spec, ctx.buildOptions(), passes);
+            Row row = measure(ctx.engine(), spec, ctx.buildOptions(), passes);
             rows.add(row);
             table.row(row.name(), row.kind(), row.source(), row.input(), row.output(), MarkdownTable.count(row.totalParams()),
                     MarkdownTable.count(row.trainableParams()), MarkdownTable.count(row.pytorchParams()),
@@ -89,9 +88,8 @@ public final class ModelZoo implements Experiment {
         return new ExperimentResult(summary, render(table, passes, ctx.config()));
     }
 
-    static Row measure(GraphSpec spec, BuildOptions options, int passes) {
-        ComputationGraphConfiguration configuration = spec.configure(options);
-        ComputationGraph graph = NativeHelpers.init(configuration);
+    static Row measure(Engine engine, GraphSpec spec, BuildOptions options, int passes) {
+        ComputationGraph graph = engine.init(spec, options);
         ModelSummary summary = ModelSummary.of(graph, spec.inputShape());
         INDArray image = Nd4j.rand(DataType.FLOAT, spec.inputShape().batchShape(1));
         INDArray out = graph.outputSingle(image);
@@ -110,7 +108,7 @@ public final class ModelZoo implements Experiment {
         String kind = spec instanceof Architecture ? "architecture" : "block";
         return new Row(spec.name(), kind, spec.source(), spec.inputShape().toString(), shape(outShape),
                 summary.totalParams(), summary.trainableParams(), summary.pytorchParams(),
-                Flops.forwardPerImage(configuration, spec.inputShape()), median);
+                Flops.forwardPerImage(graph.getConfiguration(), spec.inputShape()), median);
     }
 
     private static String shape(long[] dims) {

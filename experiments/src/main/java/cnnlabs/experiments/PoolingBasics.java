@@ -4,7 +4,6 @@ import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.GraphBlocks;
 import cnnlabs.architectures.InputShape;
 import cnnlabs.architectures.vertices.AdaptiveAvgPoolVertex;
-import cnnlabs.architectures.NativeHelpers;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -56,10 +55,10 @@ public final class PoolingBasics implements Experiment {
     }
 
     /** Runs {@code input} through a one-vertex DL4J graph built by {@code pooling} (given the blocks and the input name). */
-    static INDArray pool(INDArray input, BiFunction<GraphBlocks, String, String> pooling) {
+    static INDArray pool(Engine engine, INDArray input, BiFunction<GraphBlocks, String, String> pooling) {
         GraphBlocks g = GraphBlocks.pytorch(BuildOptions.defaults(),
                 new InputShape((int) input.size(1), (int) input.size(2), (int) input.size(3)));
-        ComputationGraph graph = NativeHelpers.init(g.build(pooling.apply(g, GraphBlocks.INPUT)));
+        ComputationGraph graph = engine.init("pool", g.build(pooling.apply(g, GraphBlocks.INPUT)));
         return graph.outputSingle(input);
     }
 
@@ -69,8 +68,8 @@ public final class PoolingBasics implements Experiment {
      * own max-pooling layer: its backward pass sends each window's gradient to the window's maximum, so
      * back-propagating ones marks exactly the arg-max positions.
      */
-    static INDArray[] maxPoolWithIndices(INDArray input, int size) {
-        Layer layer = maxPoolLayer(input, size);
+    static INDArray[] maxPoolWithIndices(Engine engine, INDArray input, int size) {
+        Layer layer = maxPoolLayer(engine, input, size);
         INDArray pooled = layer.activate(input, true, LayerWorkspaceMgr.noWorkspaces()).dup();
         INDArray marks = layer.backpropGradient(Nd4j.onesLike(pooled), LayerWorkspaceMgr.noWorkspaces()).getSecond();
         int width = (int) input.size(3);
@@ -99,10 +98,10 @@ public final class PoolingBasics implements Experiment {
     }
 
     /** DL4J's max-pooling layer ({@code size}x{@code size}, stride {@code size}) for inputs shaped like {@code input}. */
-    private static Layer maxPoolLayer(INDArray input, int size) {
+    private static Layer maxPoolLayer(Engine engine, INDArray input, int size) {
         GraphBlocks g = GraphBlocks.pytorch(BuildOptions.defaults(),
                 new InputShape((int) input.size(1), (int) input.size(2), (int) input.size(3)));
-        ComputationGraph graph = NativeHelpers.init(g.build(g.maxPool("pool", GraphBlocks.INPUT, size)));
+        ComputationGraph graph = engine.init("max pool", g.build(g.maxPool("pool", GraphBlocks.INPUT, size)));
         return graph.getLayer("pool");
     }
 
@@ -110,8 +109,8 @@ public final class PoolingBasics implements Experiment {
      * Max pooling's backward pass with the pooled values as the gradient: DL4J's way of computing what
      * {@code MaxUnpool2d} computes.
      */
-    static INDArray unpoolByBackprop(INDArray input, INDArray pooled, int size) {
-        Layer layer = maxPoolLayer(input, size);
+    static INDArray unpoolByBackprop(Engine engine, INDArray input, INDArray pooled, int size) {
+        Layer layer = maxPoolLayer(engine, input, size);
         layer.activate(input, true, LayerWorkspaceMgr.noWorkspaces());
         return layer.backpropGradient(pooled, LayerWorkspaceMgr.noWorkspaces()).getSecond();
     }
@@ -162,9 +161,9 @@ public final class PoolingBasics implements Experiment {
         StringBuilder md = new StringBuilder("# Pooling basics (seed 002 §2)\n\nInput (1, 1, 4, 4): ")
                 .append(plane(x)).append("\n\n");
 
-        INDArray max = pool(x, (g, in) -> g.maxPool("pool", in, 2));
-        INDArray avg = pool(x, (g, in) -> g.avgPool("pool", in, 2));
-        INDArray gap = pool(x, (g, in) -> g.globalAvgPool("pool", in));
+        INDArray max = pool(ctx.engine(), x, (g, in) -> g.maxPool("pool", in, 2));
+        INDArray avg = pool(ctx.engine(), x, (g, in) -> g.avgPool("pool", in, 2));
+        INDArray gap = pool(ctx.engine(), x, (g, in) -> g.globalAvgPool("pool", in));
         MarkdownTable table = new MarkdownTable("Pooling", "DL4J", "Output shape", "Output");
         table.row("Max pooling 2x2, stride 2", "SubsamplingLayer(MAX)", Arrays.toString(max.shape()), plane(max));
         table.row("Average pooling 2x2, stride 2", "SubsamplingLayer(AVG)", Arrays.toString(avg.shape()), plane(avg));
@@ -179,7 +178,7 @@ public final class PoolingBasics implements Experiment {
 
         Nd4j.getRandom().setSeed(ctx.config().seed());
         INDArray odd = Nd4j.randn(DataType.FLOAT, 1, 3, 37, 41);
-        INDArray adaptive = pool(odd, (g, in) -> g.adaptiveAvgPool("pool", in, 7, 7));
+        INDArray adaptive = pool(ctx.engine(), odd, (g, in) -> g.adaptiveAvgPool("pool", in, 7, 7));
         double maxError = 0;
         for (int c = 0; c < 3; c++) {
             double[][] reference = adaptiveAverageByHand(odd.slice(0).slice(c), 7, 7);
@@ -197,9 +196,9 @@ public final class PoolingBasics implements Experiment {
         summary.put("adaptive_output_shape", adaptive.shape());
         summary.put("adaptive_max_abs_error", maxError);
 
-        INDArray[] pooled = maxPoolWithIndices(x, 2);
+        INDArray[] pooled = maxPoolWithIndices(ctx.engine(), x, 2);
         INDArray unpooled = unpool(pooled[0], pooled[1], 4, 4);
-        boolean sameAsBackprop = unpooled.equals(unpoolByBackprop(x, pooled[0], 2));
+        boolean sameAsBackprop = unpooled.equals(unpoolByBackprop(ctx.engine(), x, pooled[0], 2));
         md.append("## Max pooling with indices, and unpooling\n\n")
                 .append("Each maximum's position, numbered within its channel plane (row · width + column) as PyTorch's ")
                 .append("`return_indices=True` numbers it, read from DL4J's max-pooling layer: its backward pass sends each ")

@@ -3,7 +3,6 @@ package cnnlabs.experiments;
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.GraphBlocks;
 import cnnlabs.architectures.InputShape;
-import cnnlabs.architectures.NativeHelpers;
 import cnnlabs.experiments.plots.Viridis;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -62,14 +61,13 @@ public final class ReceptiveField implements Experiment {
     }
 
     /** Seed 002's stack; the graph has no output layer, its last ReLU is the output. */
-    static ComputationGraph stack(long seed) {
+    static ComputationGraph stack(Engine engine, long seed) {
         GraphBlocks g = GraphBlocks.pytorch(BuildOptions.defaults().withSeed(seed), new InputShape(3, SIZE, SIZE));
         String x = g.relu("relu1", g.conv2d("conv1", GraphBlocks.INPUT, 64, 3, 1, 1, true));
         x = g.relu("relu2", g.conv2d("conv2", x, 64, 3, 1, 1, true));
         x = g.maxPool("pool", x, 2, 2, 0);
         x = g.relu("relu3", g.conv2d("conv3", x, 128, 3, 1, 1, true));
-        ComputationGraph graph = NativeHelpers.init(g.build(x));
-        return graph;
+        return engine.init("seed 002 stack", g.build(x));
     }
 
     /** The same stack for {@link ConvolutionBasics#receptiveFields}. */
@@ -140,7 +138,7 @@ public final class ReceptiveField implements Experiment {
     @Override
     public ExperimentResult run(ExperimentContext ctx) {
         long seed = ctx.config().seed();
-        ComputationGraph graph = stack(seed);
+        ComputationGraph graph = stack(ctx.engine(), seed);
         Nd4j.getRandom().setSeed(seed);
         INDArray input = Nd4j.randn(DataType.FLOAT, 1, 3, SIZE, SIZE);
         INDArray out = graph.outputSingle(input);

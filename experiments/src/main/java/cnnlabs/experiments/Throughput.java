@@ -3,8 +3,8 @@ package cnnlabs.experiments;
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
 import cnnlabs.architectures.Flops;
-import cnnlabs.architectures.NativeHelpers;
 import cnnlabs.experiments.results.EnvironmentInfo;
+import cnnlabs.onednn.OneDnnRuntime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -60,7 +61,9 @@ public final class Throughput implements Experiment {
     static final int ROUNDS = 3;
     /** Times PyTorch and DL4J take turns on each model. */
     static final int PASSES = 2;
-    static final String PYTHON = "/usr/bin/python3";
+    /** {@code -Dpython=PATH}: the Python with torch that runs the PyTorch side (default: Debian's). */
+    static final String PYTHON_PROPERTY = "python";
+    static final String DEFAULT_PYTHON = "/usr/bin/python3";
 
     @Override
     public String name() {
@@ -77,9 +80,32 @@ public final class Throughput implements Experiment {
         return new RunConfig(1, 128, 1e-3, 42, 0, 0.1, 0, 0.9);
     }
 
-    /** One model's numbers; NaN where PyTorch did not run. */
+    /**
+     * One model's numbers; NaN where PyTorch did not run. The memory formats are the ones PyTorch was fastest in
+     * (the reference script tries each).
+     */
     record Row(String model, long params, double trainImagesPerSec, double inferenceImagesPerSec, double trainGflops,
-               double inferenceGflops, double trainShareOfPeak, double torchTrain, double torchInference) {
+               double inferenceGflops, double trainShareOfPeak, double torchTrain, double torchInference,
+               String torchTrainFormat, String torchInferenceFormat) {
+    }
+
+    @Override
+    public void checkProperties(Properties properties) {
+        python(properties);
+    }
+
+    /** {@code -Dpython}, checked: an executable file where given. */
+    static String python(Properties properties) {
+        String python = properties.getProperty(PYTHON_PROPERTY, "").strip();
+        if (python.isEmpty()) {
+            return DEFAULT_PYTHON;
+        }
+        if (!Files.isExecutable(Path.of(python))) {
+            throw new ConfigException("-D" + PYTHON_PROPERTY + "=" + python + " is not an executable file. Give the "
+                    + "Python that has torch (e.g. a venv's bin/python: python3 -m venv V && V/bin/pip install torch "
+                    + "numpy), or leave it out to use " + DEFAULT_PYTHON + ".");
+        }
+        return python;
     }
 
     @Override
@@ -97,9 +123,12 @@ public final class Throughput implements Experiment {
         List<Row> rows = new ArrayList<>();
         String torchVersion = null;
         String torchMissing = "";
+        String python = python(ctx.properties());
+        String cpu = EnvironmentInfo.cpuModel();
+        ctx.console().println("CPU: " + cpu + isaLimit());
         for (String name : ORDER) {
             Architecture a = Architectures.get(name);
-            ComputationGraph graph = a.build(ctx.buildOptions());
+            ComputationGraph graph = ctx.build(a);
             long flops = Flops.forwardPerImage(a.configure(ctx.buildOptions()), a.inputShape());
             Nd4j.getRandom().setSeed(cfg.seed());
             INDArray x = Nd4j.rand(DataType.FLOAT, a.inputShape().batchShape(cfg.batchSize()));
@@ -115,15 +144,26 @@ public final class Throughput implements Experiment {
             double inferSeconds = Double.POSITIVE_INFINITY;
             double torchTrain = Double.NaN;
             double torchInfer = Double.NaN;
+            String torchTrainFormat = "";
+            String torchInferFormat = "";
             for (int pass = 0; pass < passes; pass++) {
                 if (torchMissing.isEmpty()) {
-                    Torch torch = pytorch(ctx, MODELS.get(name), cfg.batchSize(), threads, warmup, iterations, rounds);
+                    Torch torch = pytorch(ctx, python, MODELS.get(name), cfg.batchSize(), threads, warmup, iterations,
+                            rounds);
                     if (torch.isEmpty()) {
                         torchMissing = torch.missing();
                     } else {
                         JsonNode t = torch.get(MODELS.get(name));
-                        torchTrain = best(torchTrain, t.get("train_images_per_sec").asDouble());
-                        torchInfer = best(torchInfer, t.get("inference_images_per_sec").asDouble());
+                        double train = t.get("train_images_per_sec").asDouble();
+                        double infer = t.get("inference_images_per_sec").asDouble();
+                        if (!(train <= torchTrain)) { // NaN before the first: each side keeps its best
+                            torchTrain = train;
+                            torchTrainFormat = t.path("train_memory_format").asText("contiguous");
+                        }
+                        if (!(infer <= torchInfer)) {
+                            torchInfer = infer;
+                            torchInferFormat = t.path("inference_memory_format").asText("contiguous");
+                        }
                         torchVersion = "torch " + t.get("torch").asText() + ", " + t.get("threads").asInt() + " threads";
                     }
                 }
@@ -133,7 +173,7 @@ public final class Throughput implements Experiment {
             double train = (double) cfg.batchSize() * iterations / trainSeconds;
             double infer = (double) INFERENCE_BATCH * iterations / inferSeconds;
             Row row = new Row(name, graph.numParams(), train, infer, 3.0 * flops * train / 1e9, flops * infer / 1e9,
-                    3.0 * flops * train / 1e9 / peak, torchTrain, torchInfer);
+                    3.0 * flops * train / 1e9 / peak, torchTrain, torchInfer, torchTrainFormat, torchInferFormat);
             rows.add(row);
             ctx.console().println(String.format(Locale.ROOT, "%s: train %.0f img/s, inference %.0f img/s%s", name, train,
                     infer, Double.isNaN(torchTrain) ? "" : String.format(Locale.ROOT, " (PyTorch %.0f / %.0f)",
@@ -152,12 +192,13 @@ public final class Throughput implements Experiment {
         String text = "# Throughput: DL4J and PyTorch on Lab 3's models\n\n"
                 + String.format(Locale.ROOT, "Random in-memory data, float32, training batch %d (Keras' Adam), inference "
                         + "batch %d, %d warm-up steps, then the fastest of %d timings of %d steps each, %d threads; PyTorch and "
-                        + "DL4J take turns on each model, %d times, each side keeping its best. DL4J native build: %s, oneDNN layer "
-                        + "helpers attached: %s, OpenBLAS threads (dense layers): %d. PyTorch: %s. Peak: ND4J's float32 SGEMM "
-                        + "on all %d threads, measured here, %.1f GFLOP/s.%n%n",
-                cfg.batchSize(), INFERENCE_BATCH, warmup, rounds, iterations, threads, passes, EnvironmentInfo.nativeVariant(),
-                NativeHelpers.oneDnnAttached() ? "yes" : "no", NativeHelpers.blasThreads(),
-                torchVersion == null ? "not run (" + torchMissing + ")" : torchVersion, threads, peak)
+                        + "DL4J take turns on each model, %d times, each side keeping its best. CPU: %s%s. DL4J: %s, native "
+                        + "build %s, OpenBLAS threads (dense layers): %d. PyTorch: %s%s. Peak: ND4J's float32 SGEMM on all %d "
+                        + "threads, measured here, %.1f GFLOP/s.%n%n",
+                cfg.batchSize(), INFERENCE_BATCH, warmup, rounds, iterations, threads, passes, cpu, isaLimit(),
+                ctx.engine().isFast() ? "through the oneDNN runtime (oneDNN " + OneDnnRuntime.directOneDnnVersion() + ")"
+                        : "plain (-Dcnnlabs.fast=false)", EnvironmentInfo.nativeVariant(), OneDnnRuntime.blasThreads(),
+                torchVersion == null ? "not run (" + torchMissing + ")" : torchVersion, formats(rows), threads, peak)
                 + table + "\nRatio = DL4J / PyTorch (above 1: DL4J faster). Training GFLOP/s counts 3x the forward FLOPs "
                 + "of conv and dense layers per image, as a direct convolution computes them: an effective rate, which "
                 + "Winograd convolutions (fewer multiplications) lift above the SGEMM peak.\n"
@@ -165,7 +206,9 @@ public final class Throughput implements Experiment {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("sgemm_gflops", peak);
         summary.put("threads", threads);
-        summary.put("blas_threads", NativeHelpers.blasThreads());
+        summary.put("blas_threads", OneDnnRuntime.blasThreads());
+        summary.put("cpu_model", cpu);
+        summary.put("fast_runtime", ctx.engine().isFast());
         summary.put("pytorch", torchVersion != null);
         summary.put("passes", passes);
         summary.put("models", rows);
@@ -184,18 +227,18 @@ public final class Throughput implements Experiment {
     }
 
     /** Runs the PyTorch reference script when this machine can. */
-    private static Torch pytorch(ExperimentContext ctx, String model, int batch, int threads, int warmup, int iterations,
-                                 int rounds)
+    private static Torch pytorch(ExperimentContext ctx, String python, String model, int batch, int threads, int warmup,
+                                 int iterations, int rounds)
             throws IOException, InterruptedException {
         Map<String, JsonNode> out = new LinkedHashMap<>();
         Path script = Path.of(System.getProperty("cnnlabs.root", "."), "experiments", "reference", "throughput.py");
         if (!Files.isRegularFile(script)) {
             return new Torch(out, script + " not found");
         }
-        if (!Files.isExecutable(Path.of(PYTHON))) {
-            return new Torch(out, PYTHON + " not installed");
+        if (!Files.isExecutable(Path.of(python))) {
+            return new Torch(out, python + " not installed");
         }
-        List<String> command = List.of(PYTHON, script.toString(), "--models", model,
+        List<String> command = List.of(python, script.toString(), "--models", model,
                 "--batch", String.valueOf(batch), "--infer-batch", String.valueOf(INFERENCE_BATCH), "--threads",
                 String.valueOf(threads), "--warmup", String.valueOf(warmup), "--iters", String.valueOf(iterations),
                 "--rounds", String.valueOf(rounds));
@@ -205,7 +248,8 @@ public final class Throughput implements Experiment {
         if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
             String last = output.strip().lines().reduce((a, b) -> b).orElse("exit " + p.exitValue());
             return new Torch(out, "the reference script failed: " + last
-                    + (last.contains("No module named 'torch'") ? "; install Debian's python3-torch" : ""));
+                    + (last.contains("No module named 'torch'") ? "; install Debian's python3-torch, or give a Python "
+                    + "that has torch with -D" + PYTHON_PROPERTY : ""));
         }
         ObjectMapper json = new ObjectMapper();
         for (String line : output.strip().split("\n")) {
@@ -217,9 +261,28 @@ public final class Throughput implements Experiment {
         return new Torch(out, "");
     }
 
-    /** The larger of two speeds, {@code so far} being NaN before the first. */
-    private static double best(double soFar, double next) {
-        return Double.isNaN(soFar) ? next : Math.max(soFar, next);
+    /** ", ONEDNN_MAX_CPU_ISA=X" where oneDNN's instruction-set limit is set, else "". */
+    static String isaLimit() {
+        for (String name : new String[] {"ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA"}) {
+            String value = System.getenv(name);
+            if (value != null && !value.isBlank()) {
+                return ", " + name + "=" + value;
+            }
+        }
+        return "";
+    }
+
+    /** " (its fastest memory format, training / inference: model f / f; ...)" where PyTorch ran, else "". */
+    private static String formats(List<Row> rows) {
+        StringBuilder out = new StringBuilder();
+        for (Row r : rows) {
+            if (!r.torchTrainFormat().isEmpty()) {
+                out.append(out.length() == 0 ? " (its fastest memory format, training / inference: " : "; ")
+                        .append(r.model()).append(' ').append(r.torchTrainFormat()).append(" / ")
+                        .append(r.torchInferenceFormat());
+            }
+        }
+        return out.length() == 0 ? "" : out.append(')').toString();
     }
 
     /** Float32 matrix multiply speed on {@code threads} threads: n x n by n x n, {@code reps} times (fastest of 3), after two warm-up products. */
@@ -227,7 +290,7 @@ public final class Throughput implements Experiment {
         INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
         INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
         INDArray c = Nd4j.create(DataType.FLOAT, n, n);
-        // OpenBLAS runs the models' dense layers on one thread (NativeHelpers); the peak is that of all threads
+        // OpenBLAS runs the models' dense layers on one thread (OneDnnRuntime); the peak is that of all threads
         int blasThreads = Nd4j.factory().blas().getMaxThreads();
         Nd4j.factory().blas().setMaxThreads(threads);
         try {

@@ -4,7 +4,6 @@ import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.KerasWeights;
 import cnnlabs.architectures.MobileNetV2;
 import cnnlabs.architectures.ModelSummary;
-import cnnlabs.architectures.NativeHelpers;
 import cnnlabs.architectures.layers.InferenceBatchNorm;
 import cnnlabs.datasets.Cifar10;
 import cnnlabs.datasets.DataException;
@@ -168,7 +167,7 @@ public final class TransferLearning implements Experiment {
                 .splitValidation(cfg.validationSplit());
 
         List<Stage> stages = new ArrayList<>();
-        ComputationGraph model = mobileNet(build, spec);
+        ComputationGraph model = mobileNet(ctx.engine(), build, spec);
         Setting setting;
         if (options.weights().isPresent()) {
             Path file = resolveWeights(options.weights().get(), ctx);
@@ -190,14 +189,14 @@ public final class TransferLearning implements Experiment {
                 + target.train().size() + " training and " + target.validation().size() + " validation images");
 
         // Stage 1: feature extraction. Every base layer frozen (DL4J's frozen layers run in inference mode).
-        ComputationGraph stage1 = featureExtractor(model, cfg.learningRate(), cfg.seed());
+        ComputationGraph stage1 = featureExtractor(ctx.engine(), model, cfg.learningRate(), cfg.seed());
         stages.add(train(ctx, "feature-extraction", "the new head only (base frozen)", stage1, target, test,
                 cfg.epochs(), lr(cfg.learningRate())));
         ModelSummary summary1 = ModelSummary.of(stage1, spec.input());
         model.setParams(stage1.params());
 
         // Stage 2: fine-tuning. The base's last 20 Keras layers trainable, a lower rate (and optionally a faster head).
-        ComputationGraph stage2 = fineTuner(model, spec, options.fineTuneLr(), cfg.seed());
+        ComputationGraph stage2 = fineTuner(ctx.engine(), model, spec, options.fineTuneLr(), cfg.seed());
         String rates = lr(options.fineTuneLr());
         if (!Double.isNaN(options.headLr())) {
             stage2.setLearningRate(MobileNetV2.HEAD_DENSE, options.headLr());
@@ -209,7 +208,7 @@ public final class TransferLearning implements Experiment {
         Path embeddings = writeEmbeddings(ctx, stage2, target.validation());
 
         // The same network from scratch for the same number of epochs.
-        ComputationGraph scratch = mobileNet(build, spec);
+        ComputationGraph scratch = mobileNet(ctx.engine(), build, spec);
         stages.add(train(ctx, "from-scratch", "every layer, random initialisation", scratch, target, test,
                 2 * cfg.epochs(), lr(cfg.learningRate())));
         ModelSummary summary3 = ModelSummary.of(scratch, spec.input());
@@ -231,11 +230,11 @@ public final class TransferLearning implements Experiment {
     }
 
     /** Stage 1's graph: a copy of {@code model} with the whole base frozen (DL4J's frozen layers run in inference mode). */
-    static ComputationGraph featureExtractor(ComputationGraph model, double learningRate, long seed) {
-        return new org.deeplearning4j.nn.transferlearning.TransferLearning.GraphBuilder(model)
+    static ComputationGraph featureExtractor(Engine engine, ComputationGraph model, double learningRate, long seed) {
+        return engine.adopt("feature-extraction", new org.deeplearning4j.nn.transferlearning.TransferLearning.GraphBuilder(model)
                 .fineTuneConfiguration(new FineTuneConfiguration.Builder()
                         .updater(BuildOptions.kerasAdam(learningRate)).seed(seed).build())
-                .setFeatureExtractor(MobileNetV2.BASE_OUTPUT).build();
+                .setFeatureExtractor(MobileNetV2.BASE_OUTPUT).build());
     }
 
     /**
@@ -243,19 +242,21 @@ public final class TransferLearning implements Experiment {
      * {@value #UNFROZEN_LAYERS} Keras layers are {@link InferenceBatchNorm} (Keras' {@code training=False}: moving
      * statistics, trainable gamma and beta), with every earlier layer frozen.
      */
-    static ComputationGraph fineTuner(ComputationGraph model, MobileNetV2.Spec spec, double learningRate, long seed) {
+    static ComputationGraph fineTuner(Engine engine, ComputationGraph model, MobileNetV2.Spec spec, double learningRate,
+                                      long seed) {
         BuildOptions options = BuildOptions.defaults().withSeed(seed).withUpdater(BuildOptions.kerasAdam(learningRate));
-        ComputationGraph keras = NativeHelpers.init(MobileNetV2.configure(options, spec,
+        ComputationGraph keras = new ComputationGraph(MobileNetV2.configure(options, spec,
                 MobileNetV2.batchNormsInLast(spec, UNFROZEN_LAYERS)));
+        keras.init();
         copyLayers(model, keras, KerasWeights.layersWithParameters(keras));
-        return new org.deeplearning4j.nn.transferlearning.TransferLearning.GraphBuilder(keras)
+        return engine.adopt("fine-tuning", new org.deeplearning4j.nn.transferlearning.TransferLearning.GraphBuilder(keras)
                 .fineTuneConfiguration(new FineTuneConfiguration.Builder()
                         .updater(BuildOptions.kerasAdam(learningRate)).seed(seed).build())
-                .setFeatureExtractor(MobileNetV2.freezeBoundary(spec, UNFROZEN_LAYERS)).build();
+                .setFeatureExtractor(MobileNetV2.freezeBoundary(spec, UNFROZEN_LAYERS)).build());
     }
 
-    static ComputationGraph mobileNet(BuildOptions options, MobileNetV2.Spec spec) {
-        return NativeHelpers.init(MobileNetV2.configure(options, spec));
+    static ComputationGraph mobileNet(Engine engine, BuildOptions options, MobileNetV2.Spec spec) {
+        return engine.init("mobilenetv2", MobileNetV2.configure(options, spec));
     }
 
     private static Stage train(ExperimentContext ctx, String name, String trains, ComputationGraph graph,
@@ -286,10 +287,12 @@ public final class TransferLearning implements Experiment {
         if (!cfg.isSmokeRun() && Files.isRegularFile(checkpoint)) {
             ctx.console().println("Using the cached Fashion-MNIST MobileNetV2 " + checkpoint);
             try {
-                return ModelSerializer.restoreComputationGraph(checkpoint.toFile(), false);
+                return ctx.engine().adopt("pretrain-fashion-mnist",
+                        ModelSerializer.restoreComputationGraph(checkpoint.toFile(), false));
             } catch (IOException | RuntimeException e) {
-                throw DataException.badFile("Fashion-MNIST MobileNetV2 checkpoint", checkpoint,
-                        "cannot be read (" + e.getMessage() + ")");
+                // a cache: one saved by a cnnlabs older than its oneDNN runtime names cnnlabs' own layer classes
+                ctx.console().println("Cannot read the cached checkpoint " + checkpoint + " (" + e.getMessage()
+                        + "); training it again.");
             }
         }
         ImageDataset fashionTrain = Datasets.FASHION_MNIST.loadTrain(ctx.dataDir());
@@ -298,7 +301,7 @@ public final class TransferLearning implements Experiment {
         }
         ImageDataset.Split fashion = fashionTrain.asRgb(32).splitValidation(0.1);
         ImageDataset fashionTest = Datasets.FASHION_MNIST.loadTest(ctx.dataDir()).asRgb(32);
-        ComputationGraph source = mobileNet(build, spec);
+        ComputationGraph source = mobileNet(ctx.engine(), build, spec);
         stages.add(train(ctx, "pretrain-fashion-mnist", "every layer (source task)", source, fashion, fashionTest,
                 options.pretrainEpochs(), lr(cfg.learningRate())));
         if (!cfg.isSmokeRun()) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cnnlabs.architectures.Architectures;
 import cnnlabs.datasets.DataDirectory;
+import cnnlabs.onednn.OneDnnRuntime;
 import cnnlabs.experiments.results.HtmlReport;
 import cnnlabs.experiments.results.RunDirectory;
 import cnnlabs.experiments.training.Console;
@@ -83,6 +84,13 @@ class ExperimentSmokeTest {
             assertTrue(env.hasNonNull(key), "env.json lacks " + key);
         }
         assertEquals("1.0.0-M2.1", env.get("dl4j_version").asText());
+        JsonNode runtime = env.get("runtime");
+        assertEquals("onednn-runtime", runtime.get("engine").asText());
+        if (METRIC_ROWS.containsKey(experiment.getClass()) && OneDnnRuntime.available()) {
+            JsonNode graph = runtime.get("graphs").get(0);
+            assertTrue(graph.get("fast_layers").asInt() > 0, "env.json counts the fast layers: " + runtime);
+            assertTrue(graph.has("plain_layers") && graph.has("plain"), runtime.toString());
+        }
         JsonNode summary = JSON.readTree(dir.resolve("summary.json").toFile());
         assertEquals("completed", summary.get("status").asText());
         assertTrue(summary.get("smoke_run").asBoolean());

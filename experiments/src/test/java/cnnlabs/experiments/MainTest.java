@@ -124,6 +124,17 @@ class MainTest {
     }
 
     @Test
+    void invalidRuntimeSwitchOrPythonExitsNonZeroWithoutStartingARun() {
+        assertEquals(2, run("exp", "ConvolutionBasics", "cnnlabs.fast", "maybe"));
+        assertTrue(err().contains("-Dcnnlabs.fast=maybe") && err().contains("-Dcnnlabs.fast=false"), err());
+        assertFalse(err().contains("\tat "));
+        assertFalse(Files.exists(tmp.resolve("results")));
+        assertEquals(2, run("exp", "Throughput", "python", tmp.resolve("no-such-python").toString()));
+        assertTrue(err().contains("-Dpython=") && err().contains("not an executable file"), err());
+        assertFalse(Files.exists(tmp.resolve("results")));
+    }
+
+    @Test
     void commandLineIsReconstructedFromTheProperties() {
         Properties p = new Properties();
         p.setProperty("exp", "ArchitectureComparison");

@@ -49,7 +49,7 @@ class TransferLearningTest {
      * with batch-norm momentum 0 sets every moving statistic to the batch's, which keeps activations O(1).
      */
     private static ComputationGraph calibratedModel() {
-        ComputationGraph model = TransferLearning.mobileNet(BuildOptions.defaults().withBnMomentum(0.0), SPEC);
+        ComputationGraph model = TransferLearning.mobileNet(Engine.fast(), BuildOptions.defaults().withBnMomentum(0.0), SPEC);
         model.fit(batch());
         return model;
     }
@@ -79,7 +79,7 @@ class TransferLearningTest {
     @Test
     void featureExtractionMovesOnlyTheHead() {
         ComputationGraph model = calibratedModel();
-        ComputationGraph stage1 = TransferLearning.featureExtractor(model, 1e-3, 1);
+        ComputationGraph stage1 = TransferLearning.featureExtractor(Engine.fast(), model, 1e-3, 1);
 
         Set<String> changed = changedAfterFitting(stage1);
 
@@ -90,7 +90,7 @@ class TransferLearningTest {
     @Test
     void fineTuningMovesTheLastTwentyLayersAndTheHeadOnly() {
         ComputationGraph model = calibratedModel();
-        ComputationGraph stage2 = TransferLearning.fineTuner(model, SPEC, 1e-4, 1);
+        ComputationGraph stage2 = TransferLearning.fineTuner(Engine.fast(), model, SPEC, 1e-4, 1);
         List<String> base = MobileNetV2.baseLayers(SPEC);
         Set<String> trainable = Set.copyOf(base.subList(base.size() - 20, base.size()));
 
@@ -109,11 +109,11 @@ class TransferLearningTest {
     @Test
     void fineTuningKeepsTheWeightsItStartsFromAndUsesKerasBatchNorm() {
         ComputationGraph model = calibratedModel();
-        ComputationGraph stage2 = TransferLearning.fineTuner(model, SPEC, 1e-4, 1);
+        ComputationGraph stage2 = TransferLearning.fineTuner(Engine.fast(), model, SPEC, 1e-4, 1);
         assertEquals(model.params(), stage2.params());
         INDArray x = batch().getFeatures();
-        // the same outputs up to float rounding: the model (a FastGraph) runs its convolutions, batch norms and
-        // additions channels-last at inference, the fine-tuner's graph (DL4J's plain class) does not
+        // the same outputs up to float rounding: the model's batch norms are DL4J's (the runtime's), the
+        // fine-tuner's last ones Keras' inference-mode batch norm, which computes the same thing its own way
         INDArray expected = model.outputSingle(x);
         double diff = expected.sub(stage2.outputSingle(x)).amaxNumber().doubleValue();
         assertTrue(diff <= 1e-4 * expected.amaxNumber().doubleValue(), "max output difference " + diff);
@@ -125,8 +125,8 @@ class TransferLearningTest {
 
     @Test
     void copyLayersCarriesTheBaseAndLeavesTheNewHead() {
-        ComputationGraph source = TransferLearning.mobileNet(BuildOptions.defaults().withSeed(1), SPEC);
-        ComputationGraph target = TransferLearning.mobileNet(BuildOptions.defaults().withSeed(2), SPEC);
+        ComputationGraph source = TransferLearning.mobileNet(Engine.fast(), BuildOptions.defaults().withSeed(1), SPEC);
+        ComputationGraph target = TransferLearning.mobileNet(Engine.fast(), BuildOptions.defaults().withSeed(2), SPEC);
         INDArray head = target.getLayer(MobileNetV2.HEAD_DENSE).params().dup();
 
         TransferLearning.copyLayers(source, target, TransferLearning.baseLayersWithParameters(target));

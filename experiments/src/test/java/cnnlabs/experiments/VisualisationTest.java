@@ -47,7 +47,7 @@ class VisualisationTest {
         for (double[] row : step) {
             java.util.Arrays.fill(row, 4, 8, 1.0);
         }
-        double[][] out = ConvolutionFilters.convolveSameSymmetric(step, ConvolutionFilters.FILTERS.get("Vertical Edge"));
+        double[][] out = ConvolutionFilters.convolveSameSymmetric(Engine.fast(), step, ConvolutionFilters.FILTERS.get("Vertical Edge"));
         // convolve2d flips the kernel: out[x] = 3 * (img[x - 1] - img[x + 1]), -3 on both sides of the step
         double[] expected = {0, 0, 0, -3, -3, 0, 0, 0};
         for (double[] row : out) {
@@ -62,7 +62,7 @@ class VisualisationTest {
         double[][] delta = new double[5][5];
         delta[2][2] = 1;
         double[][] sharpen = {{1, 2, 3}, {4, 5, 6}, {7, 8, 9}};
-        double[][] out = ConvolutionFilters.convolveSameSymmetric(delta, sharpen);
+        double[][] out = ConvolutionFilters.convolveSameSymmetric(Engine.fast(), delta, sharpen);
         for (int i = 0; i < 3; i++) {
             for (int j = 0; j < 3; j++) {
                 assertEquals(sharpen[i][j], out[1 + i][1 + j], 1e-6);
@@ -84,7 +84,7 @@ class VisualisationTest {
         image[27][13] = 0.5;
         for (Map.Entry<String, double[][]> f : ConvolutionFilters.FILTERS.entrySet()) {
             double[][] expected = scipyConvolveSameSymm(image, f.getValue());
-            double[][] actual = ConvolutionFilters.convolveSameSymmetric(image, f.getValue());
+            double[][] actual = ConvolutionFilters.convolveSameSymmetric(Engine.fast(), image, f.getValue());
             for (int y = 0; y < 28; y++) {
                 assertArrayEquals(expected[y], actual[y], 1e-5, f.getKey() + " row " + y);
             }
@@ -106,7 +106,7 @@ class VisualisationTest {
 
     @Test
     void seedStacksGradientExtentIsItsAnalyticReceptiveField() {
-        ComputationGraph graph = ReceptiveField.stack(42);
+        ComputationGraph graph = ReceptiveField.stack(Engine.fast(), 42);
         org.nd4j.linalg.factory.Nd4j.getRandom().setSeed(42);
         var input = org.nd4j.linalg.factory.Nd4j.randn(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, 3, 32, 32);
         int[] fields = ConvolutionBasics.receptiveFields(ReceptiveField.LAYERS);

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import cnnlabs.architectures.NativeHelpers;
 import org.bytedeco.javacpp.Loader;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
@@ -36,16 +35,14 @@ public final class EnvironmentInfo {
         Nd4j.getExecutioner().getEnvironmentInformation().forEach((k, v) -> nd4j.put(String.valueOf(k), String.valueOf(v)));
         env.put("threads", nd4j.getOrDefault("omp.threads", "unknown"));
         env.put("blas_vendor", nd4j.getOrDefault("blas.vendor", "unknown"));
-        env.put("blas_threads", NativeHelpers.blasThreads());
         env.put("nd4j_environment", nd4j);
         env.put("nd4j_native_variant", nativeVariant());
         env.put("onednn_compiled", oneDnnCompiled());
-        env.put("onednn_layer_helpers_attached", NativeHelpers.oneDnnAttached());
-        env.put("onednn_direct_convolutions", cnnlabs.architectures.layers.FastConvolutionLayer.directOneDnnVersion());
         env.put("java_version", System.getProperty("java.version"));
         env.put("java_vendor", System.getProperty("java.vendor"));
         env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         env.put("cpu_model", cpuModel());
+        env.put("onednn_max_cpu_isa", oneDnnIsaLimit());
         env.put("available_processors", Runtime.getRuntime().availableProcessors());
         env.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
         return env;
@@ -87,7 +84,19 @@ public final class EnvironmentInfo {
         return p;
     }
 
-    private static String cpuModel() {
+    /** oneDNN's instruction-set limit from the environment ({@code ONEDNN_MAX_CPU_ISA}, or older builds' name), or "none". */
+    static String oneDnnIsaLimit() {
+        for (String name : new String[] {"ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA"}) {
+            String value = System.getenv(name);
+            if (value != null && !value.isBlank()) {
+                return name + "=" + value;
+            }
+        }
+        return "none";
+    }
+
+    /** The CPU's model name from {@code /proc/cpuinfo} (e.g. "AMD EPYC 9B14"), else the architecture. */
+    public static String cpuModel() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
                 if (line.startsWith("model name")) {

@@ -1,0 +1,75 @@
+package cnnlabs.onednn;
+
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.Step;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Activation derivatives taken from the activation's output {@code a} rather than its input, for the activations where
+ * that is exact: identity ({@code dz = da}), plain ReLU ({@code dz = a > 0 ? da : 0}) and tanh
+ * ({@code dz = da * (1 - a^2)}).
+ *
+ * <p>Why: DL4J's backward pass needs the pre-activation, which the forward pass overwrote in place, so its convolution
+ * layer convolves again; and ND4J's {@code relu_bp} op calls a {@code std::function} per element (5.5 ms for 3.2
+ * million floats on this machine). A 0/1 step of the output times the gradient is two vectorised passes (2.0 to 3.1
+ * ms for 2.8 million floats), faster than ND4J's one-pass compare-and-set, which is not vectorised (3.2 to 3.6 ms).
+ */
+final class ActivationDerivatives {
+
+    private static final ActivationReLU PLAIN_RELU = new ActivationReLU();
+
+    private ActivationDerivatives() {
+    }
+
+    /** max(x, 0): DL4J's ReLU without a maximum, slope or threshold. */
+    static boolean isPlainRelu(IActivation activation) {
+        return activation.getClass() == ActivationReLU.class && activation.equals(PLAIN_RELU);
+    }
+
+    /** Whether {@link #fromOutput} can take {@code activation}'s derivative from its output. */
+    static boolean supported(IActivation activation) {
+        return activation instanceof ActivationIdentity || activation instanceof ActivationTanH || isPlainRelu(activation);
+    }
+
+    /**
+     * dL/dz for the activation output {@code a} and the gradient {@code da} at it: {@code da} itself for the identity,
+     * otherwise a new array like {@code a} ({@code a} and {@code da} are left unchanged).
+     */
+    static INDArray fromOutput(IActivation activation, INDArray a, INDArray da) {
+        if (activation instanceof ActivationIdentity) {
+            return da;
+        }
+        if (ChannelsLast.is(a) && ChannelsLast.is(da)) { // element by element, so on the contiguous arrays behind
+            return ChannelsLast.nchwView(fromOutput(activation, ChannelsLast.nhwc(a), ChannelsLast.nhwc(da)));
+        }
+        if (activation instanceof ActivationTanH) {
+            return a.mul(a).rsubi(1.0).muli(da);
+        }
+        if (isPlainRelu(activation)) {
+            return reluFromOutput(a, da, a.ulike());
+        }
+        throw new IllegalArgumentException("no derivative from the output for activation " + activation);
+    }
+
+    /**
+     * {@code dst = a > 0 ? da : 0} for a plain ReLU's output {@code a} (zero wherever the input was not positive);
+     * {@code dst} must not be {@code da}.
+     */
+    static INDArray reluFromOutput(INDArray a, INDArray da, INDArray dst) {
+        if (dst == da) {
+            throw new IllegalArgumentException("the ReLU derivative cannot be written over the gradient it reads");
+        }
+        if (ChannelsLast.is(a) && ChannelsLast.is(da) && ChannelsLast.is(dst)) {
+            reluFromOutput(ChannelsLast.nhwc(a), ChannelsLast.nhwc(da), ChannelsLast.nhwc(dst));
+            return dst;
+        }
+        Nd4j.getExecutioner().exec(new Step(a, dst, 0.0));
+        Nd4j.getExecutioner().exec(new MulOp(dst, da, dst));
+        return dst;
+    }
+}

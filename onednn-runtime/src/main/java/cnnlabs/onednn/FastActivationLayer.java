@@ -1,0 +1,112 @@
+package cnnlabs.onednn;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The runtime's stand-in for the layer of DL4J's {@link ActivationLayer} with a plain ReLU (same configuration
+ * object and results), without DL4J's copies.
+ *
+ * <p>Why: in DL4J M2.1 the layer copies its input before applying the activation in place (forward), and in the
+ * backward pass copies the input again, lets the activation write the derivative into a third array and, usually,
+ * copies that into the gradient workspace: four passes over the array where two do. For the plain ReLU this layer
+ * writes {@code max(x, 0)} straight into the output, keeps that output, and writes {@code y > 0 ? dy : 0} from it
+ * straight into the gradient with a vectorised compare-and-set (ND4J's {@code relu_bp} calls a {@code std::function}
+ * per element; {@link ActivationDerivatives}). Where the output may be changed in place before the backward pass
+ * (a consumer with dropout, see {@link FastGraph}) it uses {@code relu_bp} on the input. Other activations are not
+ * given this layer ({@link RuntimePlan}); it still runs DL4J's code for them. {@code FastLayersTest} checks the
+ * gradients equal DL4J's own.
+ */
+public final class FastActivationLayer extends org.deeplearning4j.nn.layers.ActivationLayer {
+
+
+    private final KeptArray kept = new KeptArray();
+    private long reused;
+
+    private boolean keepOutput = true;
+
+    FastActivationLayer(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    /** See {@link FastConvolutionLayer#keepOutput(boolean)}. */
+    void keepOutput(boolean keep) {
+        keepOutput = keep;
+    }
+
+    /** Whether the training forward pass keeps its output for the backward pass. */
+    boolean keepsOutput() {
+        return keepOutput;
+    }
+
+    boolean plainRelu() {
+        return ActivationDerivatives.isPlainRelu(layerConf().getActivationFn());
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        kept.forget();
+        if (plainRelu() && input != null && ChannelsLast.is(input)) { // channels-last in, channels-last out
+            INDArray out = ChannelsLast.createLike(workspaceMgr, ArrayType.ACTIVATIONS, input);
+            Nd4j.getExecutioner().exec(new RectifiedLinear(ChannelsLast.nhwc(input), ChannelsLast.nhwc(out), 0.0));
+            if (training && keepOutput) {
+                kept.keep(out, input);
+            }
+            return out;
+        }
+        if (!training || !plainRelu()) {
+            return super.activate(training, workspaceMgr);
+        }
+        assertInputSet(false);
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), input.shape(),
+                input.ordering());
+        Nd4j.getExecutioner().exec(new RectifiedLinear(input, out, 0.0));
+        if (keepOutput) {
+            kept.keep(out, input);
+        }
+        return out;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        if (!plainRelu()) {
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
+        assertInputSet(true);
+        INDArray delta = ChannelsLast.is(input)
+                ? ChannelsLast.createLike(workspaceMgr, ArrayType.ACTIVATION_GRAD, input)
+                : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape(),
+                        input.ordering());
+        INDArray output = kept.forInput(input);
+        kept.forget();
+        if (output != null) {
+            reused++;
+            ActivationDerivatives.reluFromOutput(output,
+                    ChannelsLast.inLayoutOf(output, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM), delta);
+        } else {
+            Nd4j.getExecutioner().exec(new RectifiedLinearDerivative(input, epsilon, delta));
+        }
+        return new Pair<>(new DefaultGradient(), delta);
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        kept.forget();
+    }
+
+    /** How many backward passes took the ReLU's derivative from the kept forward output. */
+    public long reusedForwardOutputs() {
+        return reused;
+    }
+}

@@ -1,0 +1,194 @@
+package cnnlabs.onednn;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A DL4J {@link ComputationGraph} whose layers are the runtime's where {@link RuntimePlan} says so, and DL4J's own
+ * elsewhere. Its configuration is the plain DL4J configuration it was given, untouched: what it saves, clones and
+ * reports is DL4J's. The runtime's layers are swapped in only while {@link #init} instantiates the graph.
+ *
+ * <p>While it computes a training step's gradient it does not compute the gradient at its network inputs: a
+ * {@link FastConvolutionLayer} fed straight by a network input (and by nothing else reading that input, with no
+ * preprocessor) is told to return only its weight and bias gradients. Why: DL4J's graph runs every layer's full
+ * backward pass and then drops the gradient the first layer hands to the input. For the lab's MNIST models that
+ * first backward convolution (one input channel) was the most expensive oneDNN call of a LeNet-5 step. Everything
+ * else ({@code backpropGradient(epsilons)}, {@code output}, {@code feedForward}, layers used on their own) still
+ * gets input gradients.
+ *
+ * <p>It also arranges where activations lie: at {@link #init} every fast convolution whose output only fast
+ * convolutions, pooling layers and DL4J's global pooling read is told to write it channels-last ({@link ChannelsLast});
+ * those readers take it without a layout conversion (global pooling averages it where it lies and hands back an NCHW
+ * gradient, which the layer behind copies channels-last once). The same holds through fast batch norm, ReLU layers
+ * and {@link FastAddVertex} (a residual block), whose own readers must then take it too. And a fast convolution or
+ * ReLU layer whose output a layer with dropout reads does not keep that output for its backward pass: DL4J lets
+ * such a layer, when it is its input's only consumer, apply dropout in place. What any layer computes stays the same.
+ */
+public class FastGraph extends ComputationGraph {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FastGraph.class);
+
+    private transient List<FastConvolutionLayer> firstLayers;
+    private transient RuntimePlan plan;
+
+    /** A graph for {@code configuration} (kept as it is, not copied, as DL4J's graph keeps it); see {@link OneDnnRuntime}. */
+    public FastGraph(ComputationGraphConfiguration configuration) {
+        super(configuration);
+    }
+
+    /** Which layers run as the runtime's and which as DL4J's own; null before {@link #init}. */
+    public RuntimePlan plan() {
+        return plan;
+    }
+
+    /**
+     * DL4J's initialisation, with the runtime's layer instantiated for each vertex the plan makes fast: those vertices'
+     * configurations are replaced by stand-ins ({@link StandIns}) for the duration of DL4J's {@code init} and put back
+     * afterwards, so that DL4J builds the graph (parameters, views, wiring, solver) exactly as it would.
+     */
+    @Override
+    public void init(INDArray parameters, boolean cloneParametersArray) {
+        if (initCalled) {
+            return;
+        }
+        plan = RuntimePlan.of(configuration, OneDnnRuntime.unavailableReason());
+        plan.plainReasons().forEach((vertex, why) -> LOG.debug("oneDNN runtime: {} stays DL4J's own layer ({})",
+                vertex, why));
+        if (plan.fastCount() > 0) {
+            OneDnnRuntime.configureBlasThreads();
+        }
+        Map<String, GraphVertex> vertices = configuration.getVertices();
+        Map<String, GraphVertex> plain = new LinkedHashMap<>();
+        for (RuntimePlan.Entry e : plan.entries()) {
+            if (e.fast()) {
+                GraphVertex v = vertices.get(e.vertex());
+                plain.put(e.vertex(), v);
+                vertices.put(e.vertex(), StandIns.of(v));
+            }
+        }
+        try {
+            super.init(parameters, cloneParametersArray);
+        } finally {
+            vertices.putAll(plain);
+        }
+        for (String name : vertices.keySet()) {
+            if (getLayer(name) instanceof FastConvolutionLayer conv) {
+                conv.channelsLastOutput(readersTakeChannelsLast(name));
+            }
+        }
+        keepOutputsUnlessDropoutReadsThem();
+    }
+
+    /**
+     * Turns output keeping off for every fast convolution and ReLU layer whose output goes to a layer with dropout
+     * (or Gaussian noise): DL4J lets a layer that is its input's only consumer apply it in place, which would change
+     * the kept array before the backward pass reads it.
+     */
+    private void keepOutputsUnlessDropoutReadsThem() {
+        for (Map.Entry<String, List<String>> e : configuration.getVertexInputs().entrySet()) {
+            if (configuration.getVertices().get(e.getKey()) instanceof LayerVertex consumer
+                    && RuntimePlan.unwrap(consumer.getLayerConf().getLayer()).getIDropout() != null) {
+                for (String in : e.getValue()) {
+                    org.deeplearning4j.nn.api.Layer producer = verticesMap.get(in).getLayer();
+                    if (producer instanceof FastConvolutionLayer conv) {
+                        conv.keepOutput(false);
+                    } else if (producer instanceof FastActivationLayer relu) {
+                        relu.keepOutput(false);
+                    }
+                }
+            }
+        }
+    }
+
+    /** A fast copy: DL4J's clone, as a {@link FastGraph}. */
+    @Override
+    public FastGraph clone() {
+        ComputationGraph plainCopy = super.clone();
+        return OneDnnRuntime.adopt(plainCopy, plainCopy.params());
+    }
+
+    /**
+     * Whether every reader of vertex {@code name}'s output takes channels-last arrays where they lie and the output
+     * is not a network output: fast convolution and pooling layers, DL4J's global pooling; also fast batch norm, fast ReLU layers and
+     * {@link FastAddVertex}, which hand channels-last on, so their own readers must take it too.
+     */
+    private boolean readersTakeChannelsLast(String name) {
+        ComputationGraphConfiguration conf = getConfiguration();
+        if (conf.getNetworkOutputs().contains(name)) {
+            return false;
+        }
+        int readers = 0;
+        for (Map.Entry<String, List<String>> e : conf.getVertexInputs().entrySet()) {
+            if (!e.getValue().contains(name)) {
+                continue;
+            }
+            readers++;
+            String reader = e.getKey();
+            GraphVertex vertex = conf.getVertices().get(reader);
+            boolean takes;
+            if (vertex instanceof LayerVertex lv) {
+                org.deeplearning4j.nn.api.Layer layer = getLayer(reader);
+                takes = lv.getPreProcessor() == null && (layer instanceof FastConvolutionLayer
+                        || layer instanceof FastSubsamplingLayer
+                        || layer instanceof org.deeplearning4j.nn.layers.pooling.GlobalPoolingLayer
+                        || handsOnChannelsLast(layer) && readersTakeChannelsLast(reader));
+            } else {
+                takes = verticesMap.get(reader) instanceof FastAddVertex && readersTakeChannelsLast(reader);
+            }
+            if (!takes) {
+                return false;
+            }
+        }
+        return readers > 0;
+    }
+
+    /** Layers that read a channels-last input where it lies and write their output channels-last. */
+    private static boolean handsOnChannelsLast(org.deeplearning4j.nn.api.Layer layer) {
+        return layer instanceof FastActivationLayer relu && relu.plainRelu()
+                || layer instanceof org.deeplearning4j.nn.layers.normalization.BatchNormalization bn
+                && bn.getHelper() instanceof FastBatchNormHelper;
+    }
+
+    @Override
+    public void computeGradientAndScore() {
+        List<FastConvolutionLayer> first = firstLayers();
+        first.forEach(l -> l.inputGradientWanted(false));
+        try {
+            super.computeGradientAndScore();
+        } finally {
+            first.forEach(l -> l.inputGradientWanted(true));
+        }
+    }
+
+    /** The fast convolutions whose input gradient a training step never reads. */
+    List<FastConvolutionLayer> firstLayers() {
+        if (firstLayers == null) {
+            ComputationGraphConfiguration conf = getConfiguration();
+            List<FastConvolutionLayer> out = new ArrayList<>();
+            for (String in : conf.getNetworkInputs()) {
+                List<String> consumers = new ArrayList<>();
+                for (Map.Entry<String, List<String>> e : conf.getVertexInputs().entrySet()) {
+                    if (e.getValue().contains(in)) {
+                        consumers.add(e.getKey());
+                    }
+                }
+                if (consumers.size() == 1 && !conf.getNetworkOutputs().contains(in)
+                        && conf.getVertices().get(consumers.get(0)) instanceof LayerVertex lv && lv.getPreProcessor() == null
+                        && getLayer(consumers.get(0)) instanceof FastConvolutionLayer conv) {
+                    out.add(conv);
+                }
+            }
+            firstLayers = List.copyOf(out);
+        }
+        return firstLayers;
+    }
+}
