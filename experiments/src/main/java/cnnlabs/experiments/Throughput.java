@@ -30,23 +30,22 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p><b>Reproduces:</b> no lab section; the performance comparison the project is judged by (Lab 3's four models,
  * its batch size 128, on random in-memory data).
  *
- * <p><b>Description:</b> for the simple CNN, LeNet-5, VGG-style and ResNet-style models: 10 warm-up steps, then the
- * fastest of 3 timings of 20 training steps (Keras' Adam, batch {@code -Dbatch.size}, default 128) and timed inference passes (batch
- * 256, timed the same way), images per second; achieved GFLOP/s (forward FLOPs from {@link Flops} times 3 for a training step: forward,
- * and a backward pass of about twice its cost) and that as a share of this machine's measured float32 matrix
- * multiply speed (ND4J's SGEMM on 2048x2048 matrices on all threads, fastest of 3 timings: a practical peak, not the
- * data-sheet one). When Debian's
- * {@code python3-torch} is installed, {@code experiments/reference/throughput.py} runs the same models in PyTorch
- * with the same batch sizes and thread count, taking turns with DL4J on each model (twice; each side keeps its best,
- * so that a noisy minute on a shared machine hits both), and the table gives the DL4J/PyTorch ratios. {@code env.json}
- * records the native build and whether DL4J's oneDNN helpers were attached.
+ * <p><b>Description:</b> for the simple CNN, LeNet-5, VGG-style and ResNet-style models, built through the run's
+ * engine (the oneDNN runtime, or plain DL4J with {@code -Dcnnlabs.fast=false}): 10 warm-up steps, then the fastest of
+ * 3 timings of 20 training steps (Keras' Adam, batch {@code -Dbatch.size}, default 128) and timed inference passes
+ * (batch 256, timed the same way), images per second; achieved GFLOP/s (forward FLOPs from {@link Flops} times 3 for
+ * a training step: forward, and a backward pass of about twice its cost) and that as a share of this machine's
+ * measured float32 matrix multiply speed (ND4J's SGEMM on 2048x2048 matrices on all threads, fastest of 3 timings:
+ * a practical peak, not the data-sheet one). Where a Python with torch is at hand ({@code -Dpython=PATH}, e.g.
+ * PyTorch 2.x in a venv; else Debian's {@code python3-torch} at {@code /usr/bin/python3}),
+ * {@code experiments/reference/throughput.py} runs the same models in PyTorch with the same batch sizes and thread
+ * count, in each memory format, crediting PyTorch with its faster one; the two take turns on each model (twice; each
+ * side keeps its best, so that a noisy minute on a shared machine hits both), and the table gives the DL4J/PyTorch
+ * ratios. The table names the CPU (speed depends on it: oneDNN picks different kernels on Intel and AMD) and any
+ * {@code ONEDNN_MAX_CPU_ISA} limit; {@code env.json} records the native build and the runtime's layer counts.
  *
- * <p><b>Expected runtime:</b> about 12 minutes on a 2-core laptop CPU (half of it PyTorch). <b>Expected result:</b>
- * with the default oneDNN build (three runs at commit b66f89d), DL4J faster than PyTorch on all four models in
- * every run: training 1.41x-1.72x (simple CNN), 1.56x-3.44x (LeNet-5), 3.39x-3.80x (VGG-style), 1.37x-1.71x
- * (ResNet-style); inference 4.25x-5.06x, 2.23x-2.96x, 3.79x-4.30x, 1.44x-1.76x; VGG-style and ResNet-style training
- * at 250-360 and 210-315 GFLOP/s. This shared machine moves single ratios by 30-40%. See
- * results/REPRODUCED.md for the measured tables.
+ * <p><b>Expected runtime:</b> about 15 minutes on a 2-core CPU (more than half of it PyTorch). <b>Expected
+ * result:</b> the measured tables, with the CPU each ran on, are in results/REPRODUCED.md.
  */
 public final class Throughput implements Experiment {
 

@@ -95,18 +95,33 @@ public final class EnvironmentInfo {
         return "none";
     }
 
-    /** The CPU's model name from {@code /proc/cpuinfo} (e.g. "AMD EPYC 9B14"), else the architecture. */
+    /**
+     * The CPU as speed depends on it: its model name from {@code /proc/cpuinfo}, then vendor, family and model
+     * numbers (virtual machines often name only "AMD EPYC" or "Intel Xeon Processor") and its widest vector
+     * instructions, e.g. "AMD EPYC (AuthenticAMD family 26 model 2, AVX-512)"; else the architecture.
+     */
     public static String cpuModel() {
+        Map<String, String> cpu = new LinkedHashMap<>();
         try {
             for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    return line.substring(line.indexOf(':') + 1).strip();
+                int colon = line.indexOf(':');
+                if (line.isBlank()) {
+                    break; // the first processor is enough
+                }
+                if (colon > 0) {
+                    cpu.putIfAbsent(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
                 }
             }
         } catch (IOException | RuntimeException e) {
             // not Linux, or unreadable
         }
-        return System.getProperty("os.arch");
+        if (!cpu.containsKey("model name")) {
+            return System.getProperty("os.arch");
+        }
+        String flags = " " + cpu.getOrDefault("flags", "") + " ";
+        String isa = flags.contains(" avx512f ") ? "AVX-512" : flags.contains(" avx2 ") ? "AVX2" : "no AVX2";
+        return cpu.get("model name") + " (" + cpu.getOrDefault("vendor_id", "?") + " family "
+                + cpu.getOrDefault("cpu family", "?") + " model " + cpu.getOrDefault("model", "?") + ", " + isa + ")";
     }
 
     /** HEAD of the checkout the code runs from, when git and a checkout are there; else "unknown". */
