@@ -29,7 +29,6 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class FastActivationLayer extends org.deeplearning4j.nn.layers.ActivationLayer {
 
-
     private final KeptArray kept = new KeptArray();
     private long reused;
 

@@ -23,7 +23,6 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class FastAddVertex extends org.deeplearning4j.nn.graph.vertex.impl.ElementWiseVertex {
 
-
     private long channelsLastSums;
     /** How many inputs the last forward pass added channels-last; 0 where DL4J's vertex ran it. */
     private int channelsLastInputs;

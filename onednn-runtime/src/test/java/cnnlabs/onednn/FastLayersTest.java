@@ -41,52 +41,42 @@ import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * The drop-in layers give DL4J's own answers: a small residual graph built once from DL4J's layers and once from
- * cnnlabs' (same parameters) has the same loss, the same gradient for every parameter, the same batch-norm moving
+ * The runtime's layers give DL4J's own answers: a small residual graph's configuration, made a graph once by DL4J
+ * and once by the runtime (same parameters), has the same loss, the same gradient for every parameter, the same batch-norm moving
  * statistics and the same parameters after a few SGD steps (Adam would turn the float
  * rounding noise of a gradient that is zero in exact arithmetic, a convolution bias before batch norm, into full-size
  * steps); and the faster paths are really taken.
  */
 class FastLayersTest {
 
-    private interface Layers {
-        Layer conv(int filters, Activation activation);
-
-        Layer bn(boolean logStd);
-
-        Layer activation(Activation activation);
+    /** A 3x3 Same-mode convolution. */
+    private static Layer conv(int filters, Activation activation) {
+        return new ConvolutionLayer.Builder(3, 3).nOut(filters).convolutionMode(ConvolutionMode.Same)
+                .activation(activation).build();
     }
 
-    private static final Layers DL4J = new Layers() {
-        public Layer conv(int filters, Activation activation) {
-            return new ConvolutionLayer.Builder(3, 3).nOut(filters).convolutionMode(ConvolutionMode.Same)
-                    .activation(activation).build();
-        }
+    private static Layer bn(boolean logStd) {
+        return new BatchNormalization.Builder().decay(0.9).eps(1e-3).useLogStd(logStd).build();
+    }
 
-        public Layer bn(boolean logStd) {
-            return new BatchNormalization.Builder().decay(0.9).eps(1e-3).useLogStd(logStd).build();
-        }
-
-        public Layer activation(Activation activation) {
-            return new ActivationLayer.Builder().activation(activation).build();
-        }
-    };
+    private static Layer activation(Activation activation) {
+        return new ActivationLayer.Builder().activation(activation).build();
+    }
 
     /**
      * conv(relu) -> conv(identity) -> bn -> add(conv1) -> relu -> conv(tanh) -> bn(log std) -> tanh -> avg -> softmax.
      */
     static ComputationGraphConfiguration residualConf() {
-        Layers layers = DL4J;
         return new NeuralNetConfiguration.Builder().seed(7).updater(new Sgd(0.05))
                 .dataType(DataType.FLOAT).graphBuilder().addInputs("in").setInputTypes(InputType.convolutional(10, 10, 3))
-                .addLayer("c1", layers.conv(8, Activation.RELU), "in")
-                .addLayer("c2", layers.conv(8, Activation.IDENTITY), "c1")
-                .addLayer("bn1", layers.bn(false), "c2")
+                .addLayer("c1", conv(8, Activation.RELU), "in")
+                .addLayer("c2", conv(8, Activation.IDENTITY), "c1")
+                .addLayer("bn1", bn(false), "c2")
                 .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "bn1", "c1")
-                .addLayer("relu", layers.activation(Activation.RELU), "add")
-                .addLayer("c3", layers.conv(6, Activation.TANH), "relu")
-                .addLayer("bn2", layers.bn(true), "c3")
-                .addLayer("tanh", layers.activation(Activation.TANH), "bn2")
+                .addLayer("relu", activation(Activation.RELU), "add")
+                .addLayer("c3", conv(6, Activation.TANH), "relu")
+                .addLayer("bn2", bn(true), "c3")
+                .addLayer("tanh", activation(Activation.TANH), "bn2")
                 .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "tanh")
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4)
                         .activation(Activation.SOFTMAX).build(), "pool")
@@ -352,35 +342,34 @@ class FastLayersTest {
      */
     @Test
     void channelsLastResidualNetworkGivesDl4jsAnswers() {
-        Layers l = DL4J;
         GraphBuilder b = new NeuralNetConfiguration.Builder().seed(13).updater(new Sgd(0.05))
                 .dataType(DataType.FLOAT).graphBuilder().addInputs("in")
                 .setInputTypes(InputType.convolutional(10, 10, 3));
-        b.addLayer("c0", l.conv(8, Activation.IDENTITY), "in").addLayer("bn0", l.bn(false), "c0")
-                .addLayer("relu0", l.activation(Activation.RELU), "bn0");
-        b.addLayer("c1", l.conv(8, Activation.IDENTITY), "relu0").addLayer("bn1", l.bn(false), "c1")
-                .addLayer("relu1", l.activation(Activation.RELU), "bn1")
-                .addLayer("c2", l.conv(8, Activation.IDENTITY), "relu1").addLayer("bn2", l.bn(false), "c2")
+        b.addLayer("c0", conv(8, Activation.IDENTITY), "in").addLayer("bn0", bn(false), "c0")
+                .addLayer("relu0", activation(Activation.RELU), "bn0");
+        b.addLayer("c1", conv(8, Activation.IDENTITY), "relu0").addLayer("bn1", bn(false), "c1")
+                .addLayer("relu1", activation(Activation.RELU), "bn1")
+                .addLayer("c2", conv(8, Activation.IDENTITY), "relu1").addLayer("bn2", bn(false), "c2")
                 .addVertex("add1", new ElementWiseVertex(ElementWiseVertex.Op.Add),
                         "bn2", "relu0")
-                .addLayer("relu2", l.activation(Activation.RELU), "add1");
+                .addLayer("relu2", activation(Activation.RELU), "add1");
         ConvolutionLayer.Builder c3 = new ConvolutionLayer.Builder(3, 3).stride(2, 2).nOut(12)
                 .convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY);
         ConvolutionLayer.Builder sc = new ConvolutionLayer.Builder(1, 1).stride(2, 2).nOut(12)
                 .convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY);
         b.addLayer("c3", c3.build(), "relu2")
-                .addLayer("bn3", l.bn(false), "c3").addLayer("relu3", l.activation(Activation.RELU), "bn3")
-                .addLayer("c4", l.conv(12, Activation.IDENTITY), "relu3").addLayer("bn4", l.bn(false), "c4")
+                .addLayer("bn3", bn(false), "c3").addLayer("relu3", activation(Activation.RELU), "bn3")
+                .addLayer("c4", conv(12, Activation.IDENTITY), "relu3").addLayer("bn4", bn(false), "c4")
                 .addLayer("sc", sc.build(), "relu2")
-                .addLayer("bnsc", l.bn(false), "sc")
+                .addLayer("bnsc", bn(false), "sc")
                 .addVertex("add2", new ElementWiseVertex(ElementWiseVertex.Op.Add),
                         "bn4", "bnsc")
-                .addLayer("relu4", l.activation(Activation.RELU), "add2")
+                .addLayer("relu4", activation(Activation.RELU), "add2")
                 // global pooling reads channels-last outputs: a ReLU convolution's and a ReLU layer's
-                .addLayer("c5", l.conv(4, Activation.RELU), "relu4")
+                .addLayer("c5", conv(4, Activation.RELU), "relu4")
                 .addLayer("pool5", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "c5")
-                .addLayer("c6", l.conv(4, Activation.IDENTITY), "relu4")
-                .addLayer("relu6", l.activation(Activation.RELU), "c6")
+                .addLayer("c6", conv(4, Activation.IDENTITY), "relu4")
+                .addLayer("relu6", activation(Activation.RELU), "c6")
                 .addLayer("pool6", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "relu6")
                 .addVertex("pooled", new MergeVertex(), "pool5", "pool6")
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4)
@@ -444,10 +433,10 @@ class FastLayersTest {
                     .setInputTypes(InputType.convolutional(12, 12, 4));
             if (channelsLast) {
                 b.addLayer("c", new ConvolutionLayer.Builder(1, 1).nOut(4).activation(Activation.IDENTITY).build(), "in")
-                        .addLayer("bn", DL4J.bn(false), "c")
-                        .addLayer("c2", DL4J.conv(4, Activation.IDENTITY), "bn");
+                        .addLayer("bn", bn(false), "c")
+                        .addLayer("c2", conv(4, Activation.IDENTITY), "bn");
             } else {
-                b.addLayer("bn", DL4J.bn(false), "in");
+                b.addLayer("bn", bn(false), "in");
             }
             b.addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), channelsLast ? "c2" : "bn")
                     .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4)
@@ -486,9 +475,9 @@ class FastLayersTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(OneDnnRuntime.available(), "oneDNN helpers not attached");
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(7).updater(new Sgd(0.05))
                 .dataType(DataType.FLOAT).graphBuilder().addInputs("in").setInputTypes(InputType.convolutional(10, 10, 3))
-                .addLayer("c1", DL4J.conv(8, Activation.RELU), "in")
+                .addLayer("c1", conv(8, Activation.RELU), "in")
                 .addLayer("noise", new DropoutLayer.Builder(new GaussianNoise(0.5)).build(), "c1")
-                .addLayer("relu", DL4J.activation(Activation.RELU), "noise")
+                .addLayer("relu", activation(Activation.RELU), "noise")
                 .addLayer("c2", new ConvolutionLayer.Builder(3, 3).nOut(4).dropOut(0.8)
                         .activation(Activation.RELU).build(), "relu")
                 .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "c2")
