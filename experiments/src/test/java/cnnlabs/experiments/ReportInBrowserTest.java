@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A real browser renders a run's report.html: headless Chromium (Debian's {@code chromium}, which .ci/run
+ * A real browser renders a run's report.html: headless Chromium (Debian's {@code chromium}, which ./run-tests
  * installs) loads a copy of the page with a small script that, once the page has loaded, lists every image that
  * did not load; the test reads the result from the DOM Chromium dumps.
  */
@@ -105,6 +105,6 @@ class ReportInBrowserTest {
             }
         }
         throw new AssertionError("No Chromium found on the PATH: this test renders a report in a real browser. "
-                + "Install Debian's chromium (apt-get install chromium; .ci/run does it) or point -Dchromium=PATH at one.");
+                + "Install Debian's chromium (apt-get install chromium; ./run-tests does it) or point -Dchromium=PATH at one.");
     }
 }
