@@ -1,5 +1,8 @@
 package cnnlabs.experiments;
 
+import cnnlabs.experiments.settings.TrainingSettings;
+import cnnlabs.experiments.settings.Common;
+import cnnlabs.experiments.settings.Training;
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
 import cnnlabs.architectures.ModelSummary;
@@ -47,7 +50,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * CNN is found; about 4 minutes with DL4J's plain build. <b>Expected result:</b> maps that
  * respond to the digit's strokes and edges; after one epoch the simple CNN scores about 0.98 on validation.
  */
-public final class ActivationVisualization implements Experiment {
+public final class ActivationVisualization implements Experiment<TrainingSettings> {
 
     static final String SIMPLE_CNN = "simple-cnn";
     static final String RESNET = "resnet-style";
@@ -70,18 +73,19 @@ public final class ActivationVisualization implements Experiment {
     }
 
     @Override
-    public RunConfig defaults() {
-        return new RunConfig(1, 128, 1e-3, 42, 0, 0.1, 0, 0.9);
+    public TrainingSettings defaults() {
+        return TrainingSettings.of(Training.lab(1, 128, 0, 0.1));
     }
 
     @Override
-    public ExperimentResult run(ExperimentContext ctx) {
-        RunConfig cfg = ctx.config();
+    public ExperimentResult run(ExperimentContext<TrainingSettings> ctx) {
+        Training cfg = ctx.training();
+        Common common = ctx.common();
         Path resultsRoot = ctx.run().path().getParent().getParent();
         ImageDataset.Split mnist = ctx.trainAndValidation(Datasets.MNIST);
         StringBuilder summaries = new StringBuilder();
         Map<String, Double> validationAccuracy = new LinkedHashMap<>();
-        Optional<Path> saved = cfg.isSmokeRun() ? Optional.empty() : latestSimpleCnn(resultsRoot);
+        Optional<Path> saved = common.isSmokeRun() ? Optional.empty() : latestSimpleCnn(resultsRoot);
         ComputationGraph simple = saved.flatMap(path -> restore(ctx, path)).orElse(null);
         String source;
         if (simple != null) {
@@ -94,7 +98,7 @@ public final class ActivationVisualization implements Experiment {
         ctx.console().println("Simple CNN " + source);
 
         ImageDataset test = Datasets.MNIST.loadTest(ctx.dataDir());
-        INDArray digit = test.range(0, 1).batches(1, false, cfg.seed()).next().getFeatures();
+        INDArray digit = test.range(0, 1).batches(1, false, common.seed()).next().getFeatures();
 
         // Part 6: the first conv layer's activations (after its ReLU, as Keras' Conv2D(activation='relu') outputs).
         Map<String, INDArray> acts = simple.feedForward(digit, false);
@@ -145,7 +149,7 @@ public final class ActivationVisualization implements Experiment {
                         + "training images, batch %d; validation accuracy %.4f on %,d images) at each stage, mean over "
                         + "channels.%n%n", resnetTrain.size(), RESNET_BATCH, validationAccuracy.get(RESNET),
                         Math.min(RESNET_IMAGES / 4, mnist.validation().size())) + stageTable
-                + (cfg.isSmokeRun() ? "\nSmoke run (-Dmax.batches=" + cfg.maxBatches() + "): barely trained models.\n" : "");
+                + common.smokeRunNote("barely trained models");
         ctx.run().writeText("table.md", text);
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("simple_cnn_source", source);
@@ -156,9 +160,10 @@ public final class ActivationVisualization implements Experiment {
         return new ExperimentResult(summary, text);
     }
 
-    private static ComputationGraph train(ExperimentContext ctx, String name, ImageDataset.Split data,
+    private static ComputationGraph train(ExperimentContext<?> ctx, String name, ImageDataset.Split data,
                                           StringBuilder summaries, Map<String, Double> validationAccuracy) {
-        RunConfig cfg = ctx.config();
+        Training cfg = ctx.training();
+        Common common = ctx.common();
         Architecture architecture = Architectures.get(name);
         ComputationGraph graph = ctx.build(architecture);
         summaries.append(ModelSummary.of(graph, architecture.inputShape()).toText(name)).append('\n');
@@ -166,8 +171,8 @@ public final class ActivationVisualization implements Experiment {
         boolean resnet = RESNET.equals(name);
         int epochs = resnet ? 1 : cfg.epochs();
         int batch = resnet ? RESNET_BATCH : cfg.batchSize();
-        Trainer.History history = ctx.trainer().fit(name, graph, data.train().batches(batch, true, cfg.seed()),
-                data.validation().batches(batch, false, cfg.seed()), epochs, ctx.run()::appendMetrics);
+        Trainer.History history = ctx.trainer().fit(name, graph, data.train().batches(batch, true, common.seed()),
+                data.validation().batches(batch, false, common.seed()), epochs, ctx.run()::appendMetrics);
         validationAccuracy.put(name, history.last().valAcc());
         return graph;
     }
@@ -222,7 +227,7 @@ public final class ActivationVisualization implements Experiment {
      * model saved by a cnnlabs older than its oneDNN runtime names cnnlabs' own layer classes): then this run
      * trains its own.
      */
-    private static Optional<ComputationGraph> restore(ExperimentContext ctx, Path modelZip) {
+    private static Optional<ComputationGraph> restore(ExperimentContext<?> ctx, Path modelZip) {
         try {
             return Optional.of(ctx.engine().adopt(SIMPLE_CNN,
                     ModelSerializer.restoreComputationGraph(modelZip.toFile(), false)));

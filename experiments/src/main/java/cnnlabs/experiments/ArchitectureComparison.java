@@ -1,5 +1,8 @@
 package cnnlabs.experiments;
 
+import cnnlabs.experiments.settings.TrainingSettings;
+import cnnlabs.experiments.settings.Common;
+import cnnlabs.experiments.settings.Training;
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
 import cnnlabs.architectures.BuildOptions;
@@ -33,7 +36,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * (ResNet-style, with batch-norm momentum 0.9; see {@link #bnNote}); measured 0.9300, 0.9790 and 0.9780 (last
  * run), against 0.9225, 0.9770 and 0.9535 for a PyTorch replica (results/REPRODUCED.md).
  */
-public final class ArchitectureComparison implements Experiment {
+public final class ArchitectureComparison implements Experiment<TrainingSettings> {
 
     /** The lab's three models: registry name and the lab's display name. */
     static final List<String[]> MODELS = List.of(
@@ -52,13 +55,14 @@ public final class ArchitectureComparison implements Experiment {
     }
 
     @Override
-    public RunConfig defaults() {
-        return new RunConfig(5, 128, 1e-3, 42, 10_000, 0.2, 0, BuildOptions.DEFAULT_BN_MOMENTUM);
+    public TrainingSettings defaults() {
+        return TrainingSettings.of(Training.lab(5, 128, 10_000, 0.2));
     }
 
     @Override
-    public ExperimentResult run(ExperimentContext ctx) {
-        RunConfig cfg = ctx.config();
+    public ExperimentResult run(ExperimentContext<TrainingSettings> ctx) {
+        Training cfg = ctx.training();
+        Common common = ctx.common();
         ImageDataset.Split data = ctx.trainAndValidation(Datasets.MNIST);
         ctx.console().println(String.format(Locale.ROOT, "MNIST subset: %,d training, %,d validation images",
                 data.train().size(), data.validation().size()));
@@ -76,8 +80,8 @@ public final class ArchitectureComparison implements Experiment {
 
             ctx.console().println(String.format(Locale.ROOT, "Training %s (%,d parameters)...", model[1], summary.totalParams()));
             Trainer.History history = ctx.trainer().fit(model[0], graph,
-                    data.train().batches(cfg.batchSize(), true, cfg.seed()),
-                    data.validation().batches(cfg.batchSize(), false, cfg.seed()), cfg.epochs(), ctx.run()::appendMetrics);
+                    data.train().batches(cfg.batchSize(), true, common.seed()),
+                    data.validation().batches(cfg.batchSize(), false, common.seed()), cfg.epochs(), ctx.run()::appendMetrics);
             double valAcc = history.last().valAcc();
             ctx.console().println(String.format(Locale.ROOT, "%s: %,d parameters, Final val acc: %.4f", model[1],
                     summary.totalParams(), valAcc));
@@ -97,17 +101,17 @@ public final class ArchitectureComparison implements Experiment {
             row.put("train_seconds", history.trainSeconds());
             row.put("images_per_sec", history.imagesPerSec());
             models.add(row);
-            ctx.run().writeText("table.md", render(cfg, data, table));
+            ctx.run().writeText("table.md", render(cfg, common, data, table));
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("train_images", data.train().size());
         result.put("validation_images", data.validation().size());
         result.put("bn_momentum", cfg.bnMomentum());
         result.put("models", models);
-        return new ExperimentResult(result, render(cfg, data, table));
+        return new ExperimentResult(result, render(cfg, common, data, table));
     }
 
-    private static String render(RunConfig cfg, ImageDataset.Split data, MarkdownTable table) {
+    private static String render(Training cfg, Common common, ImageDataset.Split data, MarkdownTable table) {
         return "# Compare architectures on MNIST (Lab 3, Part 3)\n\n"
                 + String.format(Locale.ROOT, "First %,d training images: %,d for training, the last %,d for validation "
                         + "(validation split %s); Adam %s, batch %d, %d epochs.%n%n", data.train().size() + data.validation().size(),
@@ -116,7 +120,7 @@ public final class ArchitectureComparison implements Experiment {
                 + table
                 + "\nTraining time counts the training steps only; images/s is training images per second.\n\n"
                 + bnNote(cfg.bnMomentum())
-                + (cfg.isSmokeRun() ? "\nSmoke run (-Dmax.batches=" + cfg.maxBatches() + "): not the lab's numbers.\n" : "");
+                + common.smokeRunNote("not the lab's numbers");
     }
 
     /**

@@ -1,5 +1,6 @@
 package cnnlabs.experiments;
 
+import cnnlabs.experiments.settings.CommonSettings;
 import cnnlabs.datasets.Cifar10;
 import cnnlabs.datasets.Datasets;
 import cnnlabs.datasets.ImageDataset;
@@ -32,7 +33,7 @@ import java.util.function.LongFunction;
  * <p><b>Expected runtime:</b> a few seconds. <b>Expected result:</b> the lab's figure: the same digit turned,
  * shifted and scaled a little differently in every panel.
  */
-public final class AugmentationSamples implements Experiment {
+public final class AugmentationSamples implements Experiment<CommonSettings> {
 
     static final int SAMPLES = 9;
     static final int TIMED_IMAGES = 2_000;
@@ -48,13 +49,13 @@ public final class AugmentationSamples implements Experiment {
     }
 
     @Override
-    public RunConfig defaults() {
-        return RunConfig.NO_TRAINING;
+    public CommonSettings defaults() {
+        return CommonSettings.DEFAULTS;
     }
 
     @Override
-    public ExperimentResult run(ExperimentContext ctx) {
-        long seed = ctx.config().seed();
+    public ExperimentResult run(ExperimentContext<CommonSettings> ctx) {
+        long seed = ctx.common().seed();
         ImageDataset mnist = Datasets.MNIST.loadTrain(ctx.dataDir());
         Optional<Cifar10> cifar = Cifar10.findLocal(ctx.dataDir());
         byte[] colour;

@@ -1,5 +1,6 @@
 package cnnlabs.experiments;
 
+import cnnlabs.experiments.settings.CommonSettings;
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.GraphBlocks;
 import cnnlabs.architectures.InputShape;
@@ -32,7 +33,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p><b>Expected runtime:</b> a few seconds. <b>Expected result:</b> every manual/DL4J pair equal, every formula
  * size equal to DL4J's shape, receptive fields 16 (VGG-like) and 15 (dilated), as the seed prints.
  */
-public final class ConvolutionBasics implements Experiment {
+public final class ConvolutionBasics implements Experiment<CommonSettings> {
 
     /** Seed 002's 5x5 example image. */
     static final float[][] SEED002_IMAGE = {
@@ -97,8 +98,8 @@ public final class ConvolutionBasics implements Experiment {
     }
 
     @Override
-    public RunConfig defaults() {
-        return RunConfig.NO_TRAINING;
+    public CommonSettings defaults() {
+        return CommonSettings.DEFAULTS;
     }
 
     /**
@@ -160,7 +161,7 @@ public final class ConvolutionBasics implements Experiment {
     }
 
     @Override
-    public ExperimentResult run(ExperimentContext ctx) {
+    public ExperimentResult run(ExperimentContext<CommonSettings> ctx) {
         StringBuilder md = new StringBuilder("# Convolution basics (seeds 001, 002, 004)\n\n");
         Map<String, Object> summary = new LinkedHashMap<>();
 

@@ -1,5 +1,6 @@
 package cnnlabs.experiments;
 
+import cnnlabs.experiments.settings.CommonSettings;
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.GraphBlocks;
 import cnnlabs.architectures.InputShape;
@@ -36,7 +37,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p><b>Expected runtime:</b> a few seconds (MNIST is fetched on first use). <b>Expected result:</b> the lab's
  * figure: edges where the stroke starts and ends, a blurred and a sharpened digit; output sizes 6, 8, 4, 8.
  */
-public final class ConvolutionFilters implements Experiment {
+public final class ConvolutionFilters implements Experiment<CommonSettings> {
 
     /** The lab's four filters, as written in the lab ({@code convolve2d} orientation). */
     static final Map<String, double[][]> FILTERS = filters();
@@ -65,8 +66,8 @@ public final class ConvolutionFilters implements Experiment {
     }
 
     @Override
-    public RunConfig defaults() {
-        return RunConfig.NO_TRAINING;
+    public CommonSettings defaults() {
+        return CommonSettings.DEFAULTS;
     }
 
     /**
@@ -103,7 +104,7 @@ public final class ConvolutionFilters implements Experiment {
     }
 
     @Override
-    public ExperimentResult run(ExperimentContext ctx) {
+    public ExperimentResult run(ExperimentContext<CommonSettings> ctx) {
         ImageDataset train = Datasets.MNIST.loadTrain(ctx.dataDir());
         double[][] digit = image(train, 0);
         List<ImageGrid.Panel> panels = new ArrayList<>();
@@ -121,14 +122,14 @@ public final class ConvolutionFilters implements Experiment {
         ctx.run().writePng("filters.png", ImageGrid.render("Convolution filters on the first MNIST training digit (label "
                 + train.label(0) + ")", panels, 3, 224, ImageGrid.ColorMap.GRAY));
 
-        Nd4j.getRandom().setSeed(ctx.config().seed());
+        Nd4j.getRandom().setSeed(ctx.common().seed());
         INDArray x = Nd4j.randn(DataType.FLOAT, 1, 1, 8, 8);
         List<ImageGrid.Panel> settings = new ArrayList<>();
         settings.add(new ImageGrid.Panel("Input (8, 8)", x.reshape(8, 8).castTo(DataType.DOUBLE).toDoubleMatrix()));
         MarkdownTable sizes = new MarkdownTable("Kernel", "Padding", "Stride", "Dilation", "Output size");
         List<Integer> outSizes = new ArrayList<>();
         for (int[] s : SETTINGS) {
-            GraphBlocks g = GraphBlocks.pytorch(BuildOptions.defaults().withSeed(ctx.config().seed()), new InputShape(1, 8, 8));
+            GraphBlocks g = GraphBlocks.pytorch(BuildOptions.defaults().withSeed(ctx.common().seed()), new InputShape(1, 8, 8));
             ComputationGraph graph = ctx.engine().init("conv " + Arrays.toString(s),
                     g.build(g.conv2d("conv", GraphBlocks.INPUT, 1, s[0], s[2], s[1], s[3], true)));
             INDArray out = graph.outputSingle(x);
@@ -148,7 +149,7 @@ public final class ConvolutionFilters implements Experiment {
                 + "`convolve2d(..., mode='same', boundary='symm')` semantics (symmetric padding, kernel rotated by 180° "
                 + "because DL4J computes cross-correlation): `filters.png`.\n\n" + table
                 + "\nSeed 002's panel, a random 8x8 input under four settings (random weights, seed "
-                + ctx.config().seed() + "): `conv-settings.png`.\n\n" + sizes;
+                + ctx.common().seed() + "): `conv-settings.png`.\n\n" + sizes;
         ctx.run().writeText("table.md", text);
         return new ExperimentResult(summary, text);
     }

@@ -1,5 +1,8 @@
 package cnnlabs.experiments;
 
+import cnnlabs.experiments.settings.TrainingSettings;
+import cnnlabs.experiments.settings.Common;
+import cnnlabs.experiments.settings.Training;
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
 import cnnlabs.architectures.ModelSummary;
@@ -37,7 +40,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * <b>Expected accuracy:</b> test accuracy about 0.99 for both; augmentation lowers training accuracy (the
  * augmented images are harder) and narrows or reverses the train-validation gap.
  */
-public final class DataAugmentation implements Experiment {
+public final class DataAugmentation implements Experiment<TrainingSettings> {
 
     static final String MODEL = "simple-cnn";
     static final int PREFETCH = 2;
@@ -53,8 +56,8 @@ public final class DataAugmentation implements Experiment {
     }
 
     @Override
-    public RunConfig defaults() {
-        return new RunConfig(10, 128, 1e-3, 42, 0, 0.1, 0, 0.9);
+    public TrainingSettings defaults() {
+        return TrainingSettings.of(Training.lab(10, 128, 0, 0.1));
     }
 
     /** One of the two runs. */
@@ -66,8 +69,9 @@ public final class DataAugmentation implements Experiment {
     }
 
     @Override
-    public ExperimentResult run(ExperimentContext ctx) {
-        RunConfig cfg = ctx.config();
+    public ExperimentResult run(ExperimentContext<TrainingSettings> ctx) {
+        Training cfg = ctx.training();
+        Common common = ctx.common();
         ImageDataset.Split data = ctx.trainAndValidation(Datasets.MNIST);
         ImageDataset test = Datasets.MNIST.loadTest(ctx.dataDir());
         Architecture architecture = Architectures.get(MODEL);
@@ -76,7 +80,7 @@ public final class DataAugmentation implements Experiment {
         ctx.console().println(String.format(Locale.ROOT, "MNIST: %,d training, %,d validation, %,d test images",
                 data.train().size(), data.validation().size(), test.size()));
 
-        Augmentation augmentation = Augmentations.kerasMnist(cfg.seed());
+        Augmentation augmentation = Augmentations.kerasMnist(common.seed());
         List<Outcome> outcomes = new ArrayList<>();
         MarkdownTable table = new MarkdownTable("Model", "Train acc", "Val acc", "Test acc", "Train − val gap",
                 "Epoch time (s)", "Training images/s");
@@ -84,12 +88,12 @@ public final class DataAugmentation implements Experiment {
             String name = augmented ? "with-augmentation" : "without-augmentation";
             ComputationGraph graph = ctx.build(architecture);
             Batches train = augmented
-                    ? data.train().batches(cfg.batchSize(), true, cfg.seed(), augmentation).prefetch(PREFETCH)
-                    : data.train().batches(cfg.batchSize(), true, cfg.seed());
+                    ? data.train().batches(cfg.batchSize(), true, common.seed(), augmentation).prefetch(PREFETCH)
+                    : data.train().batches(cfg.batchSize(), true, common.seed());
             Trainer.History history = ctx.trainer().fit(name, graph, train,
-                    data.validation().batches(cfg.batchSize(), false, cfg.seed()), cfg.epochs(), ctx.run()::appendMetrics);
-            Evaluator.Result testResult = Evaluator.evaluate(graph, test.batches(cfg.batchSize(), false, cfg.seed()),
-                    cfg.maxBatches());
+                    data.validation().batches(cfg.batchSize(), false, common.seed()), cfg.epochs(), ctx.run()::appendMetrics);
+            Evaluator.Result testResult = Evaluator.evaluate(graph, test.batches(cfg.batchSize(), false, common.seed()),
+                    common.maxBatches());
             Outcome o = new Outcome(name, history, testResult);
             outcomes.add(o);
             EpochMetrics last = history.last();
@@ -98,7 +102,7 @@ public final class DataAugmentation implements Experiment {
                     String.format(Locale.ROOT, "%.1f", o.meanEpochSeconds()),
                     String.format(Locale.ROOT, "%.0f", history.imagesPerSec()));
             ctx.console().println(String.format(Locale.ROOT, "%s: test accuracy %.4f", name, testResult.accuracy()));
-            ctx.run().writeText("table.md", render(cfg, augmentation, table, outcomes));
+            ctx.run().writeText("table.md", render(cfg, common, augmentation, table, outcomes));
         }
         Map<String, Object> summary = new LinkedHashMap<>();
         for (Outcome o : outcomes) {
@@ -113,14 +117,14 @@ public final class DataAugmentation implements Experiment {
         }
         summary.put("epoch_time_ratio", slowdown(outcomes));
         summary.put("pipeline", augmentation.toString());
-        return new ExperimentResult(summary, render(cfg, augmentation, table, outcomes));
+        return new ExperimentResult(summary, render(cfg, common, augmentation, table, outcomes));
     }
 
     private static double slowdown(List<Outcome> outcomes) {
         return outcomes.size() < 2 ? Double.NaN : outcomes.get(1).meanEpochSeconds() / outcomes.get(0).meanEpochSeconds();
     }
 
-    private static String render(RunConfig cfg, Augmentation augmentation, MarkdownTable table, List<Outcome> outcomes) {
+    private static String render(Training cfg, Common common, Augmentation augmentation, MarkdownTable table, List<Outcome> outcomes) {
         String cost = outcomes.size() < 2 ? "" : String.format(Locale.ROOT,
                 "%nAugmentation cost: an augmented epoch took %.2fx as long as a plain one (%.1f s against %.1f s, "
                         + "training and validation; augmentation runs on a background thread %d batches ahead).%n",
@@ -132,7 +136,7 @@ public final class DataAugmentation implements Experiment {
                         + "(augmented) training batches as they are trained, as Keras reports it.%n%n",
                 cfg.learningRate(), cfg.batchSize(), cfg.epochs(), cfg.validationSplit(), augmentation)
                 + table + cost
-                + (cfg.isSmokeRun() ? "\nSmoke run (-Dmax.batches=" + cfg.maxBatches() + "): not the lab's numbers.\n" : "");
+                + common.smokeRunNote("not the lab's numbers");
     }
 
     private static String f4(double v) {

@@ -1,12 +1,15 @@
 package cnnlabs.experiments;
 
-import java.util.Properties;
+import cnnlabs.experiments.settings.ExperimentSettings;
 
 /**
- * One lab section as a runnable experiment. {@link #run} does the work, writes its files into the run
- * folder as it goes, and returns its result; it never exits the JVM and never prints stack traces.
+ * One lab section as a runnable experiment. {@link #run} does the work, writes its files into the run folder as it
+ * goes, and returns its result; it never exits the JVM and never prints stack traces.
+ *
+ * @param <S> its settings: a record of {@code -D} settings with the lab's values as {@link #defaults()}, validated
+ *            when built ({@link cnnlabs.experiments.settings.Settings})
  */
-public interface Experiment {
+public interface Experiment<S extends Record & ExperimentSettings> {
 
     /** The name users pass as {@code -Dexp=NAME}. */
     String name();
@@ -15,14 +18,7 @@ public interface Experiment {
     String description();
 
     /** The lab's settings. */
-    RunConfig defaults();
+    S defaults();
 
-    ExperimentResult run(ExperimentContext context) throws Exception;
-
-    /**
-     * Checks the experiment's own {@code -D} settings before anything is written, throwing {@link ConfigException}
-     * for an invalid one. Experiments without settings of their own accept anything.
-     */
-    default void checkProperties(Properties properties) {
-    }
+    ExperimentResult run(ExperimentContext<S> context) throws Exception;
 }

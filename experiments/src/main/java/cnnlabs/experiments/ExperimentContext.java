@@ -5,33 +5,43 @@ import cnnlabs.architectures.GraphSpec;
 import cnnlabs.datasets.IdxDataset;
 import cnnlabs.datasets.ImageDataset;
 import cnnlabs.experiments.results.RunDirectory;
+import cnnlabs.experiments.settings.Common;
+import cnnlabs.experiments.settings.ExperimentSettings;
+import cnnlabs.experiments.settings.Training;
 import cnnlabs.experiments.training.Console;
 import cnnlabs.experiments.training.Trainer;
 import java.nio.file.Path;
-import java.util.Properties;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
- * What an experiment runs with: its settings, its run folder, the data directory, the console, the raw
- * {@code -D} properties (for the few settings that belong to one experiment only, which it parses and validates
- * itself, e.g. {@code TransferLearning}'s {@code -Dweights}), and the {@link Engine} that runs its graphs.
+ * What an experiment runs with: its settings, its run folder, the data directory, the console, and the
+ * {@link Engine} that runs its graphs.
+ *
+ * @param <S> the experiment's settings record
  */
-public record ExperimentContext(RunConfig config, RunDirectory run, Path dataDir, Console console, Properties properties,
-                                Engine engine) {
+public record ExperimentContext<S extends Record & ExperimentSettings>(S settings, RunDirectory run, Path dataDir,
+                                                                      Console console, Engine engine) {
 
-    public ExperimentContext {
-        properties = properties == null ? new Properties() : properties;
-        engine = engine == null ? Engine.fromProperties(properties) : engine;
+    /** The settings every experiment has (seed, smoke-run length). */
+    public Common common() {
+        return settings.common();
     }
 
-    /** A context whose engine {@code properties} choose ({@code -Dcnnlabs.fast}). */
-    public ExperimentContext(RunConfig config, RunDirectory run, Path dataDir, Console console, Properties properties) {
-        this(config, run, dataDir, console, properties, null);
+    /** The shared training settings (experiments that train). */
+    public Training training() {
+        return settings.training();
     }
 
-    /** A context without experiment-specific properties, on the oneDNN runtime. */
-    public ExperimentContext(RunConfig config, RunDirectory run, Path dataDir, Console console) {
-        this(config, run, dataDir, console, new Properties());
+    /**
+     * Build options from the settings: the seed, and for experiments that train Keras' Adam at their learning rate
+     * and their batch-norm momentum (else DL4J's defaults).
+     */
+    public BuildOptions buildOptions() {
+        if (!settings.trains()) {
+            return BuildOptions.defaults().withSeed(common().seed());
+        }
+        return new BuildOptions(common().seed(), BuildOptions.kerasAdam(training().learningRate()),
+                training().bnMomentum(), BuildOptions.KERAS_BN_EPSILON);
     }
 
     /** A new, initialised graph of {@code spec} with this run's {@link #buildOptions()}, through the engine. */
@@ -39,14 +49,8 @@ public record ExperimentContext(RunConfig config, RunDirectory run, Path dataDir
         return engine.init(spec, buildOptions());
     }
 
-    /** Build options from the settings: seed, Keras' Adam at the learning rate, batch-norm momentum. */
-    public BuildOptions buildOptions() {
-        return new BuildOptions(config.seed(), BuildOptions.kerasAdam(config.learningRate()), config.bnMomentum(),
-                BuildOptions.KERAS_BN_EPSILON);
-    }
-
     public Trainer trainer() {
-        return new Trainer(console, config.maxBatches());
+        return new Trainer(console, common().maxBatches());
     }
 
     /**
@@ -55,9 +59,9 @@ public record ExperimentContext(RunConfig config, RunDirectory run, Path dataDir
      */
     public ImageDataset.Split trainAndValidation(IdxDataset dataset) {
         ImageDataset train = dataset.loadTrain(dataDir);
-        if (config.subset() > 0) {
-            train = train.head(config.subset());
+        if (training().subset() > 0) {
+            train = train.head(training().subset());
         }
-        return train.splitValidation(config.validationSplit());
+        return train.splitValidation(training().validationSplit());
     }
 }

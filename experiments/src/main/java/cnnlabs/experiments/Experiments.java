@@ -4,6 +4,9 @@ import cnnlabs.architectures.Registry;
 import cnnlabs.experiments.results.EnvironmentInfo;
 import cnnlabs.experiments.results.HtmlReport;
 import cnnlabs.experiments.results.RunDirectory;
+import cnnlabs.experiments.settings.Common;
+import cnnlabs.experiments.settings.ExperimentSettings;
+import cnnlabs.experiments.settings.SettingsParser;
 import cnnlabs.experiments.training.Console;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -11,12 +14,11 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 /** Every experiment, by name, in lab order; and the one way to run one into a fresh run folder. */
 public final class Experiments {
 
-    private static final Registry<Experiment> REGISTRY = new Registry<Experiment>("experiment", Experiment::name)
+    private static final Registry<Experiment<?>> REGISTRY = new Registry<Experiment<?>>("experiment", Experiment::name)
             .register(new MnistSimpleCnn())
             .register(new ArchitectureComparison())
             .register(new ConvolutionBasics())
@@ -35,11 +37,11 @@ public final class Experiments {
     }
 
     /** The experiment called {@code name} (any case); throws listing the valid names. */
-    public static Experiment get(String name) {
+    public static Experiment<?> get(String name) {
         return REGISTRY.get(name);
     }
 
-    public static List<Experiment> all() {
+    public static List<Experiment<?>> all() {
         return REGISTRY.all();
     }
 
@@ -52,34 +54,33 @@ public final class Experiments {
     }
 
     /**
-     * Runs {@code experiment} into a new folder under {@code resultsRoot}: writes {@code config.json} and
-     * {@code env.json} first, then lets the experiment write as it goes, then {@code summary.json}
-     * ({@code "status": "completed"}, or {@code "failed"} with the error, whose stack trace goes to
-     * {@code error.txt} before the exception is rethrown). {@code report.html} and {@code results/index.html} are
-     * written when the run starts and again when it ends (the report also after every epoch).
+     * Runs {@code experiment} with {@code settings} into a new folder under {@code resultsRoot}: writes
+     * {@code config.json} (every setting the run used) and {@code env.json} first, then lets the experiment write as
+     * it goes, then {@code summary.json} ({@code "status": "completed"}, or {@code "failed"} with the error, whose
+     * stack trace goes to {@code error.txt} before the exception is rethrown). {@code report.html} and
+     * {@code results/index.html} are written when the run starts and again when it ends (the report also after
+     * every epoch).
      */
-    public static Run run(Experiment experiment, RunConfig config, Path resultsRoot, Path dataDir, Console console,
-                          String command) throws Exception {
-        return run(experiment, config, resultsRoot, dataDir, console, command, new Properties());
-    }
-
-    /** {@link #run(Experiment, RunConfig, Path, Path, Console, String)} with the {@code -D} properties passed on. */
-    public static Run run(Experiment experiment, RunConfig config, Path resultsRoot, Path dataDir, Console console,
-                          String command, Properties properties) throws Exception {
-        Engine engine = Engine.fromProperties(properties); // a bad -Dcnnlabs.fast stops here, before any folder exists
+    public static <S extends Record & ExperimentSettings> Run run(Experiment<S> experiment, S settings, Engine engine,
+                                                                 Path resultsRoot, Path dataDir, Console console,
+                                                                 String command) throws Exception {
         RunDirectory dir = RunDirectory.create(resultsRoot, experiment.name());
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("experiment", experiment.name());
+        config.putAll(SettingsParser.values(settings));
         dir.writeJson("config.json", config);
-        Map<String, Object> env = EnvironmentInfo.collect(config.seed(), command);
+        Map<String, Object> env = EnvironmentInfo.collect(settings.common().seed(), command);
         env.put("runtime", engine.report());
         dir.writeJson("env.json", env);
         dir.writeJson("summary.json", Map.of("experiment", experiment.name(), "status", "running"));
         publish(dir, resultsRoot);
+        Common common = settings.common();
         console.println("Running " + experiment.name() + " into " + dir.path()
-                + (config.isSmokeRun() ? " (smoke run: at most " + config.maxBatches() + " batches per pass)" : ""));
+                + (common.isSmokeRun() ? " (smoke run: at most " + common.maxBatches() + " batches per pass)" : ""));
         try {
             ExperimentResult result;
             try {
-                result = experiment.run(new ExperimentContext(config, dir, dataDir, console, properties, engine));
+                result = experiment.run(new ExperimentContext<>(settings, dir, dataDir, console, engine));
             } finally {
                 env.put("runtime", engine.report()); // with the graphs the experiment made
                 dir.writeJson("env.json", env);
@@ -87,7 +88,7 @@ public final class Experiments {
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("experiment", experiment.name());
             summary.put("status", "completed");
-            summary.put("smoke_run", config.isSmokeRun());
+            summary.put("smoke_run", common.isSmokeRun());
             summary.putAll(result.summary());
             dir.writeJson("summary.json", summary);
             dir.writeText("table.md", result.table());

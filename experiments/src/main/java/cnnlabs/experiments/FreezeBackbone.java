@@ -1,5 +1,8 @@
 package cnnlabs.experiments;
 
+import cnnlabs.experiments.settings.TrainingSettings;
+import cnnlabs.experiments.settings.Common;
+import cnnlabs.experiments.settings.Training;
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
 import cnnlabs.architectures.BuildOptions;
@@ -43,7 +46,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * backbone parameter unchanged and every classifier parameter changed after the fit; validation accuracy is
  * reported but is not the point (the backbone stays at its random initialisation).
  */
-public final class FreezeBackbone implements Experiment {
+public final class FreezeBackbone implements Experiment<TrainingSettings> {
 
     static final String ARCHITECTURE = "small-cnn";
 
@@ -58,8 +61,8 @@ public final class FreezeBackbone implements Experiment {
     }
 
     @Override
-    public RunConfig defaults() {
-        return new RunConfig(1, 64, 1e-3, 42, 5_000, 0.2, 0, BuildOptions.DEFAULT_BN_MOMENTUM);
+    public TrainingSettings defaults() {
+        return TrainingSettings.of(Training.lab(1, 64, 5_000, 0.2));
     }
 
     /** One layer's parameters before and after the fit. */
@@ -67,8 +70,9 @@ public final class FreezeBackbone implements Experiment {
     }
 
     @Override
-    public ExperimentResult run(ExperimentContext ctx) {
-        RunConfig cfg = ctx.config();
+    public ExperimentResult run(ExperimentContext<TrainingSettings> ctx) {
+        Training cfg = ctx.training();
+        Common common = ctx.common();
         Architecture architecture = Architectures.get(ARCHITECTURE);
         ComputationGraph model = architecture.build(ctx.buildOptions());
         ModelSummary before = ModelSummary.of(model, architecture.inputShape());
@@ -83,8 +87,8 @@ public final class FreezeBackbone implements Experiment {
         Map<String, INDArray> initial = snapshot(frozen);
         ImageDataset.Split data = rgb(ctx.trainAndValidation(Datasets.MNIST));
         Trainer.History history = ctx.trainer().fit(ARCHITECTURE + "-frozen", frozen,
-                data.train().batches(cfg.batchSize(), true, cfg.seed()),
-                data.validation().batches(cfg.batchSize(), false, cfg.seed()), cfg.epochs(), ctx.run()::appendMetrics);
+                data.train().batches(cfg.batchSize(), true, common.seed()),
+                data.validation().batches(cfg.batchSize(), false, common.seed()), cfg.epochs(), ctx.run()::appendMetrics);
 
         Set<String> frozenNames = ModelSummary.frozenLayers(frozen);
         List<LayerChange> changes = new ArrayList<>();
@@ -120,7 +124,7 @@ public final class FreezeBackbone implements Experiment {
                 + "batch-norm moving statistics (mean, and log10 of the standard deviation, DL4J's form of the variance) "
                 + "stay put as well; in PyTorch they would still update unless "
                 + "the backbone is put in eval() mode.\n"
-                + (cfg.isSmokeRun() ? "\nSmoke run (-Dmax.batches=" + cfg.maxBatches() + "): not a full training run.\n" : "");
+                + common.smokeRunNote("not a full training run");
 
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("total_params_pytorch", before.pytorchParams());

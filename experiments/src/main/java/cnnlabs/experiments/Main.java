@@ -4,28 +4,47 @@ import cnnlabs.architectures.UnknownNameException;
 import cnnlabs.datasets.Cifar10;
 import cnnlabs.datasets.DataDirectory;
 import cnnlabs.datasets.DataException;
+import cnnlabs.experiments.settings.ExperimentSettings;
+import cnnlabs.experiments.settings.SettingsParser;
 import cnnlabs.experiments.training.Console;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 
 /**
- * {@code mvn exec:java -Dexp=NAME}: parses the {@code -D} properties and delegates to {@link Experiments}.
- * Bad input (unknown experiment, invalid value, missing or corrupt data) gets one paragraph on stderr and
- * exit code 2; an unexpected failure gets exit code 1 and its stack trace in the run's {@code error.txt}.
+ * {@code mvn exec:java -Dexp=NAME}: parses the {@code -D} properties into the experiment's settings and delegates to
+ * {@link Experiments}; {@code -Dexp=NAME -Dhelp} prints the experiment's settings. Bad input (unknown experiment, an
+ * invalid value, a misspelt or misplaced setting, missing or corrupt data) gets one paragraph on stderr and exit code
+ * 2, before any run folder exists where it can be checked first; an unexpected failure gets exit code 1 and its stack
+ * trace in the run's {@code error.txt}.
  */
 public final class Main {
 
     public static final String EXPERIMENT = "exp";
+    public static final String HELP = "help";
     public static final String RESULTS_DIR = "results.dir";
 
-    /** The {@code -D} properties cnnlabs reads, in the order the command line is reconstructed for env.json. */
-    static final List<String> PROPERTIES = List.of(EXPERIMENT, RunConfig.EPOCHS, RunConfig.BATCH_SIZE,
-            RunConfig.LEARNING_RATE, RunConfig.SEED, RunConfig.SUBSET, RunConfig.VALIDATION_SPLIT, RunConfig.MAX_BATCHES,
-            RunConfig.BN_MOMENTUM, DataDirectory.PROPERTY, Cifar10.PROPERTY, RESULTS_DIR, TransferLearning.WEIGHTS,
-            TransferLearning.FINETUNE_LR, TransferLearning.HEAD_LR, TransferLearning.PRETRAIN_EPOCHS,
-            TransferLearning.PRETRAIN_IMAGES, Throughput.PYTHON_PROPERTY, Engine.PROPERTY);
+    /** The repository root, which the build passes to exec:java (results/ and the reference scripts are found from it). */
+    static final String ROOT = "cnnlabs.root";
+
+    /** The settings of every run, whatever the experiment: key to one line of help. */
+    static final Map<String, String> RUN_SETTINGS = runSettings();
+
+    private static Map<String, String> runSettings() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(EXPERIMENT, "the experiment to run (list: -Dexp=list)");
+        m.put(HELP, "print the experiment's settings and stop");
+        m.put(DataDirectory.PROPERTY, "dataset cache (default ~/.cnnlabs/data)");
+        m.put(Cifar10.PROPERTY, "read CIFAR-10 from a folder you already have");
+        m.put(RESULTS_DIR, "where run folders go (default results/ in the repository root)");
+        m.put(Engine.PROPERTY, "false: run plain DL4J instead of the oneDNN runtime, for comparison");
+        return m;
+    }
 
     private Main() {
     }
@@ -44,13 +63,8 @@ public final class Main {
             console.println(listing());
             return 0;
         }
-        Experiments.Run run;
         try {
-            Experiment experiment = Experiments.get(name);
-            RunConfig config = experiment.defaults().withOverrides(props);
-            experiment.checkProperties(props);
-            run = Experiments.run(experiment, config, resultsRoot(props), DataDirectory.resolve(props), console,
-                    command(props), props);
+            return run(Experiments.get(name), props, console);
         } catch (UnknownNameException e) {
             err.println("ERROR: " + e.getMessage() + " List them with descriptions: mvn exec:java -Dexp=list");
             return 2;
@@ -62,24 +76,78 @@ public final class Main {
                     + "results folder (printed above as \"Running ... into\").");
             return 1;
         }
+    }
+
+    private static <S extends Record & ExperimentSettings> int run(Experiment<S> experiment, Properties props,
+                                                                   Console console) throws Exception {
+        S settings = SettingsParser.parse(experiment.defaults(), props);
+        Properties given = new Properties();
+        given.putAll(props);
+        given.remove(ROOT); // set by the build, not by the user
+        SettingsParser.rejectUnknown(given, experiment.name(), validKeys(experiment), elsewhere(experiment));
+        if (props.containsKey(HELP)) {
+            console.println(help(experiment, settings));
+            return 0;
+        }
+        Engine engine = Engine.fromProperties(props);
+        Experiments.Run run = Experiments.run(experiment, settings, engine, resultsRoot(props),
+                DataDirectory.resolve(props), console, command(experiment, props));
         console.println("");
         console.println(run.result().table());
         console.println("Results: " + run.directory().path());
         return 0;
     }
 
+    /** The keys {@code experiment} takes: its settings and every run's. */
+    static List<String> validKeys(Experiment<?> experiment) {
+        List<String> keys = new ArrayList<>(SettingsParser.keys(experiment.defaults()));
+        keys.addAll(RUN_SETTINGS.keySet());
+        return keys;
+    }
+
+    /** The other experiments' settings that {@code experiment} does not have: key to the experiments that do. */
+    private static Map<String, String> elsewhere(Experiment<?> experiment) {
+        List<String> own = validKeys(experiment);
+        Map<String, String> out = new TreeMap<>();
+        for (Experiment<?> other : Experiments.all()) {
+            for (String key : SettingsParser.keys(other.defaults())) {
+                if (!own.contains(key)) {
+                    out.merge(key, other.name(), (a, b) -> a + ", " + b);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** {@code -Dexp=NAME -Dhelp}: the experiment, then each of its settings with its value now and its help. */
+    static String help(Experiment<?> experiment, Record settings) {
+        StringBuilder out = new StringBuilder(experiment.name() + ": " + experiment.description() + "\n\n"
+                + "Settings (-Dkey=value; the value shown is the lab's, or yours where you gave one):\n");
+        List<SettingsParser.Described> described = SettingsParser.describe(settings);
+        int width = described.stream().mapToInt(d -> d.key().length() + SettingsParser.shortest(d.value()).length())
+                .max().orElse(10) + 6;
+        for (SettingsParser.Described d : described) {
+            String value = SettingsParser.shortest(d.value());
+            String keyValue = "-D" + d.key() + "=" + (value.isEmpty() ? "\"\"" : value);
+            out.append(String.format("  %-" + width + "s%s%n", keyValue, d.help()));
+        }
+        out.append("\nEvery experiment also takes:\n");
+        int runWidth = RUN_SETTINGS.keySet().stream().mapToInt(String::length).max().orElse(10) + 6;
+        RUN_SETTINGS.forEach((key, help) -> out.append(String.format("  %-" + runWidth + "s%s%n", "-D" + key, help)));
+        return out.toString().stripTrailing();
+    }
+
     static String listing() {
         StringBuilder out = new StringBuilder("cnnlabs experiments. Run one with: mvn exec:java -Dexp=NAME\n\n");
         int width = Experiments.names().stream().mapToInt(String::length).max().orElse(10) + 3;
-        for (Experiment e : Experiments.all()) {
+        for (Experiment<?> e : Experiments.all()) {
             out.append(String.format("  %-" + width + "s%s%n", e.name(), e.description()));
         }
-        out.append("\nSettings (each experiment has the lab's defaults): -Depochs -Dbatch.size -Dlr -Dseed -Dsubset\n")
-                .append("-Dvalidation.split -Dmax.batches (smoke runs) -Dbn.momentum; -Ddata.dir (dataset cache, default\n")
-                .append("~/.cnnlabs/data), -Ddata.cifar10 (a CIFAR-10 folder), -Dresults.dir (default results/),\n")
-                .append("-Dcnnlabs.fast=false (plain DL4J instead of the oneDNN runtime, for comparison).\n")
-                .append("TransferLearning only: -Dweights (Keras MobileNetV2 .h5 file or URL) -Dfinetune.lr -Dhead.lr\n")
-                .append("-Dpretrain.epochs -Dpretrain.images. Throughput only: -Dpython (a Python with torch).");
+        out.append("\nEach experiment runs with its lab's settings; mvn exec:java -Dexp=NAME -Dhelp lists them (e.g.\n")
+                .append("-Depochs, -Dbatch.size, -Dlr, -Dseed, -Dmax.batches for a smoke run) with what they do.\n")
+                .append("Every experiment also takes -Ddata.dir (dataset cache, default ~/.cnnlabs/data), -Ddata.cifar10\n")
+                .append("(a CIFAR-10 folder), -Dresults.dir (default results/) and -Dcnnlabs.fast=false (plain DL4J\n")
+                .append("instead of the oneDNN runtime, for comparison). A misspelt setting stops the run.");
         return out.toString();
     }
 
@@ -89,16 +157,16 @@ public final class Main {
         if (configured != null && !configured.isBlank()) {
             return Path.of(configured).toAbsolutePath().normalize();
         }
-        String root = props.getProperty("cnnlabs.root");
+        String root = props.getProperty(ROOT);
         return (root == null || root.isBlank() ? Path.of("results") : Path.of(root, "results")).toAbsolutePath().normalize();
     }
 
-    /** The command line as the user would type it, from the properties cnnlabs reads. */
-    static String command(Properties props) {
-        StringBuilder cmd = new StringBuilder("mvn exec:java");
-        for (String key : PROPERTIES) {
+    /** The command line as the user would type it, from the properties {@code experiment} reads. */
+    static String command(Experiment<?> experiment, Properties props) {
+        StringBuilder cmd = new StringBuilder("mvn exec:java -D" + EXPERIMENT + "=" + props.getProperty(EXPERIMENT));
+        for (String key : validKeys(experiment)) {
             String value = props.getProperty(key);
-            if (value != null) {
+            if (value != null && !key.equals(EXPERIMENT)) {
                 cmd.append(" -D").append(key).append('=').append(value);
             }
         }

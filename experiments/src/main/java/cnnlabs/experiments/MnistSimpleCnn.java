@@ -1,5 +1,8 @@
 package cnnlabs.experiments;
 
+import cnnlabs.experiments.settings.TrainingSettings;
+import cnnlabs.experiments.settings.Common;
+import cnnlabs.experiments.settings.Training;
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
 import cnnlabs.architectures.ModelSummary;
@@ -32,7 +35,7 @@ import org.deeplearning4j.util.ModelSerializer;
  * <p><b>Expected accuracy:</b> test accuracy of at least 0.990 after the 10 epochs; measured 0.9914, 0.9912 and 0.9921,
  * against 0.9926 for a PyTorch replica of the Keras recipe (results/REPRODUCED.md).
  */
-public final class MnistSimpleCnn implements Experiment {
+public final class MnistSimpleCnn implements Experiment<TrainingSettings> {
 
     static final String MODEL = "simple-cnn";
 
@@ -47,13 +50,14 @@ public final class MnistSimpleCnn implements Experiment {
     }
 
     @Override
-    public RunConfig defaults() {
-        return new RunConfig(10, 128, 1e-3, 42, 0, 0.1, 0, 0.9);
+    public TrainingSettings defaults() {
+        return TrainingSettings.of(Training.lab(10, 128, 0, 0.1));
     }
 
     @Override
-    public ExperimentResult run(ExperimentContext ctx) {
-        RunConfig cfg = ctx.config();
+    public ExperimentResult run(ExperimentContext<TrainingSettings> ctx) {
+        Training cfg = ctx.training();
+        Common common = ctx.common();
         ImageDataset.Split data = ctx.trainAndValidation(Datasets.MNIST);
         ImageDataset test = Datasets.MNIST.loadTest(ctx.dataDir());
         ctx.console().println(String.format(Locale.ROOT, "MNIST: %,d training, %,d validation, %,d test images",
@@ -64,10 +68,10 @@ public final class MnistSimpleCnn implements Experiment {
         ModelSummary summary = ModelSummary.of(graph, architecture.inputShape());
         ctx.run().writeText("model-summary.txt", summary.toText(MODEL));
 
-        Trainer.History history = ctx.trainer().fit(MODEL, graph, data.train().batches(cfg.batchSize(), true, cfg.seed()),
-                data.validation().batches(cfg.batchSize(), false, cfg.seed()), cfg.epochs(), ctx.run()::appendMetrics);
-        Evaluator.Result testResult = Evaluator.evaluate(graph, test.batches(cfg.batchSize(), false, cfg.seed()),
-                cfg.maxBatches());
+        Trainer.History history = ctx.trainer().fit(MODEL, graph, data.train().batches(cfg.batchSize(), true, common.seed()),
+                data.validation().batches(cfg.batchSize(), false, common.seed()), cfg.epochs(), ctx.run()::appendMetrics);
+        Evaluator.Result testResult = Evaluator.evaluate(graph, test.batches(cfg.batchSize(), false, common.seed()),
+                common.maxBatches());
         ctx.console().println(String.format(Locale.ROOT, "Test Accuracy: %.4f", testResult.accuracy()));
         ctx.run().writeWith("model.zip", file -> ModelSerializer.writeModel(graph, file.toFile(), false));
 
@@ -87,10 +91,10 @@ public final class MnistSimpleCnn implements Experiment {
         result.put("test_accuracy", testResult.accuracy());
         result.put("train_seconds", history.trainSeconds());
         result.put("images_per_sec", history.imagesPerSec());
-        return new ExperimentResult(result, table(cfg, summary, history, testResult));
+        return new ExperimentResult(result, table(cfg, common, summary, history, testResult));
     }
 
-    private static String table(RunConfig cfg, ModelSummary summary, Trainer.History history, Evaluator.Result test) {
+    private static String table(Training cfg, Common common, ModelSummary summary, Trainer.History history, Evaluator.Result test) {
         MarkdownTable epochs = new MarkdownTable("Epoch", "Loss", "Accuracy", "Val loss", "Val accuracy", "Seconds", "Images/s");
         for (EpochMetrics m : history.epochs()) {
             epochs.row(m.epoch(), f4(m.trainLoss()), f4(m.trainAcc()), f4(m.valLoss()), f4(m.valAcc()),
@@ -102,7 +106,7 @@ public final class MnistSimpleCnn implements Experiment {
                 + epochs
                 + String.format(Locale.ROOT, "%n**Test Accuracy: %.4f** (test loss %.4f, %,d test images)%n", test.accuracy(),
                 test.loss(), test.images())
-                + (cfg.isSmokeRun() ? "\nSmoke run (-Dmax.batches=" + cfg.maxBatches() + "): not the lab's numbers.\n" : "");
+                + common.smokeRunNote("not the lab's numbers");
     }
 
     static String f4(double v) {

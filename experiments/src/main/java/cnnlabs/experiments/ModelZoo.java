@@ -1,5 +1,7 @@
 package cnnlabs.experiments;
 
+import cnnlabs.experiments.settings.Common;
+import cnnlabs.experiments.settings.CommonSettings;
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
 import cnnlabs.architectures.BlockCatalog;
@@ -37,7 +39,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * run ({@code -Dmax.batches=1}) times one pass per model. <b>Expected result:</b> the counts of
  * experiments/reference/seed_param_counts.py.
  */
-public final class ModelZoo implements Experiment {
+public final class ModelZoo implements Experiment<CommonSettings> {
 
     /** Timed forward passes per model (the median is reported), after as many warm-up passes. */
     static final int TIMED_PASSES = 10;
@@ -53,8 +55,8 @@ public final class ModelZoo implements Experiment {
     }
 
     @Override
-    public RunConfig defaults() {
-        return RunConfig.NO_TRAINING;
+    public CommonSettings defaults() {
+        return CommonSettings.DEFAULTS;
     }
 
     /** One row of the table. */
@@ -63,8 +65,8 @@ public final class ModelZoo implements Experiment {
     }
 
     @Override
-    public ExperimentResult run(ExperimentContext ctx) {
-        int passes = ctx.config().isSmokeRun() ? ctx.config().maxBatches() : TIMED_PASSES;
+    public ExperimentResult run(ExperimentContext<CommonSettings> ctx) {
+        int passes = ctx.common().isSmokeRun() ? ctx.common().maxBatches() : TIMED_PASSES;
         List<Row> rows = new ArrayList<>();
         List<GraphSpec> specs = Stream.concat(Architectures.all().stream(), BlockCatalog.all().stream())
                 .map(GraphSpec.class::cast).toList();
@@ -78,14 +80,14 @@ public final class ModelZoo implements Experiment {
                     String.format(Locale.ROOT, "%,.3f", row.flops() / 1e6), String.format(Locale.ROOT, "%.2f", row.latencyMs()));
             ctx.console().println(String.format(Locale.ROOT, "%-22s %,13d params  %9.4f GFLOPs  %8.2f ms", row.name(),
                     row.pytorchParams(), row.flops() / 1e9, row.latencyMs()));
-            ctx.run().writeText("table.md", render(table, passes, ctx.config()));
+            ctx.run().writeText("table.md", render(table, passes, ctx.common()));
             ctx.run().writeText("model-zoo.csv", csv(rows));
         }
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("models", rows.size());
         summary.put("timed_passes", passes);
         summary.put("rows", rows);
-        return new ExperimentResult(summary, render(table, passes, ctx.config()));
+        return new ExperimentResult(summary, render(table, passes, ctx.common()));
     }
 
     static Row measure(Engine engine, GraphSpec spec, BuildOptions options, int passes) {
@@ -119,7 +121,7 @@ public final class ModelZoo implements Experiment {
         return out.toString();
     }
 
-    private static String render(MarkdownTable table, int passes, RunConfig config) {
+    private static String render(MarkdownTable table, int passes, Common common) {
         return "# Model zoo: every registered architecture and block\n\n"
                 + "Total and Trainable count parameters as Keras does (batch-norm moving mean and variance are "
                 + "non-trainable parameters); PyTorch count leaves them out, as `sum(p.numel() for p in "
@@ -127,8 +129,7 @@ public final class ModelZoo implements Experiment {
                 + "layers (batch norm, activations, pooling and additions not counted). Latency: median of " + passes
                 + " forward passes of one image after as many warm-up passes, float32, this machine's CPU.\n\n"
                 + table
-                + (config.isSmokeRun() ? "\nSmoke run (-Dmax.batches=" + config.maxBatches() + "): latencies from "
-                        + passes + " pass(es), not a measurement.\n" : "");
+                + common.smokeRunNote("latencies from " + passes + " pass(es), not a measurement");
     }
 
     private static String csv(List<Row> rows) {

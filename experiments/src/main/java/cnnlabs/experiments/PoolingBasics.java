@@ -1,5 +1,6 @@
 package cnnlabs.experiments;
 
+import cnnlabs.experiments.settings.CommonSettings;
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.GraphBlocks;
 import cnnlabs.architectures.InputShape;
@@ -32,7 +33,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p><b>Expected runtime:</b> a few seconds. <b>Expected result:</b> max [[6, 8], [14, 16]], average
  * [[3.5, 5.5], [11.5, 13.5]], global average 8.5, adaptive 7x7 output, indices [[5, 7], [13, 15]], as in the seed.
  */
-public final class PoolingBasics implements Experiment {
+public final class PoolingBasics implements Experiment<CommonSettings> {
 
     @Override
     public String name() {
@@ -45,8 +46,8 @@ public final class PoolingBasics implements Experiment {
     }
 
     @Override
-    public RunConfig defaults() {
-        return RunConfig.NO_TRAINING;
+    public CommonSettings defaults() {
+        return CommonSettings.DEFAULTS;
     }
 
     /** The 4x4 example as a (1, 1, 4, 4) batch. */
@@ -155,7 +156,7 @@ public final class PoolingBasics implements Experiment {
     }
 
     @Override
-    public ExperimentResult run(ExperimentContext ctx) {
+    public ExperimentResult run(ExperimentContext<CommonSettings> ctx) {
         INDArray x = example();
         Map<String, Object> summary = new LinkedHashMap<>();
         StringBuilder md = new StringBuilder("# Pooling basics (seed 002 §2)\n\nInput (1, 1, 4, 4): ")
@@ -176,7 +177,7 @@ public final class PoolingBasics implements Experiment {
         ctx.console().println("Max pooling: " + plane(max) + "; average pooling: " + plane(avg) + "; global average: "
                 + number(gap.getDouble(0, 0)));
 
-        Nd4j.getRandom().setSeed(ctx.config().seed());
+        Nd4j.getRandom().setSeed(ctx.common().seed());
         INDArray odd = Nd4j.randn(DataType.FLOAT, 1, 3, 37, 41);
         INDArray adaptive = pool(ctx.engine(), odd, (g, in) -> g.adaptiveAvgPool("pool", in, 7, 7));
         double maxError = 0;

@@ -1,5 +1,6 @@
 package cnnlabs.experiments;
 
+import cnnlabs.experiments.settings.CommonSettings;
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.GraphBlocks;
 import cnnlabs.architectures.InputShape;
@@ -41,7 +42,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p><b>Expected runtime:</b> a few seconds. <b>Expected result:</b> both extents 10 pixels.
  */
-public final class ReceptiveField implements Experiment {
+public final class ReceptiveField implements Experiment<CommonSettings> {
 
     static final int SIZE = 32;
 
@@ -56,8 +57,8 @@ public final class ReceptiveField implements Experiment {
     }
 
     @Override
-    public RunConfig defaults() {
-        return RunConfig.NO_TRAINING;
+    public CommonSettings defaults() {
+        return CommonSettings.DEFAULTS;
     }
 
     /** Seed 002's stack; the graph has no output layer, its last ReLU is the output. */
@@ -136,8 +137,8 @@ public final class ReceptiveField implements Experiment {
     }
 
     @Override
-    public ExperimentResult run(ExperimentContext ctx) {
-        long seed = ctx.config().seed();
+    public ExperimentResult run(ExperimentContext<CommonSettings> ctx) {
+        long seed = ctx.common().seed();
         ComputationGraph graph = stack(ctx.engine(), seed);
         Nd4j.getRandom().setSeed(seed);
         INDArray input = Nd4j.randn(DataType.FLOAT, 1, 3, SIZE, SIZE);

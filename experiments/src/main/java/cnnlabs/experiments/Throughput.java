@@ -4,6 +4,10 @@ import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
 import cnnlabs.architectures.Flops;
 import cnnlabs.experiments.results.EnvironmentInfo;
+import cnnlabs.experiments.settings.Common;
+import cnnlabs.experiments.settings.ExperimentSettings;
+import cnnlabs.experiments.settings.Setting;
+import cnnlabs.experiments.settings.SettingsParser;
 import cnnlabs.onednn.OneDnnRuntime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -47,7 +50,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p><b>Expected runtime:</b> about 15 minutes on a 2-core CPU (more than half of it PyTorch). <b>Expected
  * result:</b> the measured tables, with the CPU each ran on, are in results/REPRODUCED.md.
  */
-public final class Throughput implements Experiment {
+public final class Throughput implements Experiment<Throughput.Settings> {
 
     /** cnnlabs name -> the reference script's name. */
     static final Map<String, String> MODELS = Map.of("simple-cnn", "simple_cnn", "lenet5", "lenet5", "vgg-style",
@@ -60,9 +63,38 @@ public final class Throughput implements Experiment {
     static final int ROUNDS = 3;
     /** Times PyTorch and DL4J take turns on each model. */
     static final int PASSES = 2;
-    /** {@code -Dpython=PATH}: the Python with torch that runs the PyTorch side (default: Debian's). */
-    static final String PYTHON_PROPERTY = "python";
+    /** Debian's Python, whose {@code python3-torch} is PyTorch 1.13: the PyTorch side where {@code -Dpython} is not given. */
     static final String DEFAULT_PYTHON = "/usr/bin/python3";
+
+    /**
+     * Throughput's settings.
+     *
+     * @param common    seed (random data, weights) and smoke-run length ({@code -Dmax.batches}: timed steps)
+     * @param batchSize the training batch (inference runs at {@value #INFERENCE_BATCH})
+     * @param python    the Python with torch that runs the PyTorch side; empty: {@value #DEFAULT_PYTHON}
+     */
+    public record Settings(
+            Common common,
+            @Setting(key = "batch.size", help = "training batch size (inference runs at 256)", example = "128")
+            int batchSize,
+            @Setting(key = "python", help = "the Python with torch that runs the PyTorch side, e.g. a venv's "
+                    + "bin/python with PyTorch 2.x (empty: Debian's /usr/bin/python3)", example = "/opt/torch/bin/python")
+            String python) implements ExperimentSettings {
+
+        public Settings {
+            SettingsParser.require(batchSize >= 1, "batch.size", batchSize, "a whole number >= 1", "128");
+            if (!python.isEmpty() && !Files.isExecutable(Path.of(python))) {
+                throw new ConfigException("-Dpython=" + python + " is not an executable file. Give the Python that has "
+                        + "torch (e.g. a venv's bin/python: python3 -m venv V && V/bin/pip install torch numpy), or "
+                        + "leave it out to use " + DEFAULT_PYTHON + ".");
+            }
+        }
+
+        /** The Python to run. */
+        String pythonOrDefault() {
+            return python.isEmpty() ? DEFAULT_PYTHON : python;
+        }
+    }
 
     @Override
     public String name() {
@@ -75,8 +107,8 @@ public final class Throughput implements Experiment {
     }
 
     @Override
-    public RunConfig defaults() {
-        return new RunConfig(1, 128, 1e-3, 42, 0, 0.1, 0, 0.9);
+    public Settings defaults() {
+        return new Settings(Common.DEFAULTS, 128, "");
     }
 
     /**
@@ -89,27 +121,9 @@ public final class Throughput implements Experiment {
     }
 
     @Override
-    public void checkProperties(Properties properties) {
-        python(properties);
-    }
-
-    /** {@code -Dpython}, checked: an executable file where given. */
-    static String python(Properties properties) {
-        String python = properties.getProperty(PYTHON_PROPERTY, "").strip();
-        if (python.isEmpty()) {
-            return DEFAULT_PYTHON;
-        }
-        if (!Files.isExecutable(Path.of(python))) {
-            throw new ConfigException("-D" + PYTHON_PROPERTY + "=" + python + " is not an executable file. Give the "
-                    + "Python that has torch (e.g. a venv's bin/python: python3 -m venv V && V/bin/pip install torch "
-                    + "numpy), or leave it out to use " + DEFAULT_PYTHON + ".");
-        }
-        return python;
-    }
-
-    @Override
-    public ExperimentResult run(ExperimentContext ctx) throws Exception {
-        RunConfig cfg = ctx.config();
+    public ExperimentResult run(ExperimentContext<Settings> ctx) throws Exception {
+        Common cfg = ctx.common();
+        int batchSize = ctx.settings().batchSize();
         int warmup = cfg.isSmokeRun() ? 1 : WARMUP;
         int iterations = cfg.isSmokeRun() ? cfg.maxBatches() : ITERATIONS;
         int rounds = cfg.isSmokeRun() ? 1 : ROUNDS;
@@ -122,7 +136,7 @@ public final class Throughput implements Experiment {
         List<Row> rows = new ArrayList<>();
         String torchVersion = null;
         String torchMissing = "";
-        String python = python(ctx.properties());
+        String python = ctx.settings().pythonOrDefault();
         String cpu = EnvironmentInfo.cpuModel();
         ctx.console().println("CPU: " + cpu + isaLimit());
         for (String name : ORDER) {
@@ -130,9 +144,9 @@ public final class Throughput implements Experiment {
             ComputationGraph graph = ctx.build(a);
             long flops = Flops.forwardPerImage(a.configure(ctx.buildOptions()), a.inputShape());
             Nd4j.getRandom().setSeed(cfg.seed());
-            INDArray x = Nd4j.rand(DataType.FLOAT, a.inputShape().batchShape(cfg.batchSize()));
-            INDArray y = Nd4j.zeros(DataType.FLOAT, cfg.batchSize(), a.numClasses());
-            for (int i = 0; i < cfg.batchSize(); i++) {
+            INDArray x = Nd4j.rand(DataType.FLOAT, a.inputShape().batchShape(batchSize));
+            INDArray y = Nd4j.zeros(DataType.FLOAT, batchSize, a.numClasses());
+            for (int i = 0; i < batchSize; i++) {
                 y.putScalar(i, i % a.numClasses(), 1.0);
             }
             DataSet batch = new DataSet(x, y);
@@ -147,7 +161,7 @@ public final class Throughput implements Experiment {
             String torchInferFormat = "";
             for (int pass = 0; pass < passes; pass++) {
                 if (torchMissing.isEmpty()) {
-                    Torch torch = pytorch(ctx, python, MODELS.get(name), cfg.batchSize(), threads, warmup, iterations,
+                    Torch torch = pytorch(ctx, python, MODELS.get(name), batchSize, threads, warmup, iterations,
                             rounds);
                     if (torch.isEmpty()) {
                         torchMissing = torch.missing();
@@ -169,7 +183,7 @@ public final class Throughput implements Experiment {
                 trainSeconds = Math.min(trainSeconds, time(() -> graph.fit(batch), warmup, iterations, rounds));
                 inferSeconds = Math.min(inferSeconds, time(() -> graph.output(false, xi), warmup, iterations, rounds));
             }
-            double train = (double) cfg.batchSize() * iterations / trainSeconds;
+            double train = (double) batchSize * iterations / trainSeconds;
             double infer = (double) INFERENCE_BATCH * iterations / inferSeconds;
             Row row = new Row(name, graph.numParams(), train, infer, 3.0 * flops * train / 1e9, flops * infer / 1e9,
                     3.0 * flops * train / 1e9 / peak, torchTrain, torchInfer, torchTrainFormat, torchInferFormat);
@@ -194,14 +208,14 @@ public final class Throughput implements Experiment {
                         + "DL4J take turns on each model, %d times, each side keeping its best. CPU: %s%s. DL4J: %s, native "
                         + "build %s, OpenBLAS threads (dense layers): %d. PyTorch: %s%s. Peak: ND4J's float32 SGEMM on all %d "
                         + "threads, measured here, %.1f GFLOP/s.%n%n",
-                cfg.batchSize(), INFERENCE_BATCH, warmup, rounds, iterations, threads, passes, cpu, isaLimit(),
+                batchSize, INFERENCE_BATCH, warmup, rounds, iterations, threads, passes, cpu, isaLimit(),
                 ctx.engine().isFast() ? "through the oneDNN runtime (oneDNN " + OneDnnRuntime.directOneDnnVersion() + ")"
                         : "plain (-Dcnnlabs.fast=false)", EnvironmentInfo.nativeVariant(), OneDnnRuntime.blasThreads(),
                 torchVersion == null ? "not run (" + torchMissing + ")" : torchVersion, formats(rows), threads, peak)
                 + table + "\nRatio = DL4J / PyTorch (above 1: DL4J faster). Training GFLOP/s counts 3x the forward FLOPs "
                 + "of conv and dense layers per image, as a direct convolution computes them: an effective rate, which "
                 + "Winograd convolutions (fewer multiplications) lift above the SGEMM peak.\n"
-                + (cfg.isSmokeRun() ? "\nSmoke run (-Dmax.batches=" + cfg.maxBatches() + "): too few steps to mean anything.\n" : "");
+                + cfg.smokeRunNote("too few steps to mean anything");
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("sgemm_gflops", peak);
         summary.put("threads", threads);
@@ -226,7 +240,7 @@ public final class Throughput implements Experiment {
     }
 
     /** Runs the PyTorch reference script when this machine can. */
-    private static Torch pytorch(ExperimentContext ctx, String python, String model, int batch, int threads, int warmup,
+    private static Torch pytorch(ExperimentContext<?> ctx, String python, String model, int batch, int threads, int warmup,
                                  int iterations, int rounds)
             throws IOException, InterruptedException {
         Map<String, JsonNode> out = new LinkedHashMap<>();
@@ -248,7 +262,7 @@ public final class Throughput implements Experiment {
             String last = output.strip().lines().reduce((a, b) -> b).orElse("exit " + p.exitValue());
             return new Torch(out, "the reference script failed: " + last
                     + (last.contains("No module named 'torch'") ? "; install Debian's python3-torch, or give a Python "
-                    + "that has torch with -D" + PYTHON_PROPERTY : ""));
+                    + "that has torch with -Dpython" : ""));
         }
         ObjectMapper json = new ObjectMapper();
         for (String line : output.strip().split("\n")) {

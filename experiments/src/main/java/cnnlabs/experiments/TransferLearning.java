@@ -1,5 +1,10 @@
 package cnnlabs.experiments;
 
+import cnnlabs.experiments.settings.Common;
+import cnnlabs.experiments.settings.ExperimentSettings;
+import cnnlabs.experiments.settings.Setting;
+import cnnlabs.experiments.settings.SettingsParser;
+import cnnlabs.experiments.settings.Training;
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.KerasWeights;
 import cnnlabs.architectures.MobileNetV2;
@@ -23,7 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
 import org.deeplearning4j.util.ModelSerializer;
@@ -70,7 +74,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * reaches about 0.87 in 10 epochs: a source this small and this different does not help. With ImageNet weights
  * on CIFAR-10 the lab's Keras run is the reference (32x32 is far below MobileNetV2's 224x224).
  */
-public final class TransferLearning implements Experiment {
+public final class TransferLearning implements Experiment<TransferLearning.Settings> {
 
     public static final String WEIGHTS = "weights";
     public static final String FINETUNE_LR = "finetune.lr";
@@ -84,42 +88,47 @@ public final class TransferLearning implements Experiment {
     static final String EMBEDDINGS_PLOT = "embeddings-pca.png";
 
     /**
-     * This experiment's own settings.
+     * TransferLearning's settings: the shared ones (the lab's stage 1: Adam 1e-3, batch 64, 5 epochs on the first
+     * 5,000 training images, validation split 0.2) and its own.
      *
-     * @param weights        {@code -Dweights}: a Keras MobileNetV2 weights file or its http(s) URL; empty = offline source
-     * @param fineTuneLr     {@code -Dfinetune.lr}: Adam's rate in stage 2 (the lab's 1e-4)
-     * @param headLr         {@code -Dhead.lr}: the new head's rate in stage 2 (seed 001's per-group rates); NaN = same
-     * @param pretrainEpochs {@code -Dpretrain.epochs}: offline source training epochs on Fashion-MNIST
-     * @param pretrainImages {@code -Dpretrain.images}: the first N Fashion-MNIST training images for that (10% of
-     *                       them held out for validation); 0 = all 60,000
+     * @param common         seed and smoke-run length
+     * @param training       the lab's stage-1 recipe; stage 2 runs as many epochs, from scratch twice as many
+     * @param weights        a Keras MobileNetV2 weights file or its http(s) URL; empty = offline source
+     * @param fineTuneLr     Adam's rate in stage 2 (the lab's 1e-4)
+     * @param headLr         the new head's rate in stage 2 (seed 001's per-group rates); 0 = the same as fineTuneLr
+     * @param pretrainEpochs offline source training epochs on Fashion-MNIST
+     * @param pretrainImages the first N Fashion-MNIST training images for that (10% of them held out for
+     *                       validation); 0 = all 60,000
      */
-    public record Options(Optional<String> weights, double fineTuneLr, double headLr, int pretrainEpochs,
-                          int pretrainImages) {
+    public record Settings(
+            Common common,
+            Training training,
+            @Setting(key = WEIGHTS, help = "Keras' ImageNet MobileNetV2 weights (.h5 file or its https URL, downloaded "
+                    + "once into the data directory); empty: pretrain offline on Fashion-MNIST",
+                    example = KerasWeights.MOBILENET_V2_NO_TOP_URL) String weights,
+            @Setting(key = FINETUNE_LR, help = "Adam's learning rate for fine-tuning (stage 2)", example = "0.0001")
+            double fineTuneLr,
+            @Setting(key = HEAD_LR, help = "a different rate for the new head in stage 2 (seed 001's per-group "
+                    + "rates); 0: the same as finetune.lr", example = "0.01") double headLr,
+            @Setting(key = PRETRAIN_EPOCHS, help = "offline source: Fashion-MNIST training epochs", example = "2")
+            int pretrainEpochs,
+            @Setting(key = PRETRAIN_IMAGES, help = "offline source: the first N Fashion-MNIST training images (0 = "
+                    + "all 60,000)", example = "20000") int pretrainImages) implements ExperimentSettings {
 
-        public Options {
-            RunConfig.require(fineTuneLr > 0 && fineTuneLr <= 10, FINETUNE_LR, fineTuneLr, "a number in (0, 10]", "0.0001");
-            RunConfig.require(Double.isNaN(headLr) || (headLr > 0 && headLr <= 10), HEAD_LR, headLr, "a number in (0, 10]",
-                    "0.01");
-            RunConfig.require(pretrainEpochs >= 1 && pretrainEpochs <= 1000, PRETRAIN_EPOCHS, pretrainEpochs,
+        public Settings {
+            SettingsParser.require(fineTuneLr > 0 && fineTuneLr <= 10, FINETUNE_LR, fineTuneLr, "a number in (0, 10]",
+                    "0.0001");
+            SettingsParser.require(headLr == 0 || (headLr > 0 && headLr <= 10), HEAD_LR, headLr,
+                    "0 (the fine-tuning rate) or a number in (0, 10]", "0.01");
+            SettingsParser.require(pretrainEpochs >= 1 && pretrainEpochs <= 1000, PRETRAIN_EPOCHS, pretrainEpochs,
                     "a whole number from 1 to 1000", "2");
-            RunConfig.require(pretrainImages == 0 || (pretrainImages >= 100 && pretrainImages <= 60_000), PRETRAIN_IMAGES,
-                    pretrainImages, "0 (all) or a whole number from 100 to 60000", "20000");
-            if (weights.isPresent() && weights.get().isBlank()) {
-                throw new ConfigException("Invalid value '' for -D" + WEIGHTS + ": expected the path of a Keras MobileNetV2 "
-                        + "weights file (.h5) or its URL, e.g. -D" + WEIGHTS + "=" + KerasWeights.MOBILENET_V2_NO_TOP_URL
-                        + ". Leave it out to pretrain offline on Fashion-MNIST.");
-            }
+            SettingsParser.require(pretrainImages == 0 || (pretrainImages >= 100 && pretrainImages <= 60_000),
+                    PRETRAIN_IMAGES, pretrainImages, "0 (all) or a whole number from 100 to 60000", "20000");
         }
 
-        static final Options DEFAULTS = new Options(Optional.empty(), 1e-4, Double.NaN, 2, 20_000);
-
-        static Options from(Properties p) {
-            return new Options(Optional.ofNullable(p.getProperty(WEIGHTS)).map(String::strip),
-                    RunConfig.property(p, FINETUNE_LR, DEFAULTS.fineTuneLr(), RunConfig::finiteDouble, "a number", "0.0001"),
-                    RunConfig.property(p, HEAD_LR, DEFAULTS.headLr(), RunConfig::finiteDouble, "a number", "0.01"),
-                    RunConfig.property(p, PRETRAIN_EPOCHS, DEFAULTS.pretrainEpochs(), RunConfig.INT, "a whole number", "2"),
-                    RunConfig.property(p, PRETRAIN_IMAGES, DEFAULTS.pretrainImages(), RunConfig.INT, "a whole number",
-                            "20000"));
+        /** Whether ImageNet weights were given. */
+        boolean hasWeights() {
+            return !weights.isEmpty();
         }
     }
 
@@ -134,8 +143,8 @@ public final class TransferLearning implements Experiment {
     }
 
     @Override
-    public RunConfig defaults() {
-        return new RunConfig(STAGE_EPOCHS, 64, 1e-3, 42, 5_000, 0.2, 0, BuildOptions.DEFAULT_BN_MOMENTUM);
+    public Settings defaults() {
+        return new Settings(Common.DEFAULTS, Training.lab(STAGE_EPOCHS, 64, 5_000, 0.2), "", 1e-4, 0, 2, 20_000);
     }
 
     /** One row of the results table. */
@@ -144,18 +153,14 @@ public final class TransferLearning implements Experiment {
     }
 
     /** Where the source weights and the target images come from, in words for the tables. */
-    record Setting(String source, String target) {
+    record Transfer(String source, String target) {
     }
 
     @Override
-    public void checkProperties(Properties properties) {
-        Options.from(properties);
-    }
-
-    @Override
-    public ExperimentResult run(ExperimentContext ctx) throws Exception {
-        Options options = Options.from(ctx.properties());
-        RunConfig cfg = ctx.config();
+    public ExperimentResult run(ExperimentContext<Settings> ctx) throws Exception {
+        Settings options = ctx.settings();
+        Training cfg = ctx.training();
+        Common common = ctx.common();
         MobileNetV2.Spec spec = MobileNetV2.Spec.lab(10);
         BuildOptions build = ctx.buildOptions();
 
@@ -168,19 +173,19 @@ public final class TransferLearning implements Experiment {
 
         List<Stage> stages = new ArrayList<>();
         ComputationGraph model = mobileNet(ctx.engine(), build, spec);
-        Setting setting;
-        if (options.weights().isPresent()) {
-            Path file = resolveWeights(options.weights().get(), ctx);
+        Transfer setting;
+        if (options.hasWeights()) {
+            Path file = resolveWeights(options.weights(), ctx);
             List<String> baseLayers = baseLayersWithParameters(model);
             KerasWeights.Report report = KerasWeights.load(model, file, baseLayers);
             ctx.console().println(String.format(Locale.ROOT, "Loaded %,d values into %d layers from %s", report.values(),
                     report.loadedLayers().size(), file));
-            setting = new Setting("Keras ImageNet weights (" + file.getFileName() + ")",
+            setting = new Transfer("Keras ImageNet weights (" + file.getFileName() + ")",
                     cifar.isPresent() ? "CIFAR-10" : "MNIST digits (CIFAR-10 is not on this machine)");
         } else {
             ComputationGraph source = pretrainedOffline(ctx, options, spec, build, stages);
             copyLayers(source, model, baseLayersWithParameters(model));
-            setting = new Setting(String.format(Locale.ROOT, "MobileNetV2 trained here on Fashion-MNIST (%,d images, %d "
+            setting = new Transfer(String.format(Locale.ROOT, "MobileNetV2 trained here on Fashion-MNIST (%,d images, %d "
                     + "epochs, all layers; no ImageNet weights: none given with -Dweights)",
                     options.pretrainImages() > 0 ? options.pretrainImages() : 60_000, options.pretrainEpochs()),
                     cifar.isPresent() ? "CIFAR-10" : "MNIST digits (CIFAR-10 is not on this machine)");
@@ -189,16 +194,16 @@ public final class TransferLearning implements Experiment {
                 + target.train().size() + " training and " + target.validation().size() + " validation images");
 
         // Stage 1: feature extraction. Every base layer frozen (DL4J's frozen layers run in inference mode).
-        ComputationGraph stage1 = featureExtractor(ctx.engine(), model, cfg.learningRate(), cfg.seed());
+        ComputationGraph stage1 = featureExtractor(ctx.engine(), model, cfg.learningRate(), common.seed());
         stages.add(train(ctx, "feature-extraction", "the new head only (base frozen)", stage1, target, test,
                 cfg.epochs(), lr(cfg.learningRate())));
         ModelSummary summary1 = ModelSummary.of(stage1, spec.input());
         model.setParams(stage1.params());
 
         // Stage 2: fine-tuning. The base's last 20 Keras layers trainable, a lower rate (and optionally a faster head).
-        ComputationGraph stage2 = fineTuner(ctx.engine(), model, spec, options.fineTuneLr(), cfg.seed());
+        ComputationGraph stage2 = fineTuner(ctx.engine(), model, spec, options.fineTuneLr(), common.seed());
         String rates = lr(options.fineTuneLr());
-        if (!Double.isNaN(options.headLr())) {
+        if (options.headLr() != 0) {
             stage2.setLearningRate(MobileNetV2.HEAD_DENSE, options.headLr());
             rates = lr(options.fineTuneLr()) + " (head " + lr(options.headLr()) + ")";
         }
@@ -215,11 +220,11 @@ public final class TransferLearning implements Experiment {
 
         ctx.run().writeText("model-summary.txt", summary1.toText("MobileNetV2 + head, base frozen") + "\n"
                 + summary2.toText("MobileNetV2 + head, last " + UNFROZEN_LAYERS + " base layers trainable"));
-        String table = render(cfg, options, setting, stages, target, embeddings);
+        String table = render(cfg, common, options, setting, stages, target, embeddings);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("source", setting.source());
         result.put("target", setting.target());
-        result.put("imagenet_weights", options.weights().isPresent());
+        result.put("imagenet_weights", options.hasWeights());
         result.put("cifar10", cifar.isPresent());
         result.put("total_params", summary1.totalParams());
         result.put("trainable_feature_extraction", summary1.trainableParams());
@@ -259,15 +264,16 @@ public final class TransferLearning implements Experiment {
         return engine.init("mobilenetv2", MobileNetV2.configure(options, spec));
     }
 
-    private static Stage train(ExperimentContext ctx, String name, String trains, ComputationGraph graph,
+    private static Stage train(ExperimentContext<?> ctx, String name, String trains, ComputationGraph graph,
                                ImageDataset.Split data, ImageDataset test, int epochs, String learningRate) {
-        RunConfig cfg = ctx.config();
+        Training cfg = ctx.training();
+        Common common = ctx.common();
         ModelSummary s = ModelSummary.of(graph, MobileNetV2.CIFAR);
         ctx.console().println(String.format(Locale.ROOT, "%s: %,d parameters, %,d trainable", name, s.totalParams(),
                 s.trainableParams()));
-        Trainer.History history = ctx.trainer().fit(name, graph, data.train().batches(cfg.batchSize(), true, cfg.seed()),
-                data.validation().batches(cfg.batchSize(), false, cfg.seed()), epochs, ctx.run()::appendMetrics);
-        Evaluator.Result testResult = Evaluator.evaluate(graph, test.batches(256, false, cfg.seed()), cfg.maxBatches());
+        Trainer.History history = ctx.trainer().fit(name, graph, data.train().batches(cfg.batchSize(), true, common.seed()),
+                data.validation().batches(cfg.batchSize(), false, common.seed()), epochs, ctx.run()::appendMetrics);
+        Evaluator.Result testResult = Evaluator.evaluate(graph, test.batches(256, false, common.seed()), common.maxBatches());
         double seconds = history.epochs().stream().mapToDouble(e -> e.seconds()).sum();
         return new Stage(name, trains, s.totalParams(), s.trainableParams(), epochs, learningRate,
                 history.last().valAcc(), testResult.accuracy(), seconds);
@@ -277,14 +283,15 @@ public final class TransferLearning implements Experiment {
      * The offline source model: the lab's MobileNetV2 trained on Fashion-MNIST, cached under the data directory
      * (a smoke run trains a few batches and caches nothing).
      */
-    private static ComputationGraph pretrainedOffline(ExperimentContext ctx, Options options, MobileNetV2.Spec spec,
+    private static ComputationGraph pretrainedOffline(ExperimentContext<?> ctx, Settings options, MobileNetV2.Spec spec,
                                                       BuildOptions build, List<Stage> stages) throws IOException {
-        RunConfig cfg = ctx.config();
+        Training cfg = ctx.training();
+        Common common = ctx.common();
         Path checkpoint = ctx.dataDir().resolve("checkpoints").resolve(String.format(Locale.ROOT,
                 "mobilenetv2-fashion-mnist-n%d-e%d-b%d-lr%s-s%d-m%s.zip", options.pretrainImages(), options.pretrainEpochs(),
                 cfg.batchSize(),
-                cfg.learningRate(), cfg.seed(), cfg.bnMomentum()));
-        if (!cfg.isSmokeRun() && Files.isRegularFile(checkpoint)) {
+                cfg.learningRate(), common.seed(), cfg.bnMomentum()));
+        if (!common.isSmokeRun() && Files.isRegularFile(checkpoint)) {
             ctx.console().println("Using the cached Fashion-MNIST MobileNetV2 " + checkpoint);
             try {
                 return ctx.engine().adopt("pretrain-fashion-mnist",
@@ -304,7 +311,7 @@ public final class TransferLearning implements Experiment {
         ComputationGraph source = mobileNet(ctx.engine(), build, spec);
         stages.add(train(ctx, "pretrain-fashion-mnist", "every layer (source task)", source, fashion, fashionTest,
                 options.pretrainEpochs(), lr(cfg.learningRate())));
-        if (!cfg.isSmokeRun()) {
+        if (!common.isSmokeRun()) {
             Files.createDirectories(checkpoint.getParent());
             Path tmp = checkpoint.resolveSibling(checkpoint.getFileName() + ".part");
             ModelSerializer.writeModel(source, tmp.toFile(), false);
@@ -357,10 +364,10 @@ public final class TransferLearning implements Experiment {
      * the identity at inference) for the first validation images, as {@code embeddings.csv} (label first) and
      * {@code embeddings.npy}.
      */
-    private static Path writeEmbeddings(ExperimentContext ctx, ComputationGraph graph, ImageDataset images) throws IOException {
+    private static Path writeEmbeddings(ExperimentContext<?> ctx, ComputationGraph graph, ImageDataset images) throws IOException {
         int n = Math.min(EMBEDDING_IMAGES, images.size());
-        if (ctx.config().isSmokeRun()) {
-            n = Math.min(n, ctx.config().maxBatches() * ctx.config().batchSize());
+        if (ctx.common().isSmokeRun()) {
+            n = Math.min(n, ctx.common().maxBatches() * ctx.training().batchSize());
         }
         DataSet batch = images.head(n).batches(n, false, 0).next();
         INDArray embedding = graph.feedForward(batch.getFeatures(), false).get(MobileNetV2.HEAD_POOL);
@@ -388,7 +395,7 @@ public final class TransferLearning implements Experiment {
         return ctx.run().path().resolve("embeddings.csv");
     }
 
-    private static String render(RunConfig cfg, Options options, Setting setting, List<Stage> stages,
+    private static String render(Training cfg, Common common, Settings options, Transfer setting, List<Stage> stages,
                                  ImageDataset.Split target, Path embeddings) {
         MarkdownTable t = new MarkdownTable("Stage", "Trains", "Total params", "Trainable", "Epochs", "Adam lr",
                 "Val acc", "Test acc", "Time (s)");
@@ -397,10 +404,10 @@ public final class TransferLearning implements Experiment {
                     String.valueOf(s.epochs()), s.learningRate(), String.format(Locale.ROOT, "%.4f", s.valAccuracy()),
                     String.format(Locale.ROOT, "%.4f", s.testAccuracy()), String.format(Locale.ROOT, "%.0f", s.seconds()));
         }
-        boolean labSetting = options.weights().isPresent() && setting.target().equals("CIFAR-10");
+        boolean labSetting = options.hasWeights() && setting.target().equals("CIFAR-10");
         return "# Transfer learning with MobileNetV2 (Lab 3, Part 5)\n\n"
                 + (labSetting ? "" : "**Offline protocol, not the lab's ImageNet-to-CIFAR-10 numbers:** "
-                        + (options.weights().isEmpty() ? "no ImageNet weights were given (-Dweights), so the source model "
+                        + (!options.hasWeights() ? "no ImageNet weights were given (-Dweights), so the source model "
                         + "is a MobileNetV2 trained here on Fashion-MNIST" : "ImageNet weights")
                         + (setting.target().equals("CIFAR-10") ? ", target CIFAR-10" : "; CIFAR-10 is not on this machine, so "
                         + "the target is MNIST") + ".\n\n")
@@ -421,7 +428,7 @@ public final class TransferLearning implements Experiment {
                 + "Embeddings (seed 004): the " + MobileNetV2.HEAD_POOL + " output (1280 values per image) of the fine-tuned "
                 + "model for the first validation images, in `" + embeddings.getFileName() + "` and `embeddings.npy`; "
                 + "`" + EMBEDDINGS_PLOT + "` shows them on their first two principal components, one colour per class.\n"
-                + (cfg.isSmokeRun() ? "\nSmoke run (-Dmax.batches=" + cfg.maxBatches() + "): not the lab's numbers.\n" : "");
+                + common.smokeRunNote("not the lab's numbers");
     }
 
     private static String lr(double v) {

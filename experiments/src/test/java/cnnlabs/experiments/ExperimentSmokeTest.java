@@ -10,6 +10,8 @@ import cnnlabs.datasets.DataDirectory;
 import cnnlabs.onednn.OneDnnRuntime;
 import cnnlabs.experiments.results.HtmlReport;
 import cnnlabs.experiments.results.RunDirectory;
+import cnnlabs.experiments.settings.ExperimentSettings;
+import cnnlabs.experiments.settings.SettingsParser;
 import cnnlabs.experiments.training.Console;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -48,7 +50,7 @@ class ExperimentSmokeTest {
             ActivationVisualization.class, epochs -> epochs + 1,
             DataAugmentation.class, epochs -> 2 * epochs,
             // offline source pretraining, feature extraction, fine-tuning, from scratch for both stages' epochs
-            TransferLearning.class, epochs -> TransferLearning.Options.DEFAULTS.pretrainEpochs() + 4 * epochs);
+            TransferLearning.class, epochs -> new TransferLearning().defaults().pretrainEpochs() + 4 * epochs);
 
     /** The pictures each experiment draws besides training-curves.png, with their pixel sizes. */
     private static final Map<Class<?>, Map<String, int[]>> PICTURES = Map.of(
@@ -60,24 +62,42 @@ class ExperimentSmokeTest {
                     "cifar-crop-flip.png", new int[] {772, 384}, "seed001.png", new int[] {772, 384}),
             TransferLearning.class, Map.of(TransferLearning.EMBEDDINGS_PLOT, new int[] {620, 520}));
 
-    static Stream<Experiment> experiments() {
+    static Stream<Experiment<?>> experiments() {
         return Experiments.all().stream();
+    }
+
+    /**
+     * A smoke run of {@code experiment} into the temporary results folder: its lab settings with one batch per pass
+     * and, for experiments that train, {@code epochs} epochs.
+     */
+    static <S extends Record & ExperimentSettings> Experiments.Run smokeRun(Experiment<S> experiment, int epochs,
+                                                                           Path results) throws Exception {
+        Map<String, String> overrides = new java.util.HashMap<>(Map.of("max.batches", "1"));
+        if (SettingsParser.keys(experiment.defaults()).contains("epochs")) {
+            overrides.put("epochs", String.valueOf(epochs));
+        }
+        Console quiet = new Console(new PrintStream(new ByteArrayOutputStream()), false);
+        return Experiments.run(experiment, SettingsParser.with(experiment.defaults(), overrides), Engine.fast(), results,
+                DataDirectory.resolve(), quiet, "test");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("experiments")
-    void smokeRunWritesTheWholeResultsLayout(Experiment experiment) throws Exception {
-        RunConfig config = experiment.defaults().withEpochs(2).withMaxBatches(1);
-        Console quiet = new Console(new PrintStream(new ByteArrayOutputStream()), false);
-
-        Experiments.Run run = Experiments.run(experiment, config, results, DataDirectory.resolve(), quiet, "test");
+    void smokeRunWritesTheWholeResultsLayout(Experiment<?> experiment) throws Exception {
+        Experiments.Run run = smokeRun(experiment, 2, results);
 
         Path dir = run.directory().path();
         assertEquals(results.resolve(experiment.name()), dir.getParent());
         assertTrue(dir.getFileName().toString().matches("\\d{8}-\\d{6}-[0-9a-f]{6}"), dir.toString());
         JsonNode cfg = JSON.readTree(dir.resolve("config.json").toFile());
-        assertEquals(2, cfg.get("epochs").asInt());
-        assertEquals(1, cfg.get("max_batches").asInt());
+        assertEquals(experiment.name(), cfg.get("experiment").asText());
+        assertEquals(1, cfg.get("max.batches").asInt());
+        for (String key : SettingsParser.keys(experiment.defaults())) {
+            assertTrue(cfg.has(key), "config.json holds every setting the run used: " + key);
+        }
+        if (METRIC_ROWS.containsKey(experiment.getClass())) {
+            assertEquals(2, cfg.get("epochs").asInt());
+        }
         JsonNode env = JSON.readTree(dir.resolve("env.json").toFile());
         for (String key : List.of("dl4j_version", "nd4j_backend", "cpu_model", "available_processors", "threads", "seed",
                 "command")) {
@@ -155,10 +175,8 @@ class ExperimentSmokeTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("experiments")
-    void tablesHaveTheLabsColumns(Experiment experiment) throws Exception {
-        Console quiet = new Console(new PrintStream(new ByteArrayOutputStream()), false);
-        Experiments.Run run = Experiments.run(experiment, experiment.defaults().withEpochs(1).withMaxBatches(1), results,
-                DataDirectory.resolve(), quiet, "test");
+    void tablesHaveTheLabsColumns(Experiment<?> experiment) throws Exception {
+        Experiments.Run run = smokeRun(experiment, 1, results);
         String table = run.result().table();
         if (experiment instanceof ArchitectureComparison) {
             assertTrue(table.contains("| Model | Parameters | Trainable | Final val acc | Training time (s) | Images/s |"), table);

@@ -25,8 +25,9 @@ class LabAccuracyTest {
 
     @Test
     void simpleCnnReachesAtLeast99PercentOnTheTestSet() throws Exception {
-        Experiment e = new MnistSimpleCnn();
-        Experiments.Run run = Experiments.run(e, e.defaults(), results, DataDirectory.resolve(), Console.system(), "test");
+        MnistSimpleCnn e = new MnistSimpleCnn();
+        Experiments.Run run = Experiments.run(e, e.defaults(), Engine.fast(), results, DataDirectory.resolve(),
+                Console.system(), "test");
         double accuracy = (double) run.result().summary().get("test_accuracy");
         assertTrue(accuracy >= 0.99, "test accuracy " + accuracy);
     }
@@ -34,8 +35,9 @@ class LabAccuracyTest {
     @Test
     @SuppressWarnings("unchecked")
     void comparisonModelsAllLearnMnist() throws Exception {
-        Experiment e = new ArchitectureComparison();
-        Experiments.Run run = Experiments.run(e, e.defaults(), results, DataDirectory.resolve(), Console.system(), "test");
+        ArchitectureComparison e = new ArchitectureComparison();
+        Experiments.Run run = Experiments.run(e, e.defaults(), Engine.fast(), results, DataDirectory.resolve(),
+                Console.system(), "test");
         List<Map<String, Object>> models = (List<Map<String, Object>>) run.result().summary().get("models");
         assertEquals(3, models.size());
         for (Map<String, Object> m : models) {

@@ -48,7 +48,7 @@ class MainTest {
     void noExperimentOrListPrintsEveryExperimentWithItsDescription() {
         assertEquals(0, run());
         assertEquals(0, run("exp", "list"));
-        for (Experiment e : Experiments.all()) {
+        for (Experiment<?> e : Experiments.all()) {
             assertTrue(out().contains(e.name() + " "), out());
             assertTrue(out().contains(e.description()), out());
         }
@@ -135,12 +135,46 @@ class MainTest {
     }
 
     @Test
+    void misspeltOrMisplacedSettingExitsNonZeroSayingWhatWasMeantWithoutStartingARun() {
+        assertEquals(2, run("exp", "MnistSimpleCnn", "batch_size", "64"));
+        assertTrue(err().contains("Unknown setting -Dbatch_size: did you mean -Dbatch.size?"), err());
+        assertTrue(err().contains("-Depochs") && err().contains("-Dlr"), "the valid settings are listed: " + err());
+        assertFalse(err().contains("\tat "));
+        assertFalse(Files.exists(tmp.resolve("results")));
+        assertEquals(2, run("exp", "MnistSimpleCnn", "finetune.lr", "1e-5"));
+        assertTrue(err().contains("-Dfinetune.lr is not a setting of MnistSimpleCnn (it belongs to TransferLearning)"),
+                err());
+        assertEquals(2, run("exp", "ConvolutionBasics", "epochs", "3"));
+        assertTrue(err().contains("-Depochs is not a setting of ConvolutionBasics"), err());
+        assertFalse(Files.exists(tmp.resolve("results")));
+    }
+
+    @Test
+    void helpPrintsEverySettingOfTheExperimentWithItsValueAndStops() {
+        for (Experiment<?> e : Experiments.all()) {
+            out.reset();
+            assertEquals(0, run("exp", e.name(), "help", ""));
+            for (var d : cnnlabs.experiments.settings.SettingsParser.describe(e.defaults())) {
+                assertTrue(out().contains("-D" + d.key() + "="), e.name() + " help lacks " + d.key() + ": " + out());
+                assertTrue(out().contains(d.help()), out());
+            }
+            assertTrue(out().contains("-Dcnnlabs.fast") && out().contains("-Ddata.dir"), out());
+        }
+        out.reset();
+        assertEquals(0, run("exp", "TransferLearning", "help", "", "finetune.lr", "0.001"));
+        assertTrue(out().contains("-Dfinetune.lr=0.001"), "help shows the value given: " + out());
+        assertTrue(out().contains("-Dpretrain.epochs=2"), out());
+        assertFalse(Files.exists(tmp.resolve("results")), "help writes nothing");
+    }
+
+    @Test
     void commandLineIsReconstructedFromTheProperties() {
         Properties p = new Properties();
         p.setProperty("exp", "ArchitectureComparison");
         p.setProperty("epochs", "1");
         p.setProperty("user.home", "/ignored");
-        assertEquals("mvn exec:java -Dexp=ArchitectureComparison -Depochs=1", Main.command(p));
+        assertEquals("mvn exec:java -Dexp=ArchitectureComparison -Depochs=1",
+                Main.command(new ArchitectureComparison(), p));
     }
 
     @Test

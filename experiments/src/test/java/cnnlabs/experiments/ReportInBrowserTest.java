@@ -1,5 +1,6 @@
 package cnnlabs.experiments;
 
+import cnnlabs.experiments.settings.CommonSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,7 +47,7 @@ class ReportInBrowserTest {
     @Test
     void everyImageOnAReportLoadsInChromium() throws Exception {
         Console quiet = new Console(new PrintStream(new ByteArrayOutputStream()), false);
-        Experiments.Run run = Experiments.run(new ConvolutionFilters(), RunConfig.NO_TRAINING, results,
+        Experiments.Run run = Experiments.run(new ConvolutionFilters(), CommonSettings.DEFAULTS, Engine.fast(), results,
                 DataDirectory.resolve(), quiet, "test");
         Path dir = run.directory().path();
         long pngs;

@@ -1,5 +1,6 @@
 package cnnlabs.experiments;
 
+import cnnlabs.experiments.settings.SettingsParser;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -139,41 +140,40 @@ class TransferLearningTest {
     }
 
     @Test
-    void invalidOptionsAreRefusedWithTheFix() {
-        Properties p = new Properties();
-        p.setProperty(TransferLearning.HEAD_LR, "fast");
-        ConfigException e = assertThrows(ConfigException.class, () -> TransferLearning.Options.from(p));
+    void invalidSettingsAreRefusedWithTheFix() {
+        TransferLearning.Settings defaults = new TransferLearning().defaults();
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> SettingsParser.with(defaults, Map.of(TransferLearning.HEAD_LR, "fast")));
         assertTrue(e.getMessage().contains("-Dhead.lr") && e.getMessage().contains("e.g. -Dhead.lr=0.01"), e.getMessage());
+        assertThrows(ConfigException.class, () -> SettingsParser.with(defaults, Map.of(TransferLearning.PRETRAIN_EPOCHS,
+                "0")));
 
-        Properties q = new Properties();
-        q.setProperty(TransferLearning.PRETRAIN_EPOCHS, "0");
-        assertThrows(ConfigException.class, () -> TransferLearning.Options.from(q));
-
-        Properties ok = new Properties();
-        ok.setProperty(TransferLearning.HEAD_LR, "0.01");
-        ok.setProperty(TransferLearning.WEIGHTS, " /x/weights.h5 ");
-        TransferLearning.Options options = TransferLearning.Options.from(ok);
-        assertEquals(0.01, options.headLr());
-        assertEquals("/x/weights.h5", options.weights().orElseThrow());
-        assertTrue(Double.isNaN(TransferLearning.Options.from(new Properties()).headLr()));
+        TransferLearning.Settings settings = SettingsParser.with(defaults, Map.of(TransferLearning.HEAD_LR, "0.01",
+                TransferLearning.WEIGHTS, " /x/weights.h5 "));
+        assertEquals(0.01, settings.headLr());
+        assertEquals("/x/weights.h5", settings.weights());
+        assertEquals(0, defaults.headLr(), "0: the head takes the fine-tuning rate");
+        assertFalse(defaults.hasWeights());
     }
 
     @Test
     void missingOrMismatchedWeightsStopTheRunWithAClearMessage() throws Exception {
-        Properties p = new Properties();
-        p.setProperty(TransferLearning.WEIGHTS, dir.resolve("absent.h5").toString());
         Console quiet = new Console(new PrintStream(new ByteArrayOutputStream()), false);
         TransferLearning experiment = new TransferLearning();
-        ExperimentContext ctx = new ExperimentContext(experiment.defaults().withMaxBatches(1),
-                RunDirectory.create(dir.resolve("results"), experiment.name()), cnnlabs.datasets.DataDirectory.resolve(),
-                quiet, p);
+        RunDirectory run = RunDirectory.create(dir.resolve("results"), experiment.name());
+        TransferLearning.Settings absent = SettingsParser.with(experiment.defaults(), Map.of("max.batches", "1",
+                TransferLearning.WEIGHTS, dir.resolve("absent.h5").toString()));
+        ExperimentContext<TransferLearning.Settings> ctx = new ExperimentContext<>(absent, run,
+                cnnlabs.datasets.DataDirectory.resolve(), quiet, Engine.fast());
 
         RuntimeException e = assertThrows(RuntimeException.class, () -> experiment.run(ctx));
 
         assertTrue(e.getMessage().contains("absent.h5") && e.getMessage().contains("does not exist"), e.getMessage());
 
-        p.setProperty(TransferLearning.WEIGHTS, "https://example.org/weights/");
-        ConfigException bad = assertThrows(ConfigException.class, () -> experiment.run(ctx));
+        TransferLearning.Settings url = SettingsParser.with(absent, Map.of(TransferLearning.WEIGHTS,
+                "https://example.org/weights/"));
+        ConfigException bad = assertThrows(ConfigException.class, () -> experiment.run(new ExperimentContext<>(url, run,
+                cnnlabs.datasets.DataDirectory.resolve(), quiet, Engine.fast())));
         assertTrue(bad.getMessage().contains(".h5"), bad.getMessage());
         assertTrue(Files.isDirectory(dir.resolve("results")));
     }
