@@ -21,4 +21,10 @@ public interface Experiment<S extends Record & ExperimentSettings> {
     S defaults();
 
     ExperimentResult run(ExperimentContext<S> context) throws Exception;
+
+    /**
+     * What a smoke run with {@code settings} ({@code -Dmax.batches} set) must leave behind: the lines its table
+     * shows, its metrics rows, its pictures and files. The test suite runs every experiment so and checks this.
+     */
+    SmokeCheck smokeCheck(S settings);
 }

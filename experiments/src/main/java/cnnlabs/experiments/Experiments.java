@@ -1,6 +1,17 @@
 package cnnlabs.experiments;
 
 import cnnlabs.architectures.Registry;
+import cnnlabs.experiments.basics.ConvolutionBasics;
+import cnnlabs.experiments.basics.ModelZoo;
+import cnnlabs.experiments.basics.PoolingBasics;
+import cnnlabs.experiments.basics.ReceptiveField;
+import cnnlabs.experiments.lab3.ActivationVisualization;
+import cnnlabs.experiments.lab3.ArchitectureComparison;
+import cnnlabs.experiments.lab3.AugmentationSamples;
+import cnnlabs.experiments.lab3.ConvolutionFilters;
+import cnnlabs.experiments.lab3.DataAugmentation;
+import cnnlabs.experiments.lab3.MnistSimpleCnn;
+import cnnlabs.experiments.performance.Throughput;
 import cnnlabs.experiments.results.EnvironmentInfo;
 import cnnlabs.experiments.results.HtmlReport;
 import cnnlabs.experiments.results.RunDirectory;
@@ -8,6 +19,8 @@ import cnnlabs.experiments.settings.Common;
 import cnnlabs.experiments.settings.ExperimentSettings;
 import cnnlabs.experiments.settings.SettingsParser;
 import cnnlabs.experiments.training.Console;
+import cnnlabs.experiments.transfer.FreezeBackbone;
+import cnnlabs.experiments.transfer.TransferLearning;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cnnlabs.datasets.DataDirectory;
+import cnnlabs.experiments.lab3.ArchitectureComparison;
+import cnnlabs.experiments.lab3.MnistSimpleCnn;
 import cnnlabs.experiments.training.Console;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cnnlabs.experiments.lab3.ArchitectureComparison;
 import cnnlabs.experiments.training.Console;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;

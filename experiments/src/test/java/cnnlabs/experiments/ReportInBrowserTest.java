@@ -1,11 +1,12 @@
 package cnnlabs.experiments;
 
-import cnnlabs.experiments.settings.CommonSettings;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cnnlabs.datasets.DataDirectory;
+import cnnlabs.experiments.lab3.ConvolutionFilters;
 import cnnlabs.experiments.results.HtmlReport;
+import cnnlabs.experiments.settings.CommonSettings;
 import cnnlabs.experiments.training.Console;
 import java.io.ByteArrayOutputStream;
 import java.io.File;

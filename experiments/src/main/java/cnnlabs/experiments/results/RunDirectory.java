@@ -40,10 +40,12 @@ public final class RunDirectory {
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
     private final Path path;
+    private final Path resultsRoot;
     private final List<EpochMetrics> metrics = new ArrayList<>();
 
-    private RunDirectory(Path path) {
+    private RunDirectory(Path path, Path resultsRoot) {
         this.path = path;
+        this.resultsRoot = resultsRoot;
     }
 
     /** Creates a new, empty run folder under {@code resultsRoot/experiment}. */
@@ -57,11 +59,16 @@ public final class RunDirectory {
             throw new ConfigException("Cannot create the results folder " + dir + " (" + e + "). Make it writable, or "
                     + "choose another folder with -Dresults.dir=DIR.");
         }
-        return new RunDirectory(dir);
+        return new RunDirectory(dir, resultsRoot);
     }
 
     public Path path() {
         return path;
+    }
+
+    /** The results folder this run's folder is in (for {@link RunHistory}). */
+    public Path resultsRoot() {
+        return resultsRoot;
     }
 
     public Path writeText(String fileName, String text) {

@@ -1,15 +1,19 @@
-package cnnlabs.experiments;
+package cnnlabs.experiments.transfer;
 
-import cnnlabs.experiments.settings.TrainingSettings;
-import cnnlabs.experiments.settings.Common;
-import cnnlabs.experiments.settings.Training;
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
-import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.CifarModels;
 import cnnlabs.architectures.ModelSummary;
 import cnnlabs.datasets.Datasets;
 import cnnlabs.datasets.ImageDataset;
+import cnnlabs.experiments.Experiment;
+import cnnlabs.experiments.ExperimentContext;
+import cnnlabs.experiments.ExperimentResult;
+import cnnlabs.experiments.SmokeCheck;
+import cnnlabs.experiments.common.MarkdownTable;
+import cnnlabs.experiments.settings.Common;
+import cnnlabs.experiments.settings.Training;
+import cnnlabs.experiments.settings.TrainingSettings;
 import cnnlabs.experiments.training.Trainer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,6 +62,13 @@ public final class FreezeBackbone implements Experiment<TrainingSettings> {
     @Override
     public String description() {
         return "Seed 000 mini task: freeze SmallCNN's backbone (525,706 trainable) and show only the classifier moves";
+    }
+
+    @Override
+    public SmokeCheck smokeCheck(TrainingSettings settings) {
+        return SmokeCheck.table("| SmallCNN, backbone frozen | 545,290 | 545,482 | 525,706 |",
+                "Backbone unchanged: **yes**; every classifier parameter moved: **yes**")
+                .metricRows(settings.training().epochs());
     }
 
     @Override

@@ -1,14 +1,19 @@
-package cnnlabs.experiments;
+package cnnlabs.experiments.lab3;
 
-import cnnlabs.experiments.settings.TrainingSettings;
-import cnnlabs.experiments.settings.Common;
-import cnnlabs.experiments.settings.Training;
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.ModelSummary;
 import cnnlabs.datasets.Datasets;
 import cnnlabs.datasets.ImageDataset;
+import cnnlabs.experiments.Experiment;
+import cnnlabs.experiments.ExperimentContext;
+import cnnlabs.experiments.ExperimentResult;
+import cnnlabs.experiments.SmokeCheck;
+import cnnlabs.experiments.common.MarkdownTable;
+import cnnlabs.experiments.settings.Common;
+import cnnlabs.experiments.settings.Training;
+import cnnlabs.experiments.settings.TrainingSettings;
 import cnnlabs.experiments.training.Trainer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,6 +60,14 @@ public final class ArchitectureComparison implements Experiment<TrainingSettings
     }
 
     @Override
+    public SmokeCheck smokeCheck(TrainingSettings settings) {
+        return SmokeCheck.table("| Model | Parameters | Trainable | Final val acc | Training time (s) | Images/s |",
+                        "| LeNet | 44,426 | 44,426 |", "| VGG-style | 1,867,466 | 1,867,466 |",
+                        "| ResNet-style | 1,230,474 | 1,227,786 |", "momentum " + settings.training().bnMomentum())
+                .metricRows(MODELS.size() * settings.training().epochs());
+    }
+
+    @Override
     public TrainingSettings defaults() {
         return TrainingSettings.of(Training.lab(5, 128, 10_000, 0.2));
     }
@@ -87,7 +100,7 @@ public final class ArchitectureComparison implements Experiment<TrainingSettings
                     summary.totalParams(), valAcc));
 
             table.row(model[1], MarkdownTable.count(summary.totalParams()),
-                    MarkdownTable.count(summary.trainableParams()), MnistSimpleCnn.f4(valAcc),
+                    MarkdownTable.count(summary.trainableParams()), MarkdownTable.f4(valAcc),
                     String.format(Locale.ROOT, "%.1f", history.trainSeconds()),
                     String.format(Locale.ROOT, "%.0f", history.imagesPerSec()));
             Map<String, Object> row = new LinkedHashMap<>();

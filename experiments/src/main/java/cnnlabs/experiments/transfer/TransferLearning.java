@@ -1,10 +1,5 @@
-package cnnlabs.experiments;
+package cnnlabs.experiments.transfer;
 
-import cnnlabs.experiments.settings.Common;
-import cnnlabs.experiments.settings.ExperimentSettings;
-import cnnlabs.experiments.settings.Setting;
-import cnnlabs.experiments.settings.SettingsParser;
-import cnnlabs.experiments.settings.Training;
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.KerasWeights;
 import cnnlabs.architectures.MobileNetV2;
@@ -15,7 +10,19 @@ import cnnlabs.datasets.DataException;
 import cnnlabs.datasets.Datasets;
 import cnnlabs.datasets.HttpDownload;
 import cnnlabs.datasets.ImageDataset;
+import cnnlabs.experiments.ConfigException;
+import cnnlabs.experiments.Engine;
+import cnnlabs.experiments.Experiment;
+import cnnlabs.experiments.ExperimentContext;
+import cnnlabs.experiments.ExperimentResult;
+import cnnlabs.experiments.SmokeCheck;
+import cnnlabs.experiments.common.MarkdownTable;
 import cnnlabs.experiments.plots.EmbeddingPlot;
+import cnnlabs.experiments.settings.Common;
+import cnnlabs.experiments.settings.ExperimentSettings;
+import cnnlabs.experiments.settings.Setting;
+import cnnlabs.experiments.settings.SettingsParser;
+import cnnlabs.experiments.settings.Training;
 import cnnlabs.experiments.training.Evaluator;
 import cnnlabs.experiments.training.Trainer;
 import java.io.IOException;
@@ -140,6 +147,19 @@ public final class TransferLearning implements Experiment<TransferLearning.Setti
     @Override
     public String description() {
         return "Lab 3 Part 5: MobileNetV2 frozen feature extraction, then fine-tuning the last 20 layers, vs from scratch";
+    }
+
+    @Override
+    public SmokeCheck smokeCheck(Settings settings) {
+        int epochs = settings.training().epochs();
+        // offline source pretraining, feature extraction, fine-tuning, from scratch for both stages' epochs
+        return SmokeCheck.table("| Stage | Trains | Total params | Trainable | Epochs | Adam lr | Val acc | Test acc |",
+                        "| feature-extraction | the new head only (base frozen) | 2,270,794 | 12,810 | " + epochs + " | 0.001 |",
+                        "| fine-tuning | the base's last 20 layers and the head | 2,270,794 | 1,218,890 | " + epochs
+                                + " | 0.0001 |",
+                        "| from-scratch | every layer, random initialisation | 2,270,794 | 2,236,682 | " + 2 * epochs + " |",
+                        "**Offline protocol, not the lab's ImageNet-to-CIFAR-10 numbers:**", "| pretrain-fashion-mnist |")
+                .metricRows(settings.pretrainEpochs() + 4 * epochs).picture(EMBEDDINGS_PLOT, 620, 520);
     }
 
     @Override

@@ -1,12 +1,17 @@
-package cnnlabs.experiments;
+package cnnlabs.experiments.lab3;
 
-import cnnlabs.experiments.settings.CommonSettings;
 import cnnlabs.datasets.Cifar10;
 import cnnlabs.datasets.Datasets;
 import cnnlabs.datasets.ImageDataset;
 import cnnlabs.datasets.augment.Augmentation;
 import cnnlabs.datasets.augment.Augmentations;
+import cnnlabs.experiments.Experiment;
+import cnnlabs.experiments.ExperimentContext;
+import cnnlabs.experiments.ExperimentResult;
+import cnnlabs.experiments.SmokeCheck;
+import cnnlabs.experiments.common.MarkdownTable;
 import cnnlabs.experiments.plots.ImageGrid;
+import cnnlabs.experiments.settings.CommonSettings;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,6 +51,16 @@ public final class AugmentationSamples implements Experiment<CommonSettings> {
     @Override
     public String description() {
         return "Lab 3 Part 4 / seeds 001, 002: one image and 9 augmentations per pipeline, and each pipeline's speed";
+    }
+
+    @Override
+    public SmokeCheck smokeCheck(CommonSettings settings) {
+        // without CIFAR-10 (the test machines cannot fetch it) the colour pipelines must say they ran on a
+        // generated image
+        return SmokeCheck.table("| `mnist-keras.png` | keras-mnist |", "the first MNIST training digit (5)")
+                .tableShowsOneOf("GENERATED 32x32 test pattern", "the first CIFAR-10 training image")
+                .picture("mnist-keras.png", 772, 384).picture("cifar-crop-flip.png", 772, 384)
+                .picture("seed001.png", 772, 384);
     }
 
     @Override

@@ -1,7 +1,5 @@
-package cnnlabs.experiments;
+package cnnlabs.experiments.basics;
 
-import cnnlabs.experiments.settings.Common;
-import cnnlabs.experiments.settings.CommonSettings;
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
 import cnnlabs.architectures.BlockCatalog;
@@ -9,6 +7,14 @@ import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.Flops;
 import cnnlabs.architectures.GraphSpec;
 import cnnlabs.architectures.ModelSummary;
+import cnnlabs.experiments.Engine;
+import cnnlabs.experiments.Experiment;
+import cnnlabs.experiments.ExperimentContext;
+import cnnlabs.experiments.ExperimentResult;
+import cnnlabs.experiments.SmokeCheck;
+import cnnlabs.experiments.common.MarkdownTable;
+import cnnlabs.experiments.settings.Common;
+import cnnlabs.experiments.settings.CommonSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -16,7 +22,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -52,6 +57,18 @@ public final class ModelZoo implements Experiment<CommonSettings> {
     @Override
     public String description() {
         return "Every registered architecture and block: shapes, Keras/PyTorch parameter counts, FLOPs, latency";
+    }
+
+    @Override
+    public SmokeCheck smokeCheck(CommonSettings settings) {
+        List<String> rows = new ArrayList<>();
+        Architectures.names().forEach(name -> rows.add("| " + name + " | architecture |"));
+        BlockCatalog.names().forEach(name -> rows.add("| " + name + " | block |"));
+        rows.add("| small-cnn | architecture | seed 000 SmallCNN | 3x32x32 | 10 | 545,482 | 545,290 | 545,290 |");
+        rows.add(settings.common().smokeRunNote("latencies from " + settings.common().maxBatches()
+                + " pass(es), not a measurement").strip());
+        return SmokeCheck.table(rows.toArray(String[]::new))
+                .file("model-zoo.csv", 1 + Architectures.names().size() + BlockCatalog.names().size());
     }
 
     @Override

@@ -1,12 +1,19 @@
-package cnnlabs.experiments;
+package cnnlabs.experiments.lab3;
 
-import cnnlabs.experiments.settings.CommonSettings;
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.GraphBlocks;
 import cnnlabs.architectures.InputShape;
 import cnnlabs.datasets.Datasets;
 import cnnlabs.datasets.ImageDataset;
+import cnnlabs.experiments.Engine;
+import cnnlabs.experiments.Experiment;
+import cnnlabs.experiments.ExperimentContext;
+import cnnlabs.experiments.ExperimentResult;
+import cnnlabs.experiments.SmokeCheck;
+import cnnlabs.experiments.common.ConvolutionArithmetic;
+import cnnlabs.experiments.common.MarkdownTable;
 import cnnlabs.experiments.plots.ImageGrid;
+import cnnlabs.experiments.settings.CommonSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -66,6 +73,16 @@ public final class ConvolutionFilters implements Experiment<CommonSettings> {
     }
 
     @Override
+    public SmokeCheck smokeCheck(CommonSettings settings) {
+        List<String> rows = new ArrayList<>();
+        FILTERS.keySet().forEach(filter -> rows.add("| " + filter + " |"));
+        rows.add("| 3 | 1 | 2 | 1 | 4x4 |");
+        rows.add("| 3 | 2 | 1 | 2 | 8x8 |");
+        return SmokeCheck.table(rows.toArray(String[]::new)).picture("filters.png", 720, 552)
+                .picture("conv-settings.png", 1032, 262);
+    }
+
+    @Override
     public CommonSettings defaults() {
         return CommonSettings.DEFAULTS;
     }
@@ -115,7 +132,7 @@ public final class ConvolutionFilters implements Experiment<CommonSettings> {
             double[][] filtered = convolveSameSymmetric(ctx.engine(), digit, f.getValue());
             panels.add(new ImageGrid.Panel(f.getKey() + " Detection", filtered));
             double[] range = ImageGrid.range(filtered);
-            table.row(f.getKey(), kernelText(f.getValue()), f4(range[0]), f4(range[1]));
+            table.row(f.getKey(), kernelText(f.getValue()), MarkdownTable.f4(range[0]), MarkdownTable.f4(range[1]));
             summary.put(f.getKey().toLowerCase(Locale.ROOT).replace(' ', '_') + "_range", range);
         }
         panels.add(new ImageGrid.Panel("", null));
@@ -162,10 +179,7 @@ public final class ConvolutionFilters implements Experiment<CommonSettings> {
                 f[i][j] = (float) k[i][j];
             }
         }
-        return k[0][0] == 1.0 / 9 ? "ones(3, 3) / 9" : ConvolutionBasics.matrix(f);
+        return k[0][0] == 1.0 / 9 ? "ones(3, 3) / 9" : ConvolutionArithmetic.matrix(f);
     }
 
-    private static String f4(double v) {
-        return String.format(Locale.ROOT, "%.4f", v);
-    }
 }

@@ -1,9 +1,17 @@
-package cnnlabs.experiments;
+package cnnlabs.experiments.basics;
 
-import cnnlabs.experiments.settings.CommonSettings;
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.GraphBlocks;
 import cnnlabs.architectures.InputShape;
+import cnnlabs.experiments.Engine;
+import cnnlabs.experiments.Experiment;
+import cnnlabs.experiments.ExperimentContext;
+import cnnlabs.experiments.ExperimentResult;
+import cnnlabs.experiments.SmokeCheck;
+import cnnlabs.experiments.common.ConvolutionArithmetic.RfLayer;
+import cnnlabs.experiments.common.ConvolutionArithmetic;
+import cnnlabs.experiments.common.MarkdownTable;
+import cnnlabs.experiments.settings.CommonSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -39,7 +47,6 @@ public final class ConvolutionBasics implements Experiment<CommonSettings> {
     static final float[][] SEED002_IMAGE = {
             {1, 2, 3, 0, 1}, {0, 1, 2, 3, 1}, {1, 2, 1, 0, 0}, {2, 1, 0, 1, 1}, {1, 0, 1, 2, 1}};
     /** Seed 001's (and seed 002 §2's) 4x4 example, 1..16. */
-    static final float[][] COUNTING_4X4 = {{1, 2, 3, 4}, {5, 6, 7, 8}, {9, 10, 11, 12}, {13, 14, 15, 16}};
     /** The Sobel-like vertical-edge kernel both seeds use. */
     static final float[][] SOBEL_X = {{-1, 0, 1}, {-2, 0, 2}, {-1, 0, 1}};
 
@@ -77,10 +84,6 @@ public final class ConvolutionBasics implements Experiment<CommonSettings> {
             new MultiChannel("seed 004 Conv2d(3, 32, 5, stride=2, padding=2)", 3, 32, 5, 2, 2, true, 64),
             new MultiChannel("seed 004 Conv2d(3, 8, kernel_size=1)", 3, 8, 1, 1, 0, true, 64));
 
-    /** A layer of a receptive-field stack. */
-    record RfLayer(String name, int kernel, int stride, int dilation) {
-    }
-
     static final List<RfLayer> VGG_LIKE = List.of(new RfLayer("conv 3x3", 3, 1, 1), new RfLayer("conv 3x3", 3, 1, 1),
             new RfLayer("pool 2x2/2", 2, 2, 1), new RfLayer("conv 3x3", 3, 1, 1), new RfLayer("conv 3x3", 3, 1, 1),
             new RfLayer("pool 2x2/2", 2, 2, 1));
@@ -95,6 +98,14 @@ public final class ConvolutionBasics implements Experiment<CommonSettings> {
     @Override
     public String description() {
         return "Seeds 001/002/004: convolution by hand vs DL4J, output sizes, parameters, receptive fields";
+    }
+
+    @Override
+    public SmokeCheck smokeCheck(CommonSettings settings) {
+        return SmokeCheck.table(
+                "| [[6, 0, -5], [0, -2, -2], [-4, 0, 1]] | [[6, 0, -5], [0, -2, -2], [-4, 0, 1]] | yes |",
+                "**VGG-like stack**: receptive field 16", "**Dilated stack**: receptive field 15",
+                "| [16, 3, 3, 3] | [16] | 448 |");
     }
 
     @Override
@@ -146,20 +157,6 @@ public final class ConvolutionBasics implements Experiment<CommonSettings> {
         return (int) shape[2];
     }
 
-    /** Seed 002 {@code calculate_receptive_field}, layer by layer: the receptive field after each layer. */
-    static int[] receptiveFields(List<RfLayer> layers) {
-        int[] fields = new int[layers.size()];
-        int rf = 1;
-        int jump = 1;
-        for (int i = 0; i < layers.size(); i++) {
-            RfLayer l = layers.get(i);
-            rf += (l.dilation() * (l.kernel() - 1)) * jump;
-            jump *= l.stride();
-            fields[i] = rf;
-        }
-        return fields;
-    }
-
     @Override
     public ExperimentResult run(ExperimentContext<CommonSettings> ctx) {
         StringBuilder md = new StringBuilder("# Convolution basics (seeds 001, 002, 004)\n\n");
@@ -167,18 +164,18 @@ public final class ConvolutionBasics implements Experiment<CommonSettings> {
 
         md.append("## A convolution by hand and with DL4J\n\n")
                 .append("Valid convolution (no padding, stride 1) with the Sobel-like kernel ")
-                .append(matrix(SOBEL_X)).append(". Manual: seed 002's `manual_conv2d` in plain Java loops. DL4J: a ")
+                .append(ConvolutionArithmetic.matrix(SOBEL_X)).append(". Manual: seed 002's `manual_conv2d` in plain Java loops. DL4J: a ")
                 .append("convolution layer with that kernel as its weights. Both compute cross-correlation.\n\n");
         MarkdownTable conv = new MarkdownTable("Input", "Manual output", "DL4J output", "Exactly equal");
         boolean allEqual = true;
-        for (Object[] example : new Object[][] {{"seed 002 5x5 " + matrix(SEED002_IMAGE), SEED002_IMAGE},
-                {"seed 001 4x4 " + matrix(COUNTING_4X4), COUNTING_4X4}}) {
+        for (Object[] example : new Object[][] {{"seed 002 5x5 " + ConvolutionArithmetic.matrix(SEED002_IMAGE), SEED002_IMAGE},
+                {"seed 001 4x4 " + ConvolutionArithmetic.matrix(ConvolutionArithmetic.COUNTING_4X4), ConvolutionArithmetic.COUNTING_4X4}}) {
             float[][] image = (float[][]) example[1];
             float[][] manual = manualConv2d(image, SOBEL_X);
             float[][] dl4j = dl4jConv2d(ctx.engine(), image, SOBEL_X);
             boolean equal = Arrays.deepEquals(manual, dl4j);
             allEqual &= equal;
-            conv.row(example[0], matrix(manual), matrix(dl4j), equal ? "yes" : "**NO**");
+            conv.row(example[0], ConvolutionArithmetic.matrix(manual), ConvolutionArithmetic.matrix(dl4j), equal ? "yes" : "**NO**");
         }
         md.append(conv).append('\n');
         summary.put("manual_equals_dl4j", allEqual);
@@ -230,7 +227,7 @@ public final class ConvolutionBasics implements Experiment<CommonSettings> {
         for (Object[] stack : new Object[][] {{"VGG-like stack", VGG_LIKE}, {"Dilated stack", DILATED}}) {
             @SuppressWarnings("unchecked")
             List<RfLayer> layers = (List<RfLayer>) stack[1];
-            int[] fields = receptiveFields(layers);
+            int[] fields = ConvolutionArithmetic.receptiveFields(layers);
             MarkdownTable rf = new MarkdownTable("Layer", "Kernel", "Stride", "Dilation", "Receptive field after it");
             for (int i = 0; i < layers.size(); i++) {
                 RfLayer l = layers.get(i);
@@ -246,17 +243,4 @@ public final class ConvolutionBasics implements Experiment<CommonSettings> {
         return new ExperimentResult(summary, table);
     }
 
-    /** A small matrix as {@code [[1, 2], [3, 4]]}, integers without a decimal point. */
-    static String matrix(float[][] m) {
-        StringBuilder out = new StringBuilder("[");
-        for (int i = 0; i < m.length; i++) {
-            out.append(i == 0 ? "[" : ", [");
-            for (int j = 0; j < m[i].length; j++) {
-                float v = m[i][j];
-                out.append(j == 0 ? "" : ", ").append(v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v));
-            }
-            out.append(']');
-        }
-        return out.append(']').toString();
-    }
 }

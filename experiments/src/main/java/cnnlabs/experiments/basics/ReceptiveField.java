@@ -1,10 +1,18 @@
-package cnnlabs.experiments;
+package cnnlabs.experiments.basics;
 
-import cnnlabs.experiments.settings.CommonSettings;
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.GraphBlocks;
 import cnnlabs.architectures.InputShape;
+import cnnlabs.experiments.Engine;
+import cnnlabs.experiments.Experiment;
+import cnnlabs.experiments.ExperimentContext;
+import cnnlabs.experiments.ExperimentResult;
+import cnnlabs.experiments.SmokeCheck;
+import cnnlabs.experiments.common.ConvolutionArithmetic.RfLayer;
+import cnnlabs.experiments.common.ConvolutionArithmetic;
+import cnnlabs.experiments.common.MarkdownTable;
 import cnnlabs.experiments.plots.Viridis;
+import cnnlabs.experiments.settings.CommonSettings;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,6 +65,12 @@ public final class ReceptiveField implements Experiment<CommonSettings> {
     }
 
     @Override
+    public SmokeCheck smokeCheck(CommonSettings settings) {
+        return SmokeCheck.table("| (8, 8) of 16x16 | 10 x 10 | 10 x 10 | yes |")
+                .picture("receptive-field.png", 640, 600);
+    }
+
+    @Override
     public CommonSettings defaults() {
         return CommonSettings.DEFAULTS;
     }
@@ -71,10 +85,10 @@ public final class ReceptiveField implements Experiment<CommonSettings> {
         return engine.init("seed 002 stack", g.build(x));
     }
 
-    /** The same stack for {@link ConvolutionBasics#receptiveFields}. */
-    static final List<ConvolutionBasics.RfLayer> LAYERS = List.of(new ConvolutionBasics.RfLayer("conv1 3x3", 3, 1, 1),
-            new ConvolutionBasics.RfLayer("conv2 3x3", 3, 1, 1), new ConvolutionBasics.RfLayer("max pool 2x2/2", 2, 2, 1),
-            new ConvolutionBasics.RfLayer("conv3 3x3", 3, 1, 1));
+    /** The same stack for {@link ConvolutionArithmetic#receptiveFields}. */
+    static final List<RfLayer> LAYERS = List.of(new RfLayer("conv1 3x3", 3, 1, 1),
+            new RfLayer("conv2 3x3", 3, 1, 1), new RfLayer("max pool 2x2/2", 2, 2, 1),
+            new RfLayer("conv3 3x3", 3, 1, 1));
 
     /**
      * d(sum over channels of output[0, :, row, col]) / d(input), summed over the input's channels as absolute
@@ -147,7 +161,7 @@ public final class ReceptiveField implements Experiment<CommonSettings> {
         int col = (int) out.size(3) / 2;
         double[][] gradient = inputGradient(graph, input, row, col);
         int[] measured = extent(gradient);
-        int[] fields = ConvolutionBasics.receptiveFields(LAYERS);
+        int[] fields = ConvolutionArithmetic.receptiveFields(LAYERS);
         int analytic = fields[fields.length - 1];
         boolean agree = measured[0] == analytic && measured[1] == analytic;
         ctx.console().println(String.format(Locale.ROOT, "Gradient extent %dx%d, analytic receptive field %d: %s",

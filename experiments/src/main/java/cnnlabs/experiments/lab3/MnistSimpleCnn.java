@@ -1,13 +1,18 @@
-package cnnlabs.experiments;
+package cnnlabs.experiments.lab3;
 
-import cnnlabs.experiments.settings.TrainingSettings;
-import cnnlabs.experiments.settings.Common;
-import cnnlabs.experiments.settings.Training;
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
 import cnnlabs.architectures.ModelSummary;
 import cnnlabs.datasets.Datasets;
 import cnnlabs.datasets.ImageDataset;
+import cnnlabs.experiments.Experiment;
+import cnnlabs.experiments.ExperimentContext;
+import cnnlabs.experiments.ExperimentResult;
+import cnnlabs.experiments.SmokeCheck;
+import cnnlabs.experiments.common.MarkdownTable;
+import cnnlabs.experiments.settings.Common;
+import cnnlabs.experiments.settings.Training;
+import cnnlabs.experiments.settings.TrainingSettings;
 import cnnlabs.experiments.training.EpochMetrics;
 import cnnlabs.experiments.training.Evaluator;
 import cnnlabs.experiments.training.Trainer;
@@ -47,6 +52,12 @@ public final class MnistSimpleCnn implements Experiment<TrainingSettings> {
     @Override
     public String description() {
         return "Lab 3 Part 2: simple CNN (93,322 params) on full MNIST, 10 epochs, test accuracy";
+    }
+
+    @Override
+    public SmokeCheck smokeCheck(TrainingSettings settings) {
+        return SmokeCheck.table("**Test Accuracy: ", "93,322 parameters")
+                .metricRows(settings.training().epochs()).file("model.zip", -1);
     }
 
     @Override
@@ -97,7 +108,7 @@ public final class MnistSimpleCnn implements Experiment<TrainingSettings> {
     private static String table(Training cfg, Common common, ModelSummary summary, Trainer.History history, Evaluator.Result test) {
         MarkdownTable epochs = new MarkdownTable("Epoch", "Loss", "Accuracy", "Val loss", "Val accuracy", "Seconds", "Images/s");
         for (EpochMetrics m : history.epochs()) {
-            epochs.row(m.epoch(), f4(m.trainLoss()), f4(m.trainAcc()), f4(m.valLoss()), f4(m.valAcc()),
+            epochs.row(m.epoch(), MarkdownTable.f4(m.trainLoss()), MarkdownTable.f4(m.trainAcc()), MarkdownTable.f4(m.valLoss()), MarkdownTable.f4(m.valAcc()),
                     String.format(Locale.ROOT, "%.1f", m.seconds()), String.format(Locale.ROOT, "%.0f", m.imagesPerSec()));
         }
         return "# Simple CNN on MNIST (Lab 3, Part 2)\n\n"
@@ -109,7 +120,4 @@ public final class MnistSimpleCnn implements Experiment<TrainingSettings> {
                 + common.smokeRunNote("not the lab's numbers");
     }
 
-    static String f4(double v) {
-        return String.format(Locale.ROOT, "%.4f", v);
-    }
 }

@@ -1,28 +1,29 @@
-package cnnlabs.experiments;
+package cnnlabs.experiments.lab3;
 
-import cnnlabs.experiments.settings.TrainingSettings;
-import cnnlabs.experiments.settings.Common;
-import cnnlabs.experiments.settings.Training;
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
 import cnnlabs.architectures.ModelSummary;
 import cnnlabs.datasets.Datasets;
 import cnnlabs.datasets.ImageDataset;
+import cnnlabs.experiments.Experiment;
+import cnnlabs.experiments.ExperimentContext;
+import cnnlabs.experiments.ExperimentResult;
+import cnnlabs.experiments.SmokeCheck;
+import cnnlabs.experiments.common.MarkdownTable;
 import cnnlabs.experiments.plots.ImageGrid;
+import cnnlabs.experiments.results.RunHistory;
+import cnnlabs.experiments.settings.Common;
+import cnnlabs.experiments.settings.Training;
+import cnnlabs.experiments.settings.TrainingSettings;
 import cnnlabs.experiments.training.Trainer;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -60,8 +61,6 @@ public final class ActivationVisualization implements Experiment<TrainingSetting
     /** The ResNet-style model's stages, as {@code visualize_feature_maps} takes {@code conv1, layer1, layer2, layer3}. */
     static final List<String> STAGES = List.of("stem.relu", "stage1.block1.relu", "stage2.block1.relu", "stage3.block1.relu");
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @Override
     public String name() {
         return "ActivationVisualization";
@@ -73,6 +72,14 @@ public final class ActivationVisualization implements Experiment<TrainingSetting
     }
 
     @Override
+    public SmokeCheck smokeCheck(TrainingSettings settings) {
+        // the simple CNN for -Depochs (a smoke run never loads a saved one), the ResNet-style model for one epoch
+        return SmokeCheck.table("| `stage3.block1.relu` | 256 x 7 x 7 |", "trained here")
+                .metricRows(settings.training().epochs() + 1).picture("activations.png", 700, 812)
+                .picture("filters.png", 684, 460).picture("feature-maps.png", 872, 230);
+    }
+
+    @Override
     public TrainingSettings defaults() {
         return TrainingSettings.of(Training.lab(1, 128, 0, 0.1));
     }
@@ -81,7 +88,7 @@ public final class ActivationVisualization implements Experiment<TrainingSetting
     public ExperimentResult run(ExperimentContext<TrainingSettings> ctx) {
         Training cfg = ctx.training();
         Common common = ctx.common();
-        Path resultsRoot = ctx.run().path().getParent().getParent();
+        Path resultsRoot = ctx.run().resultsRoot();
         ImageDataset.Split mnist = ctx.trainAndValidation(Datasets.MNIST);
         StringBuilder summaries = new StringBuilder();
         Map<String, Double> validationAccuracy = new LinkedHashMap<>();
@@ -197,29 +204,8 @@ public final class ActivationVisualization implements Experiment<TrainingSetting
 
     /** The newest completed, full (not smoke) MnistSimpleCnn run's model.zip, if any. */
     static Optional<Path> latestSimpleCnn(Path resultsRoot) {
-        Path dir = resultsRoot.resolve("MnistSimpleCnn");
-        if (!Files.isDirectory(dir)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> runs = Files.list(dir)) {
-            return runs.sorted(Comparator.reverseOrder())
-                    .filter(run -> Files.isRegularFile(run.resolve("model.zip")))
-                    .filter(ActivationVisualization::completedFullRun)
-                    .map(run -> run.resolve("model.zip"))
-                    .findFirst();
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static boolean completedFullRun(Path run) {
-        try {
-            JsonNode summary = JSON.readTree(run.resolve("summary.json").toFile());
-            return "completed".equals(summary.path("status").asText()) && !summary.path("smoke_run").asBoolean(true)
-                    && summary.path("total_params").asLong() == 93_322;
-        } catch (IOException e) {
-            return false;
-        }
+        return RunHistory.latestFile(resultsRoot, "MnistSimpleCnn", "model.zip",
+                summary -> summary.path("total_params").asLong() == 93_322);
     }
 
     /**

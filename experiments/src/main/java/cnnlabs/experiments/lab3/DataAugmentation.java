@@ -1,8 +1,5 @@
-package cnnlabs.experiments;
+package cnnlabs.experiments.lab3;
 
-import cnnlabs.experiments.settings.TrainingSettings;
-import cnnlabs.experiments.settings.Common;
-import cnnlabs.experiments.settings.Training;
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
 import cnnlabs.architectures.ModelSummary;
@@ -11,6 +8,14 @@ import cnnlabs.datasets.Datasets;
 import cnnlabs.datasets.ImageDataset;
 import cnnlabs.datasets.augment.Augmentation;
 import cnnlabs.datasets.augment.Augmentations;
+import cnnlabs.experiments.Experiment;
+import cnnlabs.experiments.ExperimentContext;
+import cnnlabs.experiments.ExperimentResult;
+import cnnlabs.experiments.SmokeCheck;
+import cnnlabs.experiments.common.MarkdownTable;
+import cnnlabs.experiments.settings.Common;
+import cnnlabs.experiments.settings.Training;
+import cnnlabs.experiments.settings.TrainingSettings;
 import cnnlabs.experiments.training.EpochMetrics;
 import cnnlabs.experiments.training.Evaluator;
 import cnnlabs.experiments.training.Trainer;
@@ -56,6 +61,13 @@ public final class DataAugmentation implements Experiment<TrainingSettings> {
     }
 
     @Override
+    public SmokeCheck smokeCheck(TrainingSettings settings) {
+        return SmokeCheck.table("| Model | Train acc | Val acc | Test acc | Train − val gap | Epoch time (s) |",
+                        "| without-augmentation |", "| with-augmentation |", "Augmentation cost: an augmented epoch took")
+                .metricRows(2 * settings.training().epochs());
+    }
+
+    @Override
     public TrainingSettings defaults() {
         return TrainingSettings.of(Training.lab(10, 128, 0, 0.1));
     }
@@ -97,7 +109,7 @@ public final class DataAugmentation implements Experiment<TrainingSettings> {
             Outcome o = new Outcome(name, history, testResult);
             outcomes.add(o);
             EpochMetrics last = history.last();
-            table.row(name, f4(last.trainAcc()), f4(last.valAcc()), f4(testResult.accuracy()),
+            table.row(name, MarkdownTable.f4(last.trainAcc()), MarkdownTable.f4(last.valAcc()), MarkdownTable.f4(testResult.accuracy()),
                     String.format(Locale.ROOT, "%+.4f", last.trainAcc() - last.valAcc()),
                     String.format(Locale.ROOT, "%.1f", o.meanEpochSeconds()),
                     String.format(Locale.ROOT, "%.0f", history.imagesPerSec()));
@@ -139,7 +151,4 @@ public final class DataAugmentation implements Experiment<TrainingSettings> {
                 + common.smokeRunNote("not the lab's numbers");
     }
 
-    private static String f4(double v) {
-        return String.format(Locale.ROOT, "%.4f", v);
-    }
 }

@@ -1,8 +1,15 @@
-package cnnlabs.experiments;
+package cnnlabs.experiments.performance;
 
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
+import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.Flops;
+import cnnlabs.experiments.ConfigException;
+import cnnlabs.experiments.Experiment;
+import cnnlabs.experiments.ExperimentContext;
+import cnnlabs.experiments.ExperimentResult;
+import cnnlabs.experiments.SmokeCheck;
+import cnnlabs.experiments.common.MarkdownTable;
 import cnnlabs.experiments.results.EnvironmentInfo;
 import cnnlabs.experiments.settings.Common;
 import cnnlabs.experiments.settings.ExperimentSettings;
@@ -104,6 +111,18 @@ public final class Throughput implements Experiment<Throughput.Settings> {
     @Override
     public String description() {
         return "Training and inference images/s of Lab 3's models, GFLOP/s, and PyTorch side by side when installed";
+    }
+
+    @Override
+    public SmokeCheck smokeCheck(Settings settings) {
+        List<String> rows = new ArrayList<>();
+        rows.add("| Model | Params | DL4J train img/s | PyTorch train img/s | Train ratio |");
+        for (String model : ORDER) {
+            Architecture a = Architectures.get(model);
+            rows.add("| " + model + " | " + MarkdownTable.count(a.summary(BuildOptions.defaults()).totalParams()) + " |");
+        }
+        // either PyTorch ran, or the table says why not
+        return SmokeCheck.table(rows.toArray(String[]::new)).tableShowsOneOf("PyTorch: torch ", "PyTorch: not run (");
     }
 
     @Override

@@ -1,8 +1,10 @@
-package cnnlabs.experiments;
+package cnnlabs.experiments.basics;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import cnnlabs.experiments.Engine;
+import cnnlabs.experiments.common.ConvolutionArithmetic;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -26,7 +28,7 @@ class BasicsExperimentsTest {
             assertArrayEquals(manual, ConvolutionBasics.dl4jConv2d(engine, ConvolutionBasics.SEED002_IMAGE,
                     ConvolutionBasics.SOBEL_X));
             assertArrayEquals(new float[][] {{8, 8}, {8, 8}},
-                    ConvolutionBasics.dl4jConv2d(engine, ConvolutionBasics.COUNTING_4X4, ConvolutionBasics.SOBEL_X));
+                    ConvolutionBasics.dl4jConv2d(engine, ConvolutionArithmetic.COUNTING_4X4, ConvolutionBasics.SOBEL_X));
         }
     }
 
@@ -56,8 +58,8 @@ class BasicsExperimentsTest {
 
     @Test
     void receptiveFieldsAreTheSeeds() {
-        int[] vgg = ConvolutionBasics.receptiveFields(ConvolutionBasics.VGG_LIKE);
-        int[] dilated = ConvolutionBasics.receptiveFields(ConvolutionBasics.DILATED);
+        int[] vgg = ConvolutionArithmetic.receptiveFields(ConvolutionBasics.VGG_LIKE);
+        int[] dilated = ConvolutionArithmetic.receptiveFields(ConvolutionBasics.DILATED);
         assertArrayEquals(new int[] {3, 5, 6, 10, 14, 16}, vgg);
         assertArrayEquals(new int[] {3, 7, 15}, dilated);
     }

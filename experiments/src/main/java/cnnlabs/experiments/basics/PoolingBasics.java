@@ -1,10 +1,17 @@
-package cnnlabs.experiments;
+package cnnlabs.experiments.basics;
 
-import cnnlabs.experiments.settings.CommonSettings;
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.GraphBlocks;
 import cnnlabs.architectures.InputShape;
 import cnnlabs.architectures.vertices.AdaptiveAvgPoolVertex;
+import cnnlabs.experiments.Engine;
+import cnnlabs.experiments.Experiment;
+import cnnlabs.experiments.ExperimentContext;
+import cnnlabs.experiments.ExperimentResult;
+import cnnlabs.experiments.SmokeCheck;
+import cnnlabs.experiments.common.ConvolutionArithmetic;
+import cnnlabs.experiments.common.MarkdownTable;
+import cnnlabs.experiments.settings.CommonSettings;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -46,13 +53,22 @@ public final class PoolingBasics implements Experiment<CommonSettings> {
     }
 
     @Override
+    public SmokeCheck smokeCheck(CommonSettings settings) {
+        return SmokeCheck.table(
+                "| Max pooling 2x2, stride 2 | SubsamplingLayer(MAX) | [1, 1, 2, 2] | [[6, 8], [14, 16]] |",
+                "[[3.5, 5.5], [11.5, 13.5]]", "| Global average pooling | GlobalPoolingLayer(AVG) | [1, 1] | 8.5 |",
+                "Output shape [1, 3, 7, 7]", "| Indices (flattened positions) | [[5, 7], [13, 15]] |",
+                "the two agree here");
+    }
+
+    @Override
     public CommonSettings defaults() {
         return CommonSettings.DEFAULTS;
     }
 
     /** The 4x4 example as a (1, 1, 4, 4) batch. */
     static INDArray example() {
-        return Nd4j.create(ConvolutionBasics.COUNTING_4X4).reshape(1, 1, 4, 4);
+        return Nd4j.create(ConvolutionArithmetic.COUNTING_4X4).reshape(1, 1, 4, 4);
     }
 
     /** Runs {@code input} through a one-vertex DL4J graph built by {@code pooling} (given the blocks and the input name). */

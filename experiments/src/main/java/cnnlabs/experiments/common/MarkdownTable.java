@@ -1,24 +1,29 @@
-package cnnlabs.experiments;
+package cnnlabs.experiments.common;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** A small Markdown table builder for {@code table.md}. */
-final class MarkdownTable {
+public final class MarkdownTable {
 
     private final List<String> header;
     private final List<List<String>> rows = new ArrayList<>();
 
     /** A count with thousands separators, as the labs print parameter counts: 1,867,466. */
-    static String count(long n) {
+    public static String count(long n) {
         return String.format(java.util.Locale.ROOT, "%,d", n);
     }
 
-    MarkdownTable(String... header) {
+    /** A fraction or loss with four decimals, as the labs print accuracies: 0.9926. */
+    public static String f4(double v) {
+        return String.format(java.util.Locale.ROOT, "%.4f", v);
+    }
+
+    public MarkdownTable(String... header) {
         this.header = List.of(header);
     }
 
-    MarkdownTable row(Object... cells) {
+    public MarkdownTable row(Object... cells) {
         if (cells.length != header.size()) {
             throw new IllegalArgumentException("expected " + header.size() + " cells, got " + cells.length);
         }
