@@ -43,11 +43,8 @@ final class FastBatchNormalization {
     static BatchNormalization create(NeuralNetConfiguration conf, DataType dataType) {
         BatchNormalization layer = new BatchNormalization(conf, dataType);
         try {
-            BatchNormalizationHelper dl4j = (BatchNormalizationHelper) HELPER.get(layer);
-            if (dl4j == null && OneDnnRuntime.helpersUsable()) {
-                MKLDNNBatchNormHelper oneDnn = new MKLDNNBatchNormHelper(dataType);
-                dl4j = oneDnn.checkSupported() ? oneDnn : null;
-            }
+            BatchNormalizationHelper dl4j = OneDnnRuntime.dl4jHelper((BatchNormalizationHelper) HELPER.get(layer),
+                    () -> new MKLDNNBatchNormHelper(dataType));
             if (dl4j instanceof MKLDNNBatchNormHelper) {
                 HELPER.set(layer, new FastBatchNormHelper(dl4j));
             }

@@ -59,10 +59,7 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
 
     FastConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
-        if (helper == null && OneDnnRuntime.helpersUsable()) {
-            MKLDNNConvHelper oneDnn = new MKLDNNConvHelper(dataType);
-            helper = oneDnn.checkSupported() ? oneDnn : null;
-        }
+        helper = OneDnnRuntime.dl4jHelper(helper, () -> new MKLDNNConvHelper(dataType));
     }
 
     /**

@@ -39,10 +39,7 @@ public final class FastSubsamplingLayer extends org.deeplearning4j.nn.layers.con
 
     FastSubsamplingLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
-        if (helper == null && OneDnnRuntime.helpersUsable()) {
-            MKLDNNSubsamplingHelper oneDnn = new MKLDNNSubsamplingHelper(dataType);
-            helper = oneDnn.checkSupported() ? oneDnn : null;
-        }
+        helper = OneDnnRuntime.dl4jHelper(helper, () -> new MKLDNNSubsamplingHelper(dataType));
     }
 
     /** How many forward and backward passes ran channels-last. */

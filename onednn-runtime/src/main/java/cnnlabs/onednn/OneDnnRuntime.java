@@ -3,6 +3,8 @@ package cnnlabs.onednn;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.deeplearning4j.nn.layers.LayerHelper;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper;
@@ -113,7 +115,20 @@ public final class OneDnnRuntime {
         return BaseMKLDNNHelper.mklDnnEnabled();
     }
 
-    private static boolean oneDnnCompiled() {
+    /**
+     * {@code current}, the helper DL4J gave a layer, or where it gave none (its switch is off by default) DL4J's oneDNN
+     * helper from {@code oneDnn} if it can run here; null where neither.
+     */
+    static <H extends LayerHelper> H dl4jHelper(H current, Supplier<? extends H> oneDnn) {
+        if (current != null || !helpersUsable()) {
+            return current;
+        }
+        H helper = oneDnn.get();
+        return helper.checkSupported() ? helper : null;
+    }
+
+    /** Whether the loaded native ND4J library was built with oneDNN (its build information says HAVE_ONEDNN). */
+    public static boolean oneDnnCompiled() {
         try {
             String info = org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo();
             return info != null && info.contains("HAVE_ONEDNN");

@@ -295,13 +295,8 @@ public final class Throughput implements Experiment<Throughput.Settings> {
 
     /** ", ONEDNN_MAX_CPU_ISA=X" where oneDNN's instruction-set limit is set, else "". */
     static String isaLimit() {
-        for (String name : new String[] {"ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA"}) {
-            String value = System.getenv(name);
-            if (value != null && !value.isBlank()) {
-                return ", " + name + "=" + value;
-            }
-        }
-        return "";
+        String limit = EnvironmentInfo.oneDnnIsaLimit();
+        return limit.equals("none") ? "" : ", " + limit;
     }
 
     /** " (its fastest memory format, training / inference: model f / f; ...)" where PyTorch ran, else "". */

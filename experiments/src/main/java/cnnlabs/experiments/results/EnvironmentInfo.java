@@ -1,5 +1,6 @@
 package cnnlabs.experiments.results;
 
+import cnnlabs.onednn.OneDnnRuntime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.util.Properties;
 import java.util.TreeMap;
 import org.bytedeco.javacpp.Loader;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.nativeblas.NativeOpsHolder;
 
 /** What {@code env.json} records: versions, backend, hardware, threads, seed and the command line. */
 public final class EnvironmentInfo {
@@ -37,7 +37,7 @@ public final class EnvironmentInfo {
         env.put("blas_vendor", nd4j.getOrDefault("blas.vendor", "unknown"));
         env.put("nd4j_environment", nd4j);
         env.put("nd4j_native_variant", nativeVariant());
-        env.put("onednn_compiled", oneDnnCompiled());
+        env.put("onednn_compiled", OneDnnRuntime.oneDnnCompiled());
         env.put("java_version", System.getProperty("java.version"));
         env.put("java_vendor", System.getProperty("java.vendor"));
         env.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
@@ -46,16 +46,6 @@ public final class EnvironmentInfo {
         env.put("available_processors", Runtime.getRuntime().availableProcessors());
         env.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
         return env;
-    }
-
-    /** Whether the loaded native ND4J library was built with oneDNN (its build information says HAVE_ONEDNN). */
-    public static boolean oneDnnCompiled() {
-        try {
-            String info = NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo();
-            return info != null && info.contains("HAVE_ONEDNN");
-        } catch (RuntimeException | LinkageError e) {
-            return false;
-        }
     }
 
     /**
@@ -85,7 +75,7 @@ public final class EnvironmentInfo {
     }
 
     /** oneDNN's instruction-set limit from the environment ({@code ONEDNN_MAX_CPU_ISA}, or older builds' name), or "none". */
-    static String oneDnnIsaLimit() {
+    public static String oneDnnIsaLimit() {
         for (String name : new String[] {"ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA"}) {
             String value = System.getenv(name);
             if (value != null && !value.isBlank()) {

@@ -30,8 +30,4 @@ public record Common(
     public String smokeRunNote(String what) {
         return isSmokeRun() ? "\nSmoke run (-Dmax.batches=" + maxBatches + "): " + what + ".\n" : "";
     }
-
-    public Common withMaxBatches(int newMaxBatches) {
-        return new Common(seed, newMaxBatches);
-    }
 }

@@ -39,12 +39,4 @@ public record Training(
     public static Training lab(int epochs, int batchSize, int subset, double validationSplit) {
         return new Training(epochs, batchSize, 1e-3, subset, validationSplit, 0.9);
     }
-
-    public Training withEpochs(int newEpochs) {
-        return new Training(newEpochs, batchSize, learningRate, subset, validationSplit, bnMomentum);
-    }
-
-    public Training withSubset(int newSubset) {
-        return new Training(epochs, batchSize, learningRate, newSubset, validationSplit, bnMomentum);
-    }
 }
