@@ -4,7 +4,7 @@ import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.GraphSpec;
 import cnnlabs.datasets.IdxDataset;
 import cnnlabs.datasets.ImageDataset;
-import cnnlabs.experiments.results.RunDirectory;
+import cnnlabs.experiments.results.ExperimentRun;
 import cnnlabs.experiments.settings.Common;
 import cnnlabs.experiments.settings.ExperimentSettings;
 import cnnlabs.experiments.settings.Training;
@@ -14,12 +14,12 @@ import java.nio.file.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
- * What an experiment runs with: its settings, its run folder, the data directory, the console, and the
+ * What an experiment runs with: its settings, its run (where it emits its results), the data directory, the console, and the
  * {@link Engine} that runs its graphs.
  *
  * @param <S> the experiment's settings record
  */
-public record ExperimentContext<S extends Record & ExperimentSettings>(S settings, RunDirectory run, Path dataDir,
+public record ExperimentContext<S extends Record & ExperimentSettings>(S settings, ExperimentRun run, Path dataDir,
                                                                       Console console, Engine engine) {
 
     /** The settings every experiment has (seed, smoke-run length). */

@@ -1,10 +1,8 @@
 package cnnlabs.experiments;
 
-import java.util.Map;
-
 /**
- * What a run produced: the values written to {@code summary.json} and the lab's table as Markdown
- * ({@code table.md}), which the runner also prints at the end.
+ * What a run produced: its summary, a record of the experiment's own that Jackson writes into {@code summary.json}
+ * (snake_case keys), and the lab's table as Markdown ({@code table.md}), which the runner also prints at the end.
  */
-public record ExperimentResult(Map<String, Object> summary, String table) {
+public record ExperimentResult(Record summary, String table) {
 }

@@ -13,14 +13,13 @@ import cnnlabs.experiments.lab3.DataAugmentation;
 import cnnlabs.experiments.lab3.MnistSimpleCnn;
 import cnnlabs.experiments.performance.Throughput;
 import cnnlabs.experiments.results.EnvironmentInfo;
-import cnnlabs.experiments.results.HtmlReport;
-import cnnlabs.experiments.results.RunDirectory;
+import cnnlabs.experiments.results.ExperimentRun;
 import cnnlabs.experiments.settings.Common;
 import cnnlabs.experiments.settings.ExperimentSettings;
 import cnnlabs.experiments.settings.SettingsParser;
 import cnnlabs.experiments.training.Console;
 import cnnlabs.experiments.transfer.FreezeBackbone;
-import cnnlabs.experiments.transfer.TransferLearning;
+import cnnlabs.experiments.transfer.MobileNetTransfer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -43,7 +42,7 @@ public final class Experiments {
             .register(new ReceptiveField())
             .register(new AugmentationSamples())
             .register(new DataAugmentation())
-            .register(new TransferLearning())
+            .register(new MobileNetTransfer())
             .register(new Throughput());
 
     private Experiments() {
@@ -62,69 +61,49 @@ public final class Experiments {
         return REGISTRY.names();
     }
 
-    /** A finished run: its folder and what the experiment returned. */
-    public record Run(RunDirectory directory, ExperimentResult result) {
+    /** A finished run: its run object and what the experiment returned. */
+    public record Finished(ExperimentRun run, ExperimentResult result) {
     }
 
     /**
-     * Runs {@code experiment} with {@code settings} into a new folder under {@code resultsRoot}: writes
-     * {@code config.json} (every setting the run used) and {@code env.json} first, then lets the experiment write as
-     * it goes, then {@code summary.json} ({@code "status": "completed"}, or {@code "failed"} with the error, whose
-     * stack trace goes to {@code error.txt} before the exception is rethrown). {@code report.html} and
-     * {@code results/index.html} are written when the run starts and again when it ends (the report also after
-     * every epoch).
+     * Runs {@code experiment} with {@code settings} into a new folder under {@code resultsRoot}: {@link ExperimentRun}
+     * writes {@code config.json} (every setting the run used) and {@code env.json} first, the experiment emits its
+     * epochs, tables, pictures and files as it goes, then the summary record goes into {@code summary.json}
+     * ({@code "status": "completed"}, or {@code "failed"} with the error, whose stack trace goes to
+     * {@code error.txt} before the exception is rethrown). The report and the results index follow every event.
      */
-    public static <S extends Record & ExperimentSettings> Run run(Experiment<S> experiment, S settings, Engine engine,
-                                                                 Path resultsRoot, Path dataDir, Console console,
-                                                                 String command) throws Exception {
-        RunDirectory dir = RunDirectory.create(resultsRoot, experiment.name());
+    public static <S extends Record & ExperimentSettings> Finished run(Experiment<S> experiment, S settings,
+                                                                      Engine engine, Path resultsRoot, Path dataDir,
+                                                                      Console console, String command) throws Exception {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("experiment", experiment.name());
         config.putAll(SettingsParser.values(settings));
-        dir.writeJson("config.json", config);
         Map<String, Object> env = EnvironmentInfo.collect(settings.common().seed(), command);
         env.put("runtime", engine.report());
-        dir.writeJson("env.json", env);
-        dir.writeJson("summary.json", Map.of("experiment", experiment.name(), "status", "running"));
-        publish(dir, resultsRoot);
         Common common = settings.common();
-        console.println("Running " + experiment.name() + " into " + dir.path()
+        ExperimentRun run = ExperimentRun.start(resultsRoot, experiment.name(), config, common.isSmokeRun(), env);
+        console.println("Running " + experiment.name() + " into " + run.path()
                 + (common.isSmokeRun() ? " (smoke run: at most " + common.maxBatches() + " batches per pass)" : ""));
         try {
             ExperimentResult result;
             try {
-                result = experiment.run(new ExperimentContext<>(settings, dir, dataDir, console, engine));
+                result = experiment.run(new ExperimentContext<>(settings, run, dataDir, console, engine));
             } finally {
                 env.put("runtime", engine.report()); // with the graphs the experiment made
-                dir.writeJson("env.json", env);
+                run.environment(env);
             }
-            Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("experiment", experiment.name());
-            summary.put("status", "completed");
-            summary.put("smoke_run", common.isSmokeRun());
-            summary.putAll(result.summary());
-            dir.writeJson("summary.json", summary);
-            dir.writeText("table.md", result.table());
-            publish(dir, resultsRoot);
-            return new Run(dir, result);
+            run.table(result.table());
+            run.completed(result.summary());
+            return new Finished(run, result);
         } catch (Exception | Error e) {
             StringWriter trace = new StringWriter();
             e.printStackTrace(new PrintWriter(trace));
-            dir.writeText("error.txt", trace.toString());
-            dir.writeJson("summary.json", Map.of("experiment", experiment.name(), "status", "failed",
-                    "error", String.valueOf(e.getMessage())));
             try {
-                publish(dir, resultsRoot);
+                run.failed(String.valueOf(e.getMessage()), trace.toString());
             } catch (RuntimeException reportFailure) {
                 e.addSuppressed(reportFailure);
             }
             throw e;
         }
-    }
-
-    /** The run's {@code report.html} and the results index, from what the run folder holds now. */
-    private static void publish(RunDirectory dir, Path resultsRoot) {
-        HtmlReport.writeReport(dir.path());
-        HtmlReport.writeIndex(resultsRoot);
     }
 }

@@ -90,11 +90,11 @@ public final class Main {
             return 0;
         }
         Engine engine = Engine.fromProperties(props);
-        Experiments.Run run = Experiments.run(experiment, settings, engine, resultsRoot(props),
+        Experiments.Finished run = Experiments.run(experiment, settings, engine, resultsRoot(props),
                 DataDirectory.resolve(props), console, command(experiment, props));
         console.println("");
         console.println(run.result().table());
-        console.println("Results: " + run.directory().path());
+        console.println("Results: " + run.run().path());
         return 0;
     }
 

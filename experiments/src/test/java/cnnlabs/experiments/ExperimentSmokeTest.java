@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cnnlabs.datasets.DataDirectory;
 import cnnlabs.experiments.results.HtmlReport;
-import cnnlabs.experiments.results.RunDirectory;
+import cnnlabs.experiments.results.ExperimentRun;
 import cnnlabs.experiments.settings.ExperimentSettings;
 import cnnlabs.experiments.settings.SettingsParser;
 import cnnlabs.experiments.training.Console;
@@ -55,24 +55,24 @@ class ExperimentSmokeTest {
         }
         S settings = SettingsParser.with(experiment.defaults(), overrides);
         Console quiet = new Console(new PrintStream(new ByteArrayOutputStream()), false);
-        Experiments.Run run = Experiments.run(experiment, settings, Engine.fast(), results, DataDirectory.resolve(), quiet,
+        Experiments.Finished run = Experiments.run(experiment, settings, Engine.fast(), results, DataDirectory.resolve(), quiet,
                 "test");
         return new Smoke(run, experiment.smokeCheck(settings));
     }
 
     /** A smoke run and what the experiment says it must have left. */
-    record Smoke(Experiments.Run run, SmokeCheck check) {
+    record Smoke(Experiments.Finished run, SmokeCheck check) {
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("experiments")
     void smokeRunWritesTheWholeResultsLayoutAndWhatTheExperimentPromises(Experiment<?> experiment) throws Exception {
         Smoke smoke = smokeRun(experiment, 2, results);
-        Experiments.Run run = smoke.run();
+        Experiments.Finished run = smoke.run();
         SmokeCheck check = smoke.check();
         boolean trains = check.metricRows() >= 0;
 
-        Path dir = run.directory().path();
+        Path dir = run.run().path();
         assertEquals(results.resolve(experiment.name()), dir.getParent());
         assertTrue(dir.getFileName().toString().matches("\\d{8}-\\d{6}-[0-9a-f]{6}"), dir.toString());
         JsonNode cfg = JSON.readTree(dir.resolve("config.json").toFile());
@@ -105,7 +105,7 @@ class ExperimentSmokeTest {
             assertFalse(Files.exists(dir.resolve("metrics.csv")), "an experiment that trains nothing writes no metrics.csv");
         } else {
             List<String> metrics = Files.readAllLines(dir.resolve("metrics.csv"));
-            assertEquals(RunDirectory.METRICS_HEADER, metrics.get(0));
+            assertEquals(ExperimentRun.METRICS_HEADER, metrics.get(0));
             assertEquals(1 + check.metricRows(), metrics.size(), String.join("\n", metrics));
             for (String row : metrics.subList(1, metrics.size())) {
                 String[] cells = row.split(",", -1);
@@ -122,7 +122,7 @@ class ExperimentSmokeTest {
             assertArrayEquals(picture.getValue(), new int[] {image.getWidth(), image.getHeight()}, picture.getKey());
         }
         if (trains) {
-            BufferedImage curves = ImageIO.read(dir.resolve(RunDirectory.CURVES).toFile());
+            BufferedImage curves = ImageIO.read(dir.resolve(ExperimentRun.CURVES).toFile());
             assertArrayEquals(new int[] {1120, 400}, new int[] {curves.getWidth(), curves.getHeight()});
         }
         assertReportLinksOnlyExistingFiles(dir.resolve(HtmlReport.REPORT));

@@ -8,8 +8,8 @@ import cnnlabs.experiments.lab3.ArchitectureComparison;
 import cnnlabs.experiments.lab3.MnistSimpleCnn;
 import cnnlabs.experiments.training.Console;
 import java.nio.file.Path;
+import cnnlabs.experiments.common.TrainedModel;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,22 +28,21 @@ class LabAccuracyTest {
     @Test
     void simpleCnnReachesAtLeast99PercentOnTheTestSet() throws Exception {
         MnistSimpleCnn e = new MnistSimpleCnn();
-        Experiments.Run run = Experiments.run(e, e.defaults(), Engine.fast(), results, DataDirectory.resolve(),
+        Experiments.Finished run = Experiments.run(e, e.defaults(), Engine.fast(), results, DataDirectory.resolve(),
                 Console.system(), "test");
-        double accuracy = (double) run.result().summary().get("test_accuracy");
+        double accuracy = ((MnistSimpleCnn.Summary) run.result().summary()).testAccuracy();
         assertTrue(accuracy >= 0.99, "test accuracy " + accuracy);
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void comparisonModelsAllLearnMnist() throws Exception {
         ArchitectureComparison e = new ArchitectureComparison();
-        Experiments.Run run = Experiments.run(e, e.defaults(), Engine.fast(), results, DataDirectory.resolve(),
+        Experiments.Finished run = Experiments.run(e, e.defaults(), Engine.fast(), results, DataDirectory.resolve(),
                 Console.system(), "test");
-        List<Map<String, Object>> models = (List<Map<String, Object>>) run.result().summary().get("models");
+        List<TrainedModel> models = ((ArchitectureComparison.Summary) run.result().summary()).models();
         assertEquals(3, models.size());
-        for (Map<String, Object> m : models) {
-            assertTrue((double) m.get("final_val_accuracy") >= 0.95, m.toString());
+        for (TrainedModel m : models) {
+            assertTrue(m.finalValAccuracy() >= 0.95, m.toString());
         }
     }
 }

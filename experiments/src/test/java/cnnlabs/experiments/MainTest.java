@@ -77,7 +77,7 @@ class MainTest {
 
     @Test
     void invalidExperimentSpecificValueExitsNonZeroWithoutStartingARun() {
-        assertEquals(2, run("exp", "TransferLearning", "head.lr", "fast"));
+        assertEquals(2, run("exp", "MobileNetTransfer", "head.lr", "fast"));
         assertTrue(err().contains("-Dhead.lr") && err().contains("e.g. -Dhead.lr=0.01"), err());
         assertFalse(err().contains("\tat "));
         assertFalse(Files.exists(tmp.resolve("results")));
@@ -143,7 +143,7 @@ class MainTest {
         assertFalse(err().contains("\tat "));
         assertFalse(Files.exists(tmp.resolve("results")));
         assertEquals(2, run("exp", "MnistSimpleCnn", "finetune.lr", "1e-5"));
-        assertTrue(err().contains("-Dfinetune.lr is not a setting of MnistSimpleCnn (it belongs to TransferLearning)"),
+        assertTrue(err().contains("-Dfinetune.lr is not a setting of MnistSimpleCnn (it belongs to MobileNetTransfer)"),
                 err());
         assertEquals(2, run("exp", "ConvolutionBasics", "epochs", "3"));
         assertTrue(err().contains("-Depochs is not a setting of ConvolutionBasics"), err());
@@ -162,7 +162,7 @@ class MainTest {
             assertTrue(out().contains("-Dcnnlabs.fast") && out().contains("-Ddata.dir"), out());
         }
         out.reset();
-        assertEquals(0, run("exp", "TransferLearning", "help", "", "finetune.lr", "0.001"));
+        assertEquals(0, run("exp", "MobileNetTransfer", "help", "", "finetune.lr", "0.001"));
         assertTrue(out().contains("-Dfinetune.lr=0.001"), "help shows the value given: " + out());
         assertTrue(out().contains("-Dpretrain.epochs=2"), out());
         assertFalse(Files.exists(tmp.resolve("results")), "help writes nothing");

@@ -48,9 +48,9 @@ class ReportInBrowserTest {
     @Test
     void everyImageOnAReportLoadsInChromium() throws Exception {
         Console quiet = new Console(new PrintStream(new ByteArrayOutputStream()), false);
-        Experiments.Run run = Experiments.run(new ConvolutionFilters(), CommonSettings.DEFAULTS, Engine.fast(), results,
+        Experiments.Finished run = Experiments.run(new ConvolutionFilters(), CommonSettings.DEFAULTS, Engine.fast(), results,
                 DataDirectory.resolve(), quiet, "test");
-        Path dir = run.directory().path();
+        Path dir = run.run().path();
         long pngs;
         try (Stream<Path> files = Files.list(dir)) {
             pngs = files.filter(p -> p.toString().endsWith(".png")).count();

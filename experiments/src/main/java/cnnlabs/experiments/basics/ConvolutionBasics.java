@@ -14,9 +14,7 @@ import cnnlabs.experiments.common.MarkdownTable;
 import cnnlabs.experiments.settings.CommonSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -157,10 +155,23 @@ public final class ConvolutionBasics implements Experiment<CommonSettings> {
         return (int) shape[2];
     }
 
+    /**
+     * What {@code summary.json} holds.
+     *
+     * @param manualEqualsDl4j the hand-written convolution equals DL4J's on every example
+     * @param outputSizesMatch the output-size formula matches DL4J's shapes for every setting
+     */
+    public record Summary(boolean manualEqualsDl4j, boolean outputSizesMatch, List<ChannelRow> multiChannel,
+                          int vggLikeReceptiveField, int dilatedReceptiveField) {
+    }
+
+    /** One multi-channel layer: its parameters and its output shape for a batch of 4. */
+    public record ChannelRow(String layer, long params, long[] outputShape) {
+    }
+
     @Override
     public ExperimentResult run(ExperimentContext<CommonSettings> ctx) {
         StringBuilder md = new StringBuilder("# Convolution basics (seeds 001, 002, 004)\n\n");
-        Map<String, Object> summary = new LinkedHashMap<>();
 
         md.append("## A convolution by hand and with DL4J\n\n")
                 .append("Valid convolution (no padding, stride 1) with the Sobel-like kernel ")
@@ -178,7 +189,6 @@ public final class ConvolutionBasics implements Experiment<CommonSettings> {
             conv.row(example[0], ConvolutionArithmetic.matrix(manual), ConvolutionArithmetic.matrix(dl4j), equal ? "yes" : "**NO**");
         }
         md.append(conv).append('\n');
-        summary.put("manual_equals_dl4j", allEqual);
         ctx.console().println("Manual convolution equals DL4J's: " + allEqual);
 
         md.append("## Output size: the formula against DL4J's shapes\n\n")
@@ -195,7 +205,6 @@ public final class ConvolutionBasics implements Experiment<CommonSettings> {
                     match ? "yes" : "**NO**");
         }
         md.append(sizes).append('\n');
-        summary.put("output_sizes_match", sizesMatch);
         ctx.console().println("Output-size formula matches DL4J's shapes: " + sizesMatch);
 
         md.append("## Multi-channel convolutions: weights, biases, parameters\n\n")
@@ -204,7 +213,7 @@ public final class ConvolutionBasics implements Experiment<CommonSettings> {
                 .append("as PyTorch's `conv.weight`.\n\n");
         MarkdownTable channels = new MarkdownTable("Layer", "Weight shape", "Bias shape", "Parameters", "Arithmetic",
                 "Output for a batch of 4");
-        List<Map<String, Object>> channelRows = new ArrayList<>();
+        List<ChannelRow> channelRows = new ArrayList<>();
         for (MultiChannel m : MULTI_CHANNEL) {
             GraphBlocks g = GraphBlocks.pytorch(BuildOptions.defaults(), new InputShape(m.in(), m.size(), m.size()));
             ComputationGraph graph = ctx.engine().init("conv " + m, g.build(
@@ -216,14 +225,14 @@ public final class ConvolutionBasics implements Experiment<CommonSettings> {
             channels.row(m.source(), Arrays.toString(params.get("W").shape()),
                     m.bias() ? Arrays.toString(params.get("b").shape()) : "none", MarkdownTable.count(graph.numParams()),
                     arithmetic, Arrays.toString(out));
-            channelRows.add(Map.of("layer", m.source(), "params", graph.numParams(), "output_shape", out));
+            channelRows.add(new ChannelRow(m.source(), graph.numParams(), out));
         }
         md.append(channels).append('\n');
-        summary.put("multi_channel", channelRows);
 
         md.append("## Receptive field\n\n")
                 .append("rf grows by dilation·(kernel − 1) times the product of the strides before the layer ")
                 .append("(seed 002 `calculate_receptive_field`).\n\n");
+        List<Integer> totals = new ArrayList<>();
         for (Object[] stack : new Object[][] {{"VGG-like stack", VGG_LIKE}, {"Dilated stack", DILATED}}) {
             @SuppressWarnings("unchecked")
             List<RfLayer> layers = (List<RfLayer>) stack[1];
@@ -235,12 +244,12 @@ public final class ConvolutionBasics implements Experiment<CommonSettings> {
             }
             int total = fields[fields.length - 1];
             md.append("**").append(stack[0]).append("**: receptive field ").append(total).append("\n\n").append(rf).append('\n');
-            summary.put(stack[0].toString().toLowerCase(Locale.ROOT).replace(' ', '_').replace('-', '_') + "_receptive_field", total);
+            totals.add(total);
             ctx.console().println(stack[0] + " receptive field: " + total);
         }
         String table = md.toString();
-        ctx.run().writeText("table.md", table);
-        return new ExperimentResult(summary, table);
+        ctx.run().table(table);
+        return new ExperimentResult(new Summary(allEqual, sizesMatch, channelRows, totals.get(0), totals.get(1)), table);
     }
 
 }

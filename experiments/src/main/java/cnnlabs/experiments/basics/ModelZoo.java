@@ -17,10 +17,8 @@ import cnnlabs.experiments.settings.Common;
 import cnnlabs.experiments.settings.CommonSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -76,8 +74,12 @@ public final class ModelZoo implements Experiment<CommonSettings> {
         return CommonSettings.DEFAULTS;
     }
 
+    /** What {@code summary.json} holds: how many architectures and blocks, the timed passes, every row. */
+    public record Summary(int models, int timedPasses, List<Row> rows) {
+    }
+
     /** One row of the table. */
-    record Row(String name, String kind, String source, String input, String output, long totalParams,
+    public record Row(String name, String kind, String source, String input, String output, long totalParams,
                long trainableParams, long pytorchParams, long flops, double latencyMs) {
     }
 
@@ -97,14 +99,10 @@ public final class ModelZoo implements Experiment<CommonSettings> {
                     String.format(Locale.ROOT, "%,.3f", row.flops() / 1e6), String.format(Locale.ROOT, "%.2f", row.latencyMs()));
             ctx.console().println(String.format(Locale.ROOT, "%-22s %,13d params  %9.4f GFLOPs  %8.2f ms", row.name(),
                     row.pytorchParams(), row.flops() / 1e9, row.latencyMs()));
-            ctx.run().writeText("table.md", render(table, passes, ctx.common()));
+            ctx.run().table(render(table, passes, ctx.common()));
             ctx.run().writeText("model-zoo.csv", csv(rows));
         }
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("models", rows.size());
-        summary.put("timed_passes", passes);
-        summary.put("rows", rows);
-        return new ExperimentResult(summary, render(table, passes, ctx.common()));
+        return new ExperimentResult(new Summary(rows.size(), passes, rows), render(table, passes, ctx.common()));
     }
 
     static Row measure(Engine engine, GraphSpec spec, BuildOptions options, int passes) {

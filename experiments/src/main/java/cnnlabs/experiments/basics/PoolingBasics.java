@@ -13,9 +13,7 @@ import cnnlabs.experiments.common.ConvolutionArithmetic;
 import cnnlabs.experiments.common.MarkdownTable;
 import cnnlabs.experiments.settings.CommonSettings;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.BiFunction;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -171,10 +169,21 @@ public final class PoolingBasics implements Experiment<CommonSettings> {
         return out;
     }
 
+    /**
+     * What {@code summary.json} holds: the seed's 4x4 example through each pooling, the adaptive pooling check, and
+     * unpooling by max-pool indices.
+     *
+     * @param adaptiveMaxAbsError largest difference of DL4J's adaptive pooling from a plain-loop average
+     * @param unpoolEqualsBackprop unpooling equals max pooling's backward pass with the pooled values as gradient
+     */
+    public record Summary(double[][] maxPool, double[][] avgPool, double globalAvgPool, long[] adaptiveOutputShape,
+                          double adaptiveMaxAbsError, boolean unpoolEqualsBackprop, long[][] maxPoolIndices,
+                          double[][] unpooled) {
+    }
+
     @Override
     public ExperimentResult run(ExperimentContext<CommonSettings> ctx) {
         INDArray x = example();
-        Map<String, Object> summary = new LinkedHashMap<>();
         StringBuilder md = new StringBuilder("# Pooling basics (seed 002 §2)\n\nInput (1, 1, 4, 4): ")
                 .append(plane(x)).append("\n\n");
 
@@ -187,9 +196,6 @@ public final class PoolingBasics implements Experiment<CommonSettings> {
         table.row("Global average pooling", "GlobalPoolingLayer(AVG)", Arrays.toString(gap.shape()),
                 number(gap.getDouble(0, 0)));
         md.append(table).append('\n');
-        summary.put("max_pool", max.reshape(2, 2).toDoubleMatrix());
-        summary.put("avg_pool", avg.reshape(2, 2).toDoubleMatrix());
-        summary.put("global_avg_pool", gap.getDouble(0, 0));
         ctx.console().println("Max pooling: " + plane(max) + "; average pooling: " + plane(avg) + "; global average: "
                 + number(gap.getDouble(0, 0)));
 
@@ -210,8 +216,6 @@ public final class PoolingBasics implements Experiment<CommonSettings> {
                 .append("Output shape ").append(Arrays.toString(adaptive.shape()))
                 .append(String.format(Locale.ROOT, "; largest difference from a plain-loop average of the same windows: %.2e.%n%n", maxError))
                 .append(windows(37, 7, "Rows")).append('\n').append(windows(41, 7, "Columns")).append('\n');
-        summary.put("adaptive_output_shape", adaptive.shape());
-        summary.put("adaptive_max_abs_error", maxError);
 
         INDArray[] pooled = maxPoolWithIndices(ctx.engine(), x, 2);
         INDArray unpooled = unpool(pooled[0], pooled[1], 4, 4);
@@ -228,14 +232,13 @@ public final class PoolingBasics implements Experiment<CommonSettings> {
         indexTable.row("Indices (flattened positions)", plane(pooled[1]));
         indexTable.row("Unpooled", plane(unpooled));
         md.append(indexTable);
-        summary.put("unpool_equals_backprop", sameAsBackprop);
-        summary.put("max_pool_indices", pooled[1].reshape(2, 2).toLongMatrix());
-        summary.put("unpooled", unpooled.reshape(4, 4).toDoubleMatrix());
         ctx.console().println("Max-pool indices: " + plane(pooled[1]) + "; unpooled: " + plane(unpooled));
 
         String text = md.toString();
-        ctx.run().writeText("table.md", text);
-        return new ExperimentResult(summary, text);
+        ctx.run().table(text);
+        return new ExperimentResult(new Summary(max.reshape(2, 2).toDoubleMatrix(), avg.reshape(2, 2).toDoubleMatrix(),
+                gap.getDouble(0, 0), adaptive.shape(), maxError, sameAsBackprop, pooled[1].reshape(2, 2).toLongMatrix(),
+                unpooled.reshape(4, 4).toDoubleMatrix()), text);
     }
 
     /** The first (H, W) plane of a batch as {@code [[a, b], [c, d]]}. */

@@ -15,10 +15,8 @@ import cnnlabs.experiments.plots.Viridis;
 import cnnlabs.experiments.settings.CommonSettings;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
@@ -150,6 +148,16 @@ public final class ReceptiveField implements Experiment<CommonSettings> {
         return bottom < 0 ? new int[] {0, 0} : new int[] {bottom - top + 1, right - left + 1};
     }
 
+    /**
+     * What {@code summary.json} holds.
+     *
+     * @param outputPosition         the output position whose input gradient was taken (row, column)
+     * @param gradientExtent         rows and columns of the box where that gradient is non-zero
+     * @param analyticReceptiveField the receptive field by the layer-by-layer formula
+     */
+    public record Summary(int[] outputPosition, int[] gradientExtent, int analyticReceptiveField, boolean agree) {
+    }
+
     @Override
     public ExperimentResult run(ExperimentContext<CommonSettings> ctx) {
         long seed = ctx.common().seed();
@@ -167,7 +175,7 @@ public final class ReceptiveField implements Experiment<CommonSettings> {
         ctx.console().println(String.format(Locale.ROOT, "Gradient extent %dx%d, analytic receptive field %d: %s",
                 measured[0], measured[1], analytic, agree ? "they agree" : "THEY DISAGREE"));
 
-        ctx.run().writePng("receptive-field.png", heatMap(gradient, row, col, out.size(2)));
+        ctx.run().picture("receptive-field.png", heatMap(gradient, row, col, out.size(2)));
         MarkdownTable table = new MarkdownTable("Output position", "Gradient extent (rows x columns)",
                 "Analytic receptive field", "Agree");
         table.row("(" + row + ", " + col + ") of " + out.size(2) + "x" + out.size(3), measured[0] + " x " + measured[1],
@@ -181,13 +189,8 @@ public final class ReceptiveField implements Experiment<CommonSettings> {
                 + "ReLU, max pool 2, conv 64→128, ReLU; 3x3, padding 1) on a random 3x32x32 input, summed over input "
                 + "channels: `receptive-field.png`.\n\n" + table + "\nThe analytic receptive field, layer by layer "
                 + "(seed 002 `calculate_receptive_field`):\n\n" + layers;
-        ctx.run().writeText("table.md", text);
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("output_position", new int[] {row, col});
-        summary.put("gradient_extent", measured);
-        summary.put("analytic_receptive_field", analytic);
-        summary.put("agree", agree);
-        return new ExperimentResult(summary, text);
+        ctx.run().table(text);
+        return new ExperimentResult(new Summary(new int[] {row, col}, measured, analytic, agree), text);
     }
 
     private static BufferedImage heatMap(double[][] gradient, int row, int col, long outSize) {

@@ -46,10 +46,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * {@code keras.Model(inputs, [layer.output ...])}, without changing the model. Writes {@code activations.png},
  * {@code filters.png}, {@code feature-maps.png} and the training curves of whatever it trained.
  *
- * <p><b>Expected runtime:</b> under a minute on a 2-core laptop CPU with cnnlabs' default oneDNN build (1 epoch of
- * the simple CNN, 2,000 images through the ResNet-style model; measured 38 s), about 20 seconds when a saved simple
- * CNN is found; about 4 minutes with DL4J's plain build. <b>Expected result:</b> maps that
- * respond to the digit's strokes and edges; after one epoch the simple CNN scores about 0.98 on validation.
+ * <p><b>Expected runtime:</b> under a minute on a 2-core CPU through the oneDNN runtime (1 epoch of the simple CNN,
+ * 2,000 images through the ResNet-style model), less when a saved simple CNN is found. <b>Expected result:</b> maps
+ * that respond to the digit's strokes and edges.
  */
 public final class ActivationVisualization implements Experiment<TrainingSettings> {
 
@@ -115,7 +114,7 @@ public final class ActivationVisualization implements Experiment<TrainingSetting
         for (int i = 0; i < shown; i++) {
             panels.add(new ImageGrid.Panel("Filter " + i, channel(conv1, i)));
         }
-        ctx.run().writePng("activations.png", ImageGrid.render("First Convolutional Layer Activations (test digit "
+        ctx.run().picture("activations.png", ImageGrid.render("First Convolutional Layer Activations (test digit "
                 + test.label(0) + ")", panels, 4, 160, ImageGrid.ColorMap.VIRIDIS));
 
         // Seed 002 visualize_filters: every first-layer filter, one grey scale for all.
@@ -124,7 +123,7 @@ public final class ActivationVisualization implements Experiment<TrainingSetting
         for (int i = 0; i < weights.size(0); i++) {
             filters.add(new ImageGrid.Panel(String.valueOf(i), filter(weights, i)));
         }
-        ctx.run().writePng("filters.png", ImageGrid.render("Learned Filters in conv1 (3x3, " + weights.size(0) + " filters)",
+        ctx.run().picture("filters.png", ImageGrid.render("Learned Filters in conv1 (3x3, " + weights.size(0) + " filters)",
                 filters, 8, 72, ImageGrid.ColorMap.GRAY, ImageGrid.Scaling.SHARED));
 
         // Seed 002 visualize_feature_maps: mean over channels at each stage of the ResNet-style model.
@@ -143,7 +142,7 @@ public final class ActivationVisualization implements Experiment<TrainingSetting
             stageTable.row("`" + stage + "`", f.size(1) + " x " + f.size(2) + " x " + f.size(3),
                     String.format(Locale.ROOT, "%.4f", f.meanNumber().doubleValue()));
         }
-        ctx.run().writePng("feature-maps.png", ImageGrid.render("ResNet-style feature maps, mean over channels",
+        ctx.run().picture("feature-maps.png", ImageGrid.render("ResNet-style feature maps, mean over channels",
                 maps, 5, 160, ImageGrid.ColorMap.VIRIDIS));
 
         String text = "# Visualising CNN features (Lab 3 Part 6, seed 002 §4.3)\n\n"
@@ -157,14 +156,18 @@ public final class ActivationVisualization implements Experiment<TrainingSetting
                         + "channels.%n%n", resnetTrain.size(), RESNET_BATCH, validationAccuracy.get(RESNET),
                         Math.min(RESNET_IMAGES / 4, mnist.validation().size())) + stageTable
                 + common.smokeRunNote("barely trained models");
-        ctx.run().writeText("table.md", text);
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("simple_cnn_source", source);
-        summary.put("activation_maps", shown);
-        summary.put("filters", weights.size(0));
-        summary.put("stages", STAGES);
-        summary.put("validation_accuracy", validationAccuracy);
-        return new ExperimentResult(summary, text);
+        ctx.run().table(text);
+        return new ExperimentResult(new Summary(source, shown, weights.size(0), STAGES, validationAccuracy), text);
+    }
+
+    /**
+     * What {@code summary.json} holds.
+     *
+     * @param simpleCnnSource    where the simple CNN came from (a saved full run, or trained here)
+     * @param validationAccuracy each model trained here, by name
+     */
+    public record Summary(String simpleCnnSource, int activationMaps, long filters, List<String> stages,
+                          Map<String, Double> validationAccuracy) {
     }
 
     private static ComputationGraph train(ExperimentContext<?> ctx, String name, ImageDataset.Split data,
@@ -179,7 +182,7 @@ public final class ActivationVisualization implements Experiment<TrainingSetting
         int epochs = resnet ? 1 : cfg.epochs();
         int batch = resnet ? RESNET_BATCH : cfg.batchSize();
         Trainer.History history = ctx.trainer().fit(name, graph, data.train().batches(batch, true, common.seed()),
-                data.validation().batches(batch, false, common.seed()), epochs, ctx.run()::appendMetrics);
+                data.validation().batches(batch, false, common.seed()), epochs, ctx.run()::epoch);
         validationAccuracy.put(name, history.last().valAcc());
         return graph;
     }

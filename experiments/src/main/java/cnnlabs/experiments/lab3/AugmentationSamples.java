@@ -99,7 +99,7 @@ public final class AugmentationSamples implements Experiment<CommonSettings> {
                         Augmentations::seed001, colour, 3, 32, colourSource));
 
         MarkdownTable table = new MarkdownTable("Picture", "Pipeline", "Steps", "Image", "Augmented images/s (one thread)");
-        Map<String, Object> summary = new LinkedHashMap<>();
+        Map<String, Double> rates = new LinkedHashMap<>();
         for (Sample s : samples) {
             Augmentation pipeline = s.pipeline().apply(seed);
             List<ImageGrid.Panel> panels = new ArrayList<>();
@@ -108,21 +108,29 @@ public final class AugmentationSamples implements Experiment<CommonSettings> {
                 panels.add(panel("Augmented " + i, pipeline.apply(s.image(), s.channels(), s.size(), s.size()), s.channels(), s.size()));
             }
             String title = s.title() + (s.channels() == 3 && cifar.isEmpty() ? " [GENERATED test image]" : "");
-            ctx.run().writePng(s.file(), ImageGrid.render(title, panels, 5, 140, ImageGrid.ColorMap.GRAY));
+            ctx.run().picture(s.file(), ImageGrid.render(title, panels, 5, 140, ImageGrid.ColorMap.GRAY));
 
             double rate = imagesPerSecond(s.pipeline().apply(seed + 1), s.image(), s.channels(), s.size());
             table.row("`" + s.file() + "`", pipeline.name(), pipeline.steps().stream().map(Augmentation.Step::name).toList(),
                     s.source(), String.format(Locale.ROOT, "%,.0f", rate));
-            summary.put(pipeline.name() + "_images_per_sec", rate);
+            rates.put(pipeline.name(), rate);
         }
-        summary.put("cifar10_present", cifar.isPresent());
         String text = "# Augmentation samples (Lab 3 Part 4, seeds 001 and 002)\n\n"
                 + "Each picture: the original and " + SAMPLES + " random augmentations (seed " + seed + "). The colour "
                 + "pipelines ran on " + colourSource + ". Normalisation (CIFAR or ImageNet mean/std) is not drawn: it "
                 + "is applied to every split, after augmentation.\n\n" + table
                 + "\nSpeed: " + TIMED_IMAGES + " augmentations of the same image on one thread, after 100 to warm up.\n";
-        ctx.run().writeText("table.md", text);
-        return new ExperimentResult(summary, text);
+        ctx.run().table(text);
+        return new ExperimentResult(new Summary(rates, cifar.isPresent()), text);
+    }
+
+    /**
+     * What {@code summary.json} holds.
+     *
+     * @param imagesPerSec   augmented images per second on one thread, by pipeline
+     * @param cifar10Present whether the colour pipelines ran on a CIFAR-10 image (else a generated one)
+     */
+    public record Summary(Map<String, Double> imagesPerSec, boolean cifar10Present) {
     }
 
     private static ImageGrid.Panel panel(String title, byte[] chw, int channels, int size) {

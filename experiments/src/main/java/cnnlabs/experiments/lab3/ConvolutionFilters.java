@@ -120,6 +120,15 @@ public final class ConvolutionFilters implements Experiment<CommonSettings> {
         return out;
     }
 
+    /**
+     * What {@code summary.json} holds.
+     *
+     * @param outputRanges            each filter's output (min, max) on the digit, by filter
+     * @param convSettingsOutputSizes the output size of the 8x8 input under each of the four settings
+     */
+    public record Summary(Map<String, double[]> outputRanges, List<Integer> convSettingsOutputSizes) {
+    }
+
     @Override
     public ExperimentResult run(ExperimentContext<CommonSettings> ctx) {
         ImageDataset train = Datasets.MNIST.loadTrain(ctx.dataDir());
@@ -127,16 +136,16 @@ public final class ConvolutionFilters implements Experiment<CommonSettings> {
         List<ImageGrid.Panel> panels = new ArrayList<>();
         panels.add(new ImageGrid.Panel("Original Image", digit));
         MarkdownTable table = new MarkdownTable("Filter", "Kernel (as in the lab)", "Output min", "Output max");
-        Map<String, Object> summary = new LinkedHashMap<>();
+        Map<String, double[]> ranges = new LinkedHashMap<>();
         for (Map.Entry<String, double[][]> f : FILTERS.entrySet()) {
             double[][] filtered = convolveSameSymmetric(ctx.engine(), digit, f.getValue());
             panels.add(new ImageGrid.Panel(f.getKey() + " Detection", filtered));
             double[] range = ImageGrid.range(filtered);
             table.row(f.getKey(), kernelText(f.getValue()), MarkdownTable.f4(range[0]), MarkdownTable.f4(range[1]));
-            summary.put(f.getKey().toLowerCase(Locale.ROOT).replace(' ', '_') + "_range", range);
+            ranges.put(f.getKey(), range);
         }
         panels.add(new ImageGrid.Panel("", null));
-        ctx.run().writePng("filters.png", ImageGrid.render("Convolution filters on the first MNIST training digit (label "
+        ctx.run().picture("filters.png", ImageGrid.render("Convolution filters on the first MNIST training digit (label "
                 + train.label(0) + ")", panels, 3, 224, ImageGrid.ColorMap.GRAY));
 
         Nd4j.getRandom().setSeed(ctx.common().seed());
@@ -157,9 +166,8 @@ public final class ConvolutionFilters implements Experiment<CommonSettings> {
                     out.reshape(h, w).castTo(DataType.DOUBLE).toDoubleMatrix()));
             sizes.row(s[0], s[1], s[2], s[3], h + "x" + w);
         }
-        ctx.run().writePng("conv-settings.png", ImageGrid.render("One input under four convolution settings (seed 002 §1.2)",
+        ctx.run().picture("conv-settings.png", ImageGrid.render("One input under four convolution settings (seed 002 §1.2)",
                 settings, 5, 192, ImageGrid.ColorMap.VIRIDIS));
-        summary.put("conv_settings_output_sizes", outSizes);
 
         String text = "# Convolution filters (Lab 3 Part 1, seed 002 §1.2)\n\n"
                 + "The lab's filters on the first MNIST training digit, through a DL4J convolution layer with "
@@ -167,8 +175,8 @@ public final class ConvolutionFilters implements Experiment<CommonSettings> {
                 + "because DL4J computes cross-correlation): `filters.png`.\n\n" + table
                 + "\nSeed 002's panel, a random 8x8 input under four settings (random weights, seed "
                 + ctx.common().seed() + "): `conv-settings.png`.\n\n" + sizes;
-        ctx.run().writeText("table.md", text);
-        return new ExperimentResult(summary, text);
+        ctx.run().table(text);
+        return new ExperimentResult(new Summary(ranges, outSizes), text);
     }
 
 

@@ -134,7 +134,7 @@ public final class Throughput implements Experiment<Throughput.Settings> {
      * One model's numbers; NaN where PyTorch did not run. The memory formats are the ones PyTorch was fastest in
      * (the reference script tries each).
      */
-    record Row(String model, long params, double trainImagesPerSec, double inferenceImagesPerSec, double trainGflops,
+    public record Row(String model, long params, double trainImagesPerSec, double inferenceImagesPerSec, double trainGflops,
                double inferenceGflops, double trainShareOfPeak, double torchTrain, double torchInference,
                String torchTrainFormat, String torchInferenceFormat) {
     }
@@ -235,16 +235,20 @@ public final class Throughput implements Experiment<Throughput.Settings> {
                 + "of conv and dense layers per image, as a direct convolution computes them: an effective rate, which "
                 + "Winograd convolutions (fewer multiplications) lift above the SGEMM peak.\n"
                 + cfg.smokeRunNote("too few steps to mean anything");
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("sgemm_gflops", peak);
-        summary.put("threads", threads);
-        summary.put("blas_threads", OneDnnRuntime.blasThreads());
-        summary.put("cpu_model", cpu);
-        summary.put("fast_runtime", ctx.engine().isFast());
-        summary.put("pytorch", torchVersion != null);
-        summary.put("passes", passes);
-        summary.put("models", rows);
-        return new ExperimentResult(summary, text);
+        return new ExperimentResult(new Summary(peak, threads, OneDnnRuntime.blasThreads(), cpu, ctx.engine().isFast(),
+                torchVersion != null, passes, rows), text);
+    }
+
+    /**
+     * What {@code summary.json} holds.
+     *
+     * @param sgemmGflops ND4J's float32 SGEMM peak on all threads, measured in this run
+     * @param fastRuntime whether DL4J ran through the oneDNN runtime
+     * @param pytorch     whether the PyTorch reference ran
+     * @param passes      how many times DL4J and PyTorch took turns on each model
+     */
+    public record Summary(double sgemmGflops, int threads, int blasThreads, String cpuModel, boolean fastRuntime,
+                          boolean pytorch, int passes, List<Row> models) {
     }
 
     /** The reference script's numbers by model, or none and why. */

@@ -2,6 +2,7 @@ package cnnlabs.experiments.results;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -19,17 +19,17 @@ import org.commonmark.renderer.html.HtmlRenderer;
 
 /**
  * A run's {@code report.html}, and the results index {@code results/index.html}: plain, self-contained pages
- * that open offline in any browser. The report shows the run's status, its table ({@code table.md} as HTML),
- * every PNG in the folder (linked relatively, so the folder can be moved or zipped as a whole), its config and
- * environment, and links to its other files. Built only from what is in the folder, so it never links a file
- * that is not there.
+ * that open offline in any browser. The report shows the run's status, its table as HTML, its pictures (linked
+ * relatively, so the folder can be moved or zipped as a whole), its config and environment, and links to every
+ * file the run wrote. {@link ExperimentRun} publishes it from memory after each event.
  */
 public final class HtmlReport {
 
     public static final String REPORT = "report.html";
     public static final String INDEX = "index.html";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
     private static final List<org.commonmark.Extension> MARKDOWN = List.of(TablesExtension.create());
     private static final Parser PARSER = Parser.builder().extensions(MARKDOWN).build();
     private static final HtmlRenderer RENDERER = HtmlRenderer.builder().extensions(MARKDOWN).escapeHtml(true).build();
@@ -49,52 +49,57 @@ public final class HtmlReport {
     private HtmlReport() {
     }
 
-    /** Writes {@code report.html} into the run folder {@code dir} from the files it holds now. */
-    public static Path writeReport(Path dir) {
-        String experiment = dir.getParent().getFileName().toString();
-        JsonNode summary = readJson(dir.resolve("summary.json"));
-        String status = summary == null ? "unknown" : summary.path("status").asText("unknown");
+    /**
+     * What a report shows of one run, as the run holds it in memory.
+     *
+     * @param table    the table's Markdown, or null before there is one
+     * @param pictures PNG files in the order they were made
+     * @param files    every file the run wrote
+     */
+    public record RunView(String experiment, String run, RunSummary summary, String table, List<String> pictures,
+                          Map<String, Object> config, Map<String, Object> environment, List<String> files) {
+    }
+
+    /** The run's {@code report.html}. */
+    public static String report(RunView view) {
+        String status = view.summary().status().label();
         StringBuilder html = new StringBuilder();
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-                .append("<title>").append(escape(experiment)).append(" · ").append(escape(dir.getFileName().toString()))
+                .append("<title>").append(escape(view.experiment())).append(" · ").append(escape(view.run()))
                 .append("</title><style>").append(STYLE).append("</style></head><body>\n")
                 .append("<p><a href=\"../../").append(INDEX).append("\">All experiments</a></p>\n")
-                .append("<h1>").append(escape(experiment)).append("</h1>\n")
-                .append("<p>Run <code>").append(escape(dir.getFileName().toString())).append("</code> · status: <span class=\"status ")
+                .append("<h1>").append(escape(view.experiment())).append("</h1>\n")
+                .append("<p>Run <code>").append(escape(view.run())).append("</code> · status: <span class=\"status ")
                 .append(escape(status)).append("\">").append(escape(status)).append("</span>");
-        if (summary != null && summary.hasNonNull("error")) {
-            html.append(" · ").append(escape(summary.get("error").asText()));
+        if (view.summary().error() != null) {
+            html.append(" · ").append(escape(view.summary().error()));
         }
         html.append("</p>\n");
-
-        Path table = dir.resolve("table.md");
-        if (Files.isRegularFile(table)) {
-            html.append("<h2>Results</h2>\n").append(RENDERER.render(PARSER.parse(read(table))));
+        if (view.table() != null) {
+            html.append("<h2>Results</h2>\n").append(RENDERER.render(PARSER.parse(view.table())));
         }
-        List<Path> images = files(dir, ".png");
-        if (!images.isEmpty()) {
+        if (!view.pictures().isEmpty()) {
             html.append("<h2>Plots</h2>\n");
-            for (Path image : images) {
-                String name = image.getFileName().toString();
+            for (String name : view.pictures()) {
                 html.append("<figure><img src=\"").append(escape(name)).append("\" alt=\"").append(escape(name))
                         .append("\"><figcaption>").append(escape(name)).append("</figcaption></figure>\n");
             }
         }
-        appendJsonTable(html, "Configuration", readJson(dir.resolve("config.json")));
-        appendJsonTable(html, "Environment", readJson(dir.resolve("env.json")));
+        appendTable(html, "Configuration", view.config());
+        appendTable(html, "Environment", view.environment());
         html.append("<h2>Files</h2>\n<ul>\n");
-        for (Path file : files(dir, "")) {
-            String name = file.getFileName().toString();
-            if (!name.equals(REPORT)) {
-                html.append("<li><a href=\"").append(escape(name)).append("\">").append(escape(name)).append("</a></li>\n");
-            }
+        for (String name : view.files().stream().sorted().toList()) {
+            html.append("<li><a href=\"").append(escape(name)).append("\">").append(escape(name)).append("</a></li>\n");
         }
         html.append("</ul>\n</body></html>\n");
-        return write(dir.resolve(REPORT), html.toString());
+        return html.toString();
     }
 
-    /** Writes {@code index.html} under {@code resultsRoot}: the latest run of each experiment, with its status. */
-    public static Path writeIndex(Path resultsRoot) {
+    /**
+     * Writes {@code index.html} under {@code resultsRoot}: the latest run of each experiment, with its status. The
+     * publishing run's status comes from memory; other runs' from their {@code summary.json}.
+     */
+    public static Path writeIndex(Path resultsRoot, Path publishingRun, RunSummary.Status publishingStatus) {
         StringBuilder rows = new StringBuilder();
         for (Path experiment : directories(resultsRoot)) {
             List<Path> runs = directories(experiment);
@@ -102,12 +107,10 @@ public final class HtmlReport {
                 continue;
             }
             Path latest = runs.get(runs.size() - 1);
-            JsonNode summary = readJson(latest.resolve("summary.json"));
-            String status = summary == null ? "unknown" : summary.path("status").asText("unknown");
+            String status = latest.equals(publishingRun) ? publishingStatus.label() : RunHistory.status(latest);
             String name = experiment.getFileName().toString();
             String run = latest.getFileName().toString();
-            String link = Files.isRegularFile(latest.resolve(REPORT))
-                    ? "<a href=\"" + escape(name + "/" + run + "/" + REPORT) + "\">" + escape(run) + "</a>" : escape(run);
+            String link = "<a href=\"" + escape(name + "/" + run + "/" + REPORT) + "\">" + escape(run) + "</a>";
             rows.append("<tr><td>").append(escape(name)).append("</td><td>").append(link).append("</td><td class=\"status ")
                     .append(escape(status)).append("\">").append(escape(status)).append("</td><td>").append(runs.size())
                     .append("</td></tr>\n");
@@ -120,28 +123,17 @@ public final class HtmlReport {
         return write(resultsRoot.resolve(INDEX), html);
     }
 
-    private static void appendJsonTable(StringBuilder html, String title, JsonNode node) {
-        if (node == null || !node.isObject()) {
-            return;
-        }
+    private static void appendTable(StringBuilder html, String title, Map<String, Object> values) {
         html.append("<h2>").append(title).append("</h2>\n<table><tbody>\n");
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
-            String value = e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString();
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            JsonNode node = JSON.valueToTree(e.getValue());
+            String value = node.isValueNode() ? node.asText() : node.toString();
             html.append("<tr><th>").append(escape(e.getKey())).append("</th><td>").append(escape(value)).append("</td></tr>\n");
         }
         html.append("</tbody></table>\n");
     }
 
-    private static List<Path> files(Path dir, String suffix) {
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().startsWith("."))
-                    .filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
+
 
     private static List<Path> directories(Path dir) {
         if (!Files.isDirectory(dir)) {
@@ -155,24 +147,7 @@ public final class HtmlReport {
         }
     }
 
-    private static JsonNode readJson(Path file) {
-        if (!Files.isRegularFile(file)) {
-            return null;
-        }
-        try {
-            return JSON.readTree(file.toFile());
-        } catch (IOException e) {
-            return null;  // a half-written or foreign file: the report shows no table for it rather than failing the run
-        }
-    }
 
-    private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     private static Path write(Path target, String html) {
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");

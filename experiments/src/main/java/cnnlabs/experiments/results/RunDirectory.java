@@ -1,8 +1,6 @@
 package cnnlabs.experiments.results;
 
 import cnnlabs.experiments.ConfigException;
-import cnnlabs.experiments.plots.TrainingCurves;
-import cnnlabs.experiments.training.EpochMetrics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -15,24 +13,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.imageio.ImageIO;
 
 /**
  * One run's folder, {@code results/<Experiment>/<yyyyMMdd-HHmmss>-<id>/}. Every file is written whole
- * (temporary file, then an atomic rename), so a killed run keeps every file it finished; {@code metrics.csv}
- * and {@code training-curves.png} are rewritten with the new epoch at the end of each epoch.
+ * (temporary file, then an atomic rename), so a killed run keeps every file it finished. Storage only: what the
+ * files mean, and the report built from them, is {@link ExperimentRun}'s.
  */
 public final class RunDirectory {
-
-    public static final String CURVES = "training-curves.png";
-
-    public static final String METRICS_HEADER =
-            "model,epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds,images_per_sec";
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -41,7 +31,6 @@ public final class RunDirectory {
 
     private final Path path;
     private final Path resultsRoot;
-    private final List<EpochMetrics> metrics = new ArrayList<>();
 
     private RunDirectory(Path path, Path resultsRoot) {
         this.path = path;
@@ -84,23 +73,6 @@ public final class RunDirectory {
         }
     }
 
-    /**
-     * Adds one epoch's row to {@code metrics.csv}, redraws {@code training-curves.png} and rewrites
-     * {@code report.html}, so a long run's report shows its curves as it goes.
-     */
-    public synchronized void appendMetrics(EpochMetrics m) {
-        metrics.add(m);
-        StringBuilder csv = new StringBuilder(METRICS_HEADER).append('\n');
-        for (EpochMetrics r : metrics) {
-            csv.append(String.join(",", csv(r.model()), Integer.toString(r.epoch()), num(r.trainLoss()), num(r.trainAcc()),
-                    num(r.valLoss()), num(r.valAcc()), num(r.learningRate()), num(r.seconds()), num(r.imagesPerSec())))
-                    .append('\n');
-        }
-        writeText("metrics.csv", csv.toString());
-        writePng(CURVES, TrainingCurves.render(metrics));
-        HtmlReport.writeReport(path);
-    }
-
     /** Writes {@code image} as a PNG file. */
     public Path writePng(String fileName, BufferedImage image) {
         return writeWith(fileName, tmp -> {
@@ -134,14 +106,6 @@ public final class RunDirectory {
         } catch (IOException ignored) {
             // the temporary file is hidden and harmless; the real error, if any, is already being thrown
         }
-    }
-
-    private static String num(double v) {
-        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v);
-    }
-
-    private static String csv(String s) {
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
     /** Writes a file's contents to the given (temporary) path. */

@@ -41,10 +41,19 @@ public final class RunHistory {
 
     private static boolean completedFullRun(Path run, Predicate<JsonNode> summary) {
         try {
-            JsonNode s = JSON.readTree(run.resolve("summary.json").toFile());
+            JsonNode s = JSON.readTree(run.resolve(ExperimentRun.SUMMARY).toFile());
             return "completed".equals(s.path("status").asText()) && !s.path("smoke_run").asBoolean(true) && summary.test(s);
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** The status in a run folder's {@code summary.json} ({@code "unknown"} where it has none or cannot be read). */
+    public static String status(Path run) {
+        try {
+            return JSON.readTree(run.resolve(ExperimentRun.SUMMARY).toFile()).path("status").asText("unknown");
+        } catch (IOException e) {
+            return "unknown";
         }
     }
 }

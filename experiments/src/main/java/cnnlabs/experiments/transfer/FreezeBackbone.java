@@ -76,8 +76,17 @@ public final class FreezeBackbone implements Experiment<TrainingSettings> {
         return TrainingSettings.of(Training.lab(1, 64, 5_000, 0.2));
     }
 
+    /**
+     * What {@code summary.json} holds: SmallCNN's counts before and after freezing, whether the fit moved exactly the
+     * classifier, and every parameter's largest change.
+     */
+    public record Summary(long totalParamsPytorch, long totalParamsKeras, long trainableBefore, long trainableAfterFreeze,
+                          boolean backboneUnchanged, boolean classifierMoved, double finalValAccuracy,
+                          List<LayerChange> parameters) {
+    }
+
     /** One layer's parameters before and after the fit. */
-    record LayerChange(String layer, boolean frozen, long params, double maxAbsChange) {
+    public record LayerChange(String layer, boolean frozen, long params, double maxAbsChange) {
     }
 
     @Override
@@ -99,7 +108,7 @@ public final class FreezeBackbone implements Experiment<TrainingSettings> {
         ImageDataset.Split data = rgb(ctx.trainAndValidation(Datasets.MNIST));
         Trainer.History history = ctx.trainer().fit(ARCHITECTURE + "-frozen", frozen,
                 data.train().batches(cfg.batchSize(), true, common.seed()),
-                data.validation().batches(cfg.batchSize(), false, common.seed()), cfg.epochs(), ctx.run()::appendMetrics);
+                data.validation().batches(cfg.batchSize(), false, common.seed()), cfg.epochs(), ctx.run()::epoch);
 
         Set<String> frozenNames = ModelSummary.frozenLayers(frozen);
         List<LayerChange> changes = new ArrayList<>();
@@ -137,16 +146,8 @@ public final class FreezeBackbone implements Experiment<TrainingSettings> {
                 + "the backbone is put in eval() mode.\n"
                 + common.smokeRunNote("not a full training run");
 
-        Map<String, Object> summary = new LinkedHashMap<>();
-        summary.put("total_params_pytorch", before.pytorchParams());
-        summary.put("total_params_keras", before.totalParams());
-        summary.put("trainable_before", before.trainableParams());
-        summary.put("trainable_after_freeze", after.trainableParams());
-        summary.put("backbone_unchanged", backboneUnchanged);
-        summary.put("classifier_moved", classifierMoved);
-        summary.put("final_val_accuracy", history.last().valAcc());
-        summary.put("parameters", changes);
-        return new ExperimentResult(summary, table);
+        return new ExperimentResult(new Summary(before.pytorchParams(), before.totalParams(), before.trainableParams(),
+                after.trainableParams(), backboneUnchanged, classifierMoved, history.last().valAcc(), changes), table);
     }
 
     private static ImageDataset.Split rgb(ImageDataset.Split split) {

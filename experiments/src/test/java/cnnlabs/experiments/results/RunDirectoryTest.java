@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cnnlabs.experiments.training.EpochMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -28,18 +27,6 @@ class RunDirectoryTest {
         assertNotEquals(a.path(), b.path());
         assertTrue(a.path().getFileName().toString().matches("\\d{8}-\\d{6}-[0-9a-f]{6}"));
         assertEquals(root.resolve("Exp"), a.path().getParent());
-    }
-
-    @Test
-    void metricsRowIsOnDiskAsSoonAsItIsAdded() throws IOException {
-        RunDirectory run = RunDirectory.create(root, "Exp");
-        run.appendMetrics(new EpochMetrics("m", 1, 0.5, 0.8, 0.4, 0.85, 1e-3, 12.5, 640));
-        assertEquals(List.of(RunDirectory.METRICS_HEADER, "m,1,0.500000,0.800000,0.400000,0.850000,0.00100000,12.5000,640.000"),
-                Files.readAllLines(run.path().resolve("metrics.csv")));
-        run.appendMetrics(new EpochMetrics("m", 2, 0.3, 0.9, Double.NaN, Double.NaN, 1e-3, 12, 650));
-        List<String> lines = Files.readAllLines(run.path().resolve("metrics.csv"));
-        assertEquals(3, lines.size());
-        assertEquals("m,2,0.300000,0.900000,,,0.00100000,12.0000,650.000", lines.get(2));
     }
 
     @Test

@@ -110,7 +110,7 @@ class SettingsParserTest {
     @Test
     void misspeltMisplacedAndCnnlabsLookingKeysAreRefusedAndEverythingElseIsLeftAlone() {
         List<String> valid = SettingsParser.keys(LAB);
-        Map<String, String> elsewhere = Map.of("finetune.lr", "TransferLearning");
+        Map<String, String> elsewhere = Map.of("finetune.lr", "MobileNetTransfer");
         ConfigException underscore = assertThrows(ConfigException.class, () -> SettingsParser.rejectUnknown(
                 props("batch_size", "64"), "ArchitectureComparison", valid, elsewhere));
         assertTrue(underscore.getMessage().contains("Unknown setting -Dbatch_size: did you mean -Dbatch.size?"),
@@ -122,7 +122,7 @@ class SettingsParserTest {
         ConfigException misplaced = assertThrows(ConfigException.class, () -> SettingsParser.rejectUnknown(
                 props("finetune.lr", "1e-5"), "ArchitectureComparison", valid, elsewhere));
         assertTrue(misplaced.getMessage().contains("not a setting of ArchitectureComparison (it belongs to "
-                + "TransferLearning)"), misplaced.getMessage());
+                + "MobileNetTransfer)"), misplaced.getMessage());
         assertThrows(ConfigException.class, () -> SettingsParser.rejectUnknown(props("cnnlabs.fats", "false"),
                 "ArchitectureComparison", valid, elsewhere));
         // the JVM's and Maven's own properties pass

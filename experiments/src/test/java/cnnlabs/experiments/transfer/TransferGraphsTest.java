@@ -2,21 +2,12 @@ package cnnlabs.experiments.transfer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.MobileNetV2;
 import cnnlabs.architectures.ModelSummary;
-import cnnlabs.experiments.ConfigException;
 import cnnlabs.experiments.Engine;
-import cnnlabs.experiments.ExperimentContext;
-import cnnlabs.experiments.results.RunDirectory;
-import cnnlabs.experiments.settings.SettingsParser;
-import cnnlabs.experiments.training.Console;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +21,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** The transfer-learning stages on random data: what is frozen stays put, what is trained moves. */
-class TransferLearningTest {
+class TransferGraphsTest {
 
     @TempDir
     Path dir;
@@ -52,7 +43,7 @@ class TransferLearningTest {
      * with batch-norm momentum 0 sets every moving statistic to the batch's, which keeps activations O(1).
      */
     private static ComputationGraph calibratedModel() {
-        ComputationGraph model = TransferLearning.mobileNet(Engine.fast(), BuildOptions.defaults().withBnMomentum(0.0), SPEC);
+        ComputationGraph model = TransferGraphs.mobileNet(Engine.fast(), BuildOptions.defaults().withBnMomentum(0.0), SPEC);
         model.fit(batch());
         return model;
     }
@@ -82,7 +73,7 @@ class TransferLearningTest {
     @Test
     void featureExtractionMovesOnlyTheHead() {
         ComputationGraph model = calibratedModel();
-        ComputationGraph stage1 = TransferLearning.featureExtractor(Engine.fast(), model, 1e-3, 1);
+        ComputationGraph stage1 = TransferGraphs.featureExtractor(Engine.fast(), model, 1e-3, 1);
 
         Set<String> changed = changedAfterFitting(stage1);
 
@@ -93,7 +84,7 @@ class TransferLearningTest {
     @Test
     void fineTuningMovesTheLastTwentyLayersAndTheHeadOnly() {
         ComputationGraph model = calibratedModel();
-        ComputationGraph stage2 = TransferLearning.fineTuner(Engine.fast(), model, SPEC, 1e-4, 1);
+        ComputationGraph stage2 = TransferGraphs.fineTuner(Engine.fast(), model, SPEC, 1e-4, 1);
         List<String> base = MobileNetV2.baseLayers(SPEC);
         Set<String> trainable = Set.copyOf(base.subList(base.size() - 20, base.size()));
 
@@ -112,7 +103,7 @@ class TransferLearningTest {
     @Test
     void fineTuningKeepsTheWeightsItStartsFromAndUsesKerasBatchNorm() {
         ComputationGraph model = calibratedModel();
-        ComputationGraph stage2 = TransferLearning.fineTuner(Engine.fast(), model, SPEC, 1e-4, 1);
+        ComputationGraph stage2 = TransferGraphs.fineTuner(Engine.fast(), model, SPEC, 1e-4, 1);
         assertEquals(model.params(), stage2.params());
         INDArray x = batch().getFeatures();
         // the same outputs up to float rounding: the model's batch norms are DL4J's (the runtime's), the
@@ -128,55 +119,16 @@ class TransferLearningTest {
 
     @Test
     void copyLayersCarriesTheBaseAndLeavesTheNewHead() {
-        ComputationGraph source = TransferLearning.mobileNet(Engine.fast(), BuildOptions.defaults().withSeed(1), SPEC);
-        ComputationGraph target = TransferLearning.mobileNet(Engine.fast(), BuildOptions.defaults().withSeed(2), SPEC);
+        ComputationGraph source = TransferGraphs.mobileNet(Engine.fast(), BuildOptions.defaults().withSeed(1), SPEC);
+        ComputationGraph target = TransferGraphs.mobileNet(Engine.fast(), BuildOptions.defaults().withSeed(2), SPEC);
         INDArray head = target.getLayer(MobileNetV2.HEAD_DENSE).params().dup();
 
-        TransferLearning.copyLayers(source, target, TransferLearning.baseLayersWithParameters(target));
+        TransferGraphs.copyLayers(source, target, TransferGraphs.baseLayersWithParameters(target));
 
-        for (String layer : TransferLearning.baseLayersWithParameters(target)) {
+        for (String layer : TransferGraphs.baseLayersWithParameters(target)) {
             assertEquals(source.getLayer(layer).params(), target.getLayer(layer).params(), layer);
         }
         assertEquals(head, target.getLayer(MobileNetV2.HEAD_DENSE).params());
-        assertFalse(TransferLearning.baseLayersWithParameters(target).contains(MobileNetV2.HEAD_DENSE));
-    }
-
-    @Test
-    void invalidSettingsAreRefusedWithTheFix() {
-        TransferLearning.Settings defaults = new TransferLearning().defaults();
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> SettingsParser.with(defaults, Map.of(TransferLearning.HEAD_LR, "fast")));
-        assertTrue(e.getMessage().contains("-Dhead.lr") && e.getMessage().contains("e.g. -Dhead.lr=0.01"), e.getMessage());
-        assertThrows(ConfigException.class, () -> SettingsParser.with(defaults, Map.of(TransferLearning.PRETRAIN_EPOCHS,
-                "0")));
-
-        TransferLearning.Settings settings = SettingsParser.with(defaults, Map.of(TransferLearning.HEAD_LR, "0.01",
-                TransferLearning.WEIGHTS, " /x/weights.h5 "));
-        assertEquals(0.01, settings.headLr());
-        assertEquals("/x/weights.h5", settings.weights());
-        assertEquals(0, defaults.headLr(), "0: the head takes the fine-tuning rate");
-        assertFalse(defaults.hasWeights());
-    }
-
-    @Test
-    void missingOrMismatchedWeightsStopTheRunWithAClearMessage() throws Exception {
-        Console quiet = new Console(new PrintStream(new ByteArrayOutputStream()), false);
-        TransferLearning experiment = new TransferLearning();
-        RunDirectory run = RunDirectory.create(dir.resolve("results"), experiment.name());
-        TransferLearning.Settings absent = SettingsParser.with(experiment.defaults(), Map.of("max.batches", "1",
-                TransferLearning.WEIGHTS, dir.resolve("absent.h5").toString()));
-        ExperimentContext<TransferLearning.Settings> ctx = new ExperimentContext<>(absent, run,
-                cnnlabs.datasets.DataDirectory.resolve(), quiet, Engine.fast());
-
-        RuntimeException e = assertThrows(RuntimeException.class, () -> experiment.run(ctx));
-
-        assertTrue(e.getMessage().contains("absent.h5") && e.getMessage().contains("does not exist"), e.getMessage());
-
-        TransferLearning.Settings url = SettingsParser.with(absent, Map.of(TransferLearning.WEIGHTS,
-                "https://example.org/weights/"));
-        ConfigException bad = assertThrows(ConfigException.class, () -> experiment.run(new ExperimentContext<>(url, run,
-                cnnlabs.datasets.DataDirectory.resolve(), quiet, Engine.fast())));
-        assertTrue(bad.getMessage().contains(".h5"), bad.getMessage());
-        assertTrue(Files.isDirectory(dir.resolve("results")));
+        assertFalse(TransferGraphs.baseLayersWithParameters(target).contains(MobileNetV2.HEAD_DENSE));
     }
 }

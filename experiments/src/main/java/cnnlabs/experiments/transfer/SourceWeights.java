@@ -1,0 +1,97 @@
+package cnnlabs.experiments.transfer;
+
+import cnnlabs.architectures.BuildOptions;
+import cnnlabs.architectures.KerasWeights;
+import cnnlabs.architectures.MobileNetV2;
+import cnnlabs.datasets.DataException;
+import cnnlabs.datasets.Datasets;
+import cnnlabs.datasets.HttpDownload;
+import cnnlabs.datasets.ImageDataset;
+import cnnlabs.experiments.ConfigException;
+import cnnlabs.experiments.ExperimentContext;
+import cnnlabs.experiments.settings.Common;
+import cnnlabs.experiments.settings.Training;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Locale;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+
+/**
+ * Where the source model's weights come from: Keras' ImageNet file ({@code -Dweights}, a path or a URL downloaded
+ * once into the data directory), or, offline, the lab's MobileNetV2 trained here on Fashion-MNIST and cached.
+ */
+final class SourceWeights {
+
+    private SourceWeights() {
+    }
+
+    /** {@code -Dweights}: a local file, or an http(s) URL downloaded once into the data directory. */
+    static Path resolveWeights(String weights, ExperimentContext<?> ctx) {
+        if (!weights.startsWith("http://") && !weights.startsWith("https://")) {
+            return Path.of(weights);
+        }
+        String fileName = weights.substring(weights.lastIndexOf('/') + 1);
+        if (fileName.isEmpty() || !fileName.endsWith(".h5")) {
+            throw new ConfigException("Invalid value '" + weights + "' for -D" + MobileNetTransfer.WEIGHTS + ": a URL must name an .h5 "
+                    + "file, e.g. -D" + MobileNetTransfer.WEIGHTS + "=" + KerasWeights.MOBILENET_V2_NO_TOP_URL + ".");
+        }
+        Path file = ctx.dataDir().resolve("keras-weights").resolve(fileName);
+        if (!Files.isRegularFile(file)) {
+            try {
+                Files.createDirectories(file.getParent());
+                HttpDownload.download(weights, file);
+            } catch (IOException e) {
+                throw new DataException("Cannot download the Keras weights " + weights + " (" + e.getMessage() + "). "
+                        + "Download the file yourself and pass its path with -D" + MobileNetTransfer.WEIGHTS + "=PATH, or leave -D" + MobileNetTransfer.WEIGHTS
+                        + " out to pretrain offline on Fashion-MNIST.", e);
+            }
+        }
+        return file;
+    }
+
+    /**
+     * The offline source model: the lab's MobileNetV2 trained on Fashion-MNIST, cached under the data directory
+     * (a smoke run trains a few batches and caches nothing).
+     */
+    static ComputationGraph pretrainedOffline(ExperimentContext<?> ctx, MobileNetTransfer.Settings options, MobileNetV2.Spec spec,
+                                                      BuildOptions build, List<Stage> stages) throws IOException {
+        Training cfg = ctx.training();
+        Common common = ctx.common();
+        Path checkpoint = ctx.dataDir().resolve("checkpoints").resolve(String.format(Locale.ROOT,
+                "mobilenetv2-fashion-mnist-n%d-e%d-b%d-lr%s-s%d-m%s.zip", options.pretrainImages(), options.pretrainEpochs(),
+                cfg.batchSize(),
+                cfg.learningRate(), common.seed(), cfg.bnMomentum()));
+        if (!common.isSmokeRun() && Files.isRegularFile(checkpoint)) {
+            ctx.console().println("Using the cached Fashion-MNIST MobileNetV2 " + checkpoint);
+            try {
+                return ctx.engine().adopt("pretrain-fashion-mnist",
+                        ModelSerializer.restoreComputationGraph(checkpoint.toFile(), false));
+            } catch (IOException | RuntimeException e) {
+                // a cache: one saved by a cnnlabs older than its oneDNN runtime names cnnlabs' own layer classes
+                ctx.console().println("Cannot read the cached checkpoint " + checkpoint + " (" + e.getMessage()
+                        + "); training it again.");
+            }
+        }
+        ImageDataset fashionTrain = Datasets.FASHION_MNIST.loadTrain(ctx.dataDir());
+        if (options.pretrainImages() > 0) {
+            fashionTrain = fashionTrain.head(options.pretrainImages());
+        }
+        ImageDataset.Split fashion = fashionTrain.asRgb(32).splitValidation(0.1);
+        ImageDataset fashionTest = Datasets.FASHION_MNIST.loadTest(ctx.dataDir()).asRgb(32);
+        ComputationGraph source = TransferGraphs.mobileNet(ctx.engine(), build, spec);
+        stages.add(Stage.train(ctx, "pretrain-fashion-mnist", "every layer (source task)", source, fashion, fashionTest,
+                options.pretrainEpochs(), Stage.lr(cfg.learningRate())));
+        if (!common.isSmokeRun()) {
+            Files.createDirectories(checkpoint.getParent());
+            Path tmp = checkpoint.resolveSibling(checkpoint.getFileName() + ".part");
+            ModelSerializer.writeModel(source, tmp.toFile(), false);
+            Files.move(tmp, checkpoint, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            ctx.console().println("Cached the Fashion-MNIST MobileNetV2 as " + checkpoint);
+        }
+        return source;
+    }
+}

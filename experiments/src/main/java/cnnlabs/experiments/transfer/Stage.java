@@ -1,0 +1,45 @@
+package cnnlabs.experiments.transfer;
+
+import cnnlabs.architectures.MobileNetV2;
+import cnnlabs.architectures.ModelSummary;
+import cnnlabs.datasets.ImageDataset;
+import cnnlabs.experiments.ExperimentContext;
+import cnnlabs.experiments.settings.Common;
+import cnnlabs.experiments.settings.Training;
+import cnnlabs.experiments.training.Evaluator;
+import cnnlabs.experiments.training.Trainer;
+import java.math.BigDecimal;
+import java.util.Locale;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+
+/**
+ * One stage of transfer learning, trained and measured: one row of the results table and of {@code summary.json}.
+ *
+ * @param trains       which layers train, in words
+ * @param learningRate Adam's rate(s), as written in the table
+ * @param seconds      wall time of its epochs
+ */
+public record Stage(String name, String trains, long totalParams, long trainableParams, int epochs, String learningRate,
+                    double valAccuracy, double testAccuracy, double seconds) {
+
+    /** Trains {@code graph} for {@code epochs} epochs on {@code data}, then measures it on {@code test}. */
+    static Stage train(ExperimentContext<?> ctx, String name, String trains, ComputationGraph graph,
+                       ImageDataset.Split data, ImageDataset test, int epochs, String learningRate) {
+        Training cfg = ctx.training();
+        Common common = ctx.common();
+        ModelSummary s = ModelSummary.of(graph, MobileNetV2.CIFAR);
+        ctx.console().println(String.format(Locale.ROOT, "%s: %,d parameters, %,d trainable", name, s.totalParams(),
+                s.trainableParams()));
+        Trainer.History history = ctx.trainer().fit(name, graph, data.train().batches(cfg.batchSize(), true, common.seed()),
+                data.validation().batches(cfg.batchSize(), false, common.seed()), epochs, ctx.run()::epoch);
+        Evaluator.Result testResult = Evaluator.evaluate(graph, test.batches(256, false, common.seed()), common.maxBatches());
+        double seconds = history.epochs().stream().mapToDouble(e -> e.seconds()).sum();
+        return new Stage(name, trains, s.totalParams(), s.trainableParams(), epochs, learningRate,
+                history.last().valAcc(), testResult.accuracy(), seconds);
+    }
+
+    /** A learning rate as the table writes it (1.0E-4 as 0.0001). */
+    static String lr(double v) {
+        return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+}

@@ -1,0 +1,66 @@
+package cnnlabs.experiments.transfer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import cnnlabs.experiments.ConfigException;
+import cnnlabs.experiments.Engine;
+import cnnlabs.experiments.ExperimentContext;
+import cnnlabs.experiments.results.ExperimentRun;
+import cnnlabs.experiments.settings.SettingsParser;
+import cnnlabs.experiments.training.Console;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The transfer-learning stages on random data: what is frozen stays put, what is trained moves. */
+class MobileNetTransferTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void invalidSettingsAreRefusedWithTheFix() {
+        MobileNetTransfer.Settings defaults = new MobileNetTransfer().defaults();
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> SettingsParser.with(defaults, Map.of(MobileNetTransfer.HEAD_LR, "fast")));
+        assertTrue(e.getMessage().contains("-Dhead.lr") && e.getMessage().contains("e.g. -Dhead.lr=0.01"), e.getMessage());
+        assertThrows(ConfigException.class, () -> SettingsParser.with(defaults, Map.of(MobileNetTransfer.PRETRAIN_EPOCHS,
+                "0")));
+
+        MobileNetTransfer.Settings settings = SettingsParser.with(defaults, Map.of(MobileNetTransfer.HEAD_LR, "0.01",
+                MobileNetTransfer.WEIGHTS, " /x/weights.h5 "));
+        assertEquals(0.01, settings.headLr());
+        assertEquals("/x/weights.h5", settings.weights());
+        assertEquals(0, defaults.headLr(), "0: the head takes the fine-tuning rate");
+        assertFalse(defaults.hasWeights());
+    }
+
+    @Test
+    void missingOrMismatchedWeightsStopTheRunWithAClearMessage() throws Exception {
+        Console quiet = new Console(new PrintStream(new ByteArrayOutputStream()), false);
+        MobileNetTransfer experiment = new MobileNetTransfer();
+        ExperimentRun run = ExperimentRun.start(dir.resolve("results"), experiment.name(), Map.of(), true, Map.of());
+        MobileNetTransfer.Settings absent = SettingsParser.with(experiment.defaults(), Map.of("max.batches", "1",
+                MobileNetTransfer.WEIGHTS, dir.resolve("absent.h5").toString()));
+        ExperimentContext<MobileNetTransfer.Settings> ctx = new ExperimentContext<>(absent, run,
+                cnnlabs.datasets.DataDirectory.resolve(), quiet, Engine.fast());
+
+        RuntimeException e = assertThrows(RuntimeException.class, () -> experiment.run(ctx));
+
+        assertTrue(e.getMessage().contains("absent.h5") && e.getMessage().contains("does not exist"), e.getMessage());
+
+        MobileNetTransfer.Settings url = SettingsParser.with(absent, Map.of(MobileNetTransfer.WEIGHTS,
+                "https://example.org/weights/"));
+        ConfigException bad = assertThrows(ConfigException.class, () -> experiment.run(new ExperimentContext<>(url, run,
+                cnnlabs.datasets.DataDirectory.resolve(), quiet, Engine.fast())));
+        assertTrue(bad.getMessage().contains(".h5"), bad.getMessage());
+        assertTrue(Files.isDirectory(dir.resolve("results")));
+    }
+}
