@@ -2,15 +2,22 @@ package cnnlabs.experiments;
 
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.GraphSpec;
+import cnnlabs.architectures.ModelSummary;
 import cnnlabs.datasets.IdxDataset;
 import cnnlabs.datasets.ImageDataset;
 import cnnlabs.experiments.results.ExperimentRun;
 import cnnlabs.experiments.settings.Common;
 import cnnlabs.experiments.settings.ExperimentSettings;
 import cnnlabs.experiments.settings.Training;
+import cnnlabs.experiments.plots.ConfusionPlot;
+import cnnlabs.experiments.training.Checkpoints;
+import cnnlabs.experiments.training.ClassMetrics;
 import cnnlabs.experiments.training.Console;
+import cnnlabs.experiments.training.Evaluator;
+import cnnlabs.experiments.training.Optimizers;
 import cnnlabs.experiments.training.Trainer;
 import java.nio.file.Path;
+import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
 /**
@@ -33,24 +40,47 @@ public record ExperimentContext<S extends Record & ExperimentSettings>(S setting
     }
 
     /**
-     * Build options from the settings: the seed, and for experiments that train Keras' Adam at their learning rate
+     * Build options from the settings: the seed, and for experiments that train their optimiser at their learning rate
      * and their batch-norm momentum (else DL4J's defaults).
      */
     public BuildOptions buildOptions() {
         if (!settings.trains()) {
             return BuildOptions.defaults().withSeed(common().seed());
         }
-        return new BuildOptions(common().seed(), BuildOptions.kerasAdam(training().learningRate()),
+        return new BuildOptions(common().seed(), Optimizers.updater(training().optimizer(), training().learningRate()),
                 training().bnMomentum(), BuildOptions.KERAS_BN_EPSILON);
     }
 
-    /** A new, initialised graph of {@code spec} with this run's {@link #buildOptions()}, through the engine. */
+    /**
+     * A new, initialised graph of {@code spec} with this run's {@link #buildOptions()}, through the engine; its summary
+     * (as Keras' {@code model.summary()}) goes to the console.
+     */
     public ComputationGraph build(GraphSpec spec) {
-        return engine.init(spec, buildOptions());
+        ComputationGraph graph = engine.init(spec, buildOptions());
+        console.println(ModelSummary.of(graph, spec.inputShape()).toText(spec.name()));
+        return graph;
     }
 
+    /**
+     * The training loop with this run's schedule, callbacks and weight decay; its checkpoints go into the run folder,
+     * and a resumed run continues each fit from them.
+     */
     public Trainer trainer() {
-        return new Trainer(console, common().maxBatches());
+        return new Trainer(console, common().maxBatches(), training(), new Checkpoints(run.path(), (name, content) -> run.writeWith(name, content::write)),
+                run.resumed());
+    }
+
+    /**
+     * The confusion matrix and per-class precision, recall and F1 of {@code result} (an evaluation of {@code model} on
+     * {@code split}), into the run as {@code confusion-<model>.png}, {@code confusion-<model>.csv} and
+     * {@code per-class-<model>.csv}.
+     */
+    public ClassMetrics classMetrics(String model, String split, Evaluator.Result result, List<String> classes) {
+        ClassMetrics m = ClassMetrics.of(model, split, classes, result.evaluation());
+        run.picture(ClassMetrics.file("confusion", model, "png"), ConfusionPlot.render(m));
+        run.writeText(ClassMetrics.file("confusion", model, "csv"), m.confusionCsv());
+        run.writeText(ClassMetrics.file("per-class", model, "csv"), m.perClassCsv());
+        return m;
     }
 
     /**

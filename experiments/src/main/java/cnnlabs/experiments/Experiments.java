@@ -18,6 +18,7 @@ import cnnlabs.experiments.settings.Common;
 import cnnlabs.experiments.settings.ExperimentSettings;
 import cnnlabs.experiments.settings.SettingsParser;
 import cnnlabs.experiments.training.Console;
+import cnnlabs.experiments.training.Diverged;
 import cnnlabs.experiments.transfer.FreezeBackbone;
 import cnnlabs.experiments.transfer.MobileNetTransfer;
 import java.io.PrintWriter;
@@ -75,14 +76,33 @@ public final class Experiments {
     public static <S extends Record & ExperimentSettings> Finished run(Experiment<S> experiment, S settings,
                                                                       Engine engine, Path resultsRoot, Path dataDir,
                                                                       Console console, String command) throws Exception {
+        return run(experiment, settings, engine, resultsRoot, dataDir, console, command, null);
+    }
+
+    /** Where training diverged, for {@code summary.json}. */
+    public record Divergence(String model, int epoch, int batch, double loss, double learningRate) {
+    }
+
+    /**
+     * As {@link #run(Experiment, Record, Engine, Path, Path, Console, String)}, or, with {@code resume} (a run folder of
+     * this experiment, whose settings the caller has given back), continues that interrupted run in its folder: each
+     * of its fits goes on from its last checkpoint. A fit that diverges ({@link Diverged}) ends the run as
+     * {@code "diverged"} and is rethrown.
+     */
+    public static <S extends Record & ExperimentSettings> Finished run(Experiment<S> experiment, S settings,
+                                                                      Engine engine, Path resultsRoot, Path dataDir,
+                                                                      Console console, String command, Path resume)
+            throws Exception {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("experiment", experiment.name());
         config.putAll(SettingsParser.values(settings));
         Map<String, Object> env = EnvironmentInfo.collect(settings.common().seed(), command);
         env.put("runtime", engine.report());
         Common common = settings.common();
-        ExperimentRun run = ExperimentRun.start(resultsRoot, experiment.name(), config, common.isSmokeRun(), env);
-        console.println("Running " + experiment.name() + " into " + run.path()
+        ExperimentRun run = resume == null
+                ? ExperimentRun.start(resultsRoot, experiment.name(), config, common.isSmokeRun(), env)
+                : ExperimentRun.resume(resume, experiment.name(), config, common.isSmokeRun(), env);
+        console.println((resume == null ? "Running " : "Resuming ") + experiment.name() + " into " + run.path()
                 + (common.isSmokeRun() ? " (smoke run: at most " + common.maxBatches() + " batches per pass)" : ""));
         try {
             ExperimentResult result;
@@ -95,6 +115,9 @@ public final class Experiments {
             run.table(result.table());
             run.completed(result.summary());
             return new Finished(run, result);
+        } catch (Diverged d) {
+            run.diverged(d.getMessage(), new Divergence(d.model(), d.epoch(), d.batch(), d.loss(), d.learningRate()));
+            throw d;
         } catch (Exception | Error e) {
             StringWriter trace = new StringWriter();
             e.printStackTrace(new PrintWriter(trace));

@@ -7,6 +7,7 @@ import cnnlabs.datasets.DataException;
 import cnnlabs.experiments.settings.ExperimentSettings;
 import cnnlabs.experiments.settings.SettingsParser;
 import cnnlabs.experiments.training.Console;
+import cnnlabs.experiments.training.Diverged;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,13 +22,15 @@ import java.util.TreeMap;
  * {@link Experiments}; {@code -Dexp=NAME -Dhelp} prints the experiment's settings. Bad input (unknown experiment, an
  * invalid value, a misspelt or misplaced setting, missing or corrupt data) gets one paragraph on stderr and exit code
  * 2, before any run folder exists where it can be checked first; an unexpected failure gets exit code 1 and its stack
- * trace in the run's {@code error.txt}.
+ * trace in the run's {@code error.txt}; a run whose training diverged, exit code 3.
  */
 public final class Main {
 
     public static final String EXPERIMENT = "exp";
     public static final String HELP = "help";
     public static final String RESULTS_DIR = "results.dir";
+    public static final String RESUME = "resume";
+    public static final String PROGRESS = "progress";
 
     /** The repository root, which the build passes to exec:java (results/ and the reference scripts are found from it). */
     static final String ROOT = "cnnlabs.root";
@@ -43,6 +46,8 @@ public final class Main {
         m.put(Cifar10.PROPERTY, "read CIFAR-10 from a folder you already have");
         m.put(RESULTS_DIR, "where run folders go (default results/ in the repository root)");
         m.put(Engine.PROPERTY, "false: run plain DL4J instead of the oneDNN runtime, for comparison");
+        m.put(RESUME, "continue an interrupted run from its checkpoints, in its folder: a run folder, or latest");
+        m.put(PROGRESS, "bar (a terminal's default), lines (a log's default) or off");
         return m;
     }
 
@@ -50,7 +55,15 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        int status = run(System.getProperties(), Console.system(), System.err);
+        Console console;
+        try {
+            console = Console.system(System.getProperty(PROGRESS, ""));
+        } catch (ConfigException e) {
+            System.err.println("ERROR: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        int status = run(System.getProperties(), console, System.err);
         if (status != 0) {
             System.exit(status);
         }
@@ -71,6 +84,9 @@ public final class Main {
         } catch (ConfigException | DataException e) {
             err.println("ERROR: " + e.getMessage());
             return 2;
+        } catch (Diverged e) {
+            err.println("ERROR: " + e.getMessage() + " The run's summary.json says \"diverged\".");
+            return 3;
         } catch (Exception | Error e) {
             err.println("ERROR: " + name + " failed unexpectedly: " + e + ". The stack trace is in error.txt in the run's "
                     + "results folder (printed above as \"Running ... into\").");
@@ -90,8 +106,14 @@ public final class Main {
             return 0;
         }
         Engine engine = Engine.fromProperties(props);
+        Path resume = null;
+        String resumeValue = props.getProperty(RESUME, "").strip();
+        if (!resumeValue.isEmpty()) {
+            resume = Resume.folder(resumeValue, resultsRoot(props), experiment.name());
+            settings = Resume.settings(experiment, resume, settings, given);
+        }
         Experiments.Finished run = Experiments.run(experiment, settings, engine, resultsRoot(props),
-                DataDirectory.resolve(props), console, command(experiment, props));
+                DataDirectory.resolve(props), console, command(experiment, props), resume);
         console.println("");
         console.println(run.result().table());
         console.println("Results: " + run.run().path());
@@ -147,7 +169,8 @@ public final class Main {
                 .append("-Depochs, -Dbatch.size, -Dlr, -Dseed, -Dmax.batches for a smoke run) with what they do.\n")
                 .append("Every experiment also takes -Ddata.dir (dataset cache, default ~/.cnnlabs/data), -Ddata.cifar10\n")
                 .append("(a CIFAR-10 folder), -Dresults.dir (default results/) and -Dcnnlabs.fast=false (plain DL4J\n")
-                .append("instead of the oneDNN runtime, for comparison). A misspelt setting stops the run.");
+                .append("instead of the oneDNN runtime, for comparison), -Dresume=latest|FOLDER (continue an interrupted\n")
+                .append("run from its checkpoints) and -Dprogress=bar|lines|off. A misspelt setting stops the run.");
         return out.toString();
     }
 

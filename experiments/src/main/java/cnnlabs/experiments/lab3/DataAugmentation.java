@@ -17,6 +17,7 @@ import cnnlabs.experiments.settings.Common;
 import cnnlabs.experiments.settings.Training;
 import cnnlabs.experiments.settings.TrainingSettings;
 import cnnlabs.experiments.training.EpochMetrics;
+import cnnlabs.experiments.plots.ConfusionPlot;
 import cnnlabs.experiments.training.Evaluator;
 import cnnlabs.experiments.training.Trainer;
 import java.util.ArrayList;
@@ -61,8 +62,12 @@ public final class DataAugmentation implements Experiment<TrainingSettings> {
     @Override
     public SmokeCheck smokeCheck(TrainingSettings settings) {
         return SmokeCheck.table("| Model | Train acc | Val acc | Test acc | Train − val gap | Epoch time (s) |",
-                        "| without-augmentation |", "| with-augmentation |", "Augmentation cost: an augmented epoch took")
-                .metricRows(2 * settings.training().epochs());
+                        "| without-augmentation |", "| with-augmentation |", "Augmentation cost: an augmented epoch took",
+                        "`confusion-with-augmentation.png`")
+                .metricRows(2 * settings.training().epochs())
+                .picture("confusion-without-augmentation.png", ConfusionPlot.WIDTH, ConfusionPlot.HEIGHT)
+                .picture("confusion-with-augmentation.png", ConfusionPlot.WIDTH, ConfusionPlot.HEIGHT)
+                .file("per-class-with-augmentation.csv", 11);
     }
 
     @Override
@@ -104,6 +109,7 @@ public final class DataAugmentation implements Experiment<TrainingSettings> {
                     data.validation().batches(cfg.batchSize(), false, common.seed()), cfg.epochs(), ctx.run()::epoch);
             Evaluator.Result testResult = Evaluator.evaluate(graph, test.batches(cfg.batchSize(), false, common.seed()),
                     common.maxBatches());
+            ctx.classMetrics(name, "test", testResult, test.classNames());
             Outcome o = new Outcome(name, history, testResult);
             outcomes.add(o);
             EpochMetrics last = history.last();
@@ -150,6 +156,8 @@ public final class DataAugmentation implements Experiment<TrainingSettings> {
                         + "(augmented) training batches as they are trained, as Keras reports it.%n%n",
                 cfg.learningRate(), cfg.batchSize(), cfg.epochs(), cfg.validationSplit(), augmentation)
                 + table + cost
+                + "\nConfusion matrices and per-class precision, recall and F1 on the test set: "
+                + "`confusion-without-augmentation.png`, `confusion-with-augmentation.png` (and their CSVs).\n"
                 + common.smokeRunNote("not the lab's numbers");
     }
 

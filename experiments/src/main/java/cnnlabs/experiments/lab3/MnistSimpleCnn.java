@@ -11,6 +11,8 @@ import cnnlabs.experiments.ExperimentResult;
 import cnnlabs.experiments.SmokeCheck;
 import cnnlabs.experiments.common.MarkdownTable;
 import cnnlabs.experiments.common.TrainedModel;
+import cnnlabs.experiments.plots.ConfusionPlot;
+import cnnlabs.experiments.training.ClassMetrics;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import cnnlabs.experiments.settings.Common;
 import cnnlabs.experiments.settings.Training;
@@ -55,8 +57,11 @@ public final class MnistSimpleCnn implements Experiment<TrainingSettings> {
 
     @Override
     public SmokeCheck smokeCheck(TrainingSettings settings) {
-        return SmokeCheck.table("**Test Accuracy: ", "93,322 parameters")
-                .metricRows(settings.training().epochs()).file("model.zip", -1);
+        return SmokeCheck.table("**Test Accuracy: ", "93,322 parameters", "| Class | Precision | Recall | F1 | Support |",
+                        "| macro average |")
+                .metricRows(settings.training().epochs()).file("model.zip", -1)
+                .picture("confusion-simple-cnn.png", ConfusionPlot.WIDTH, ConfusionPlot.HEIGHT)
+                .file("confusion-simple-cnn.csv", 11).file("per-class-simple-cnn.csv", 11);
     }
 
     @Override
@@ -66,7 +71,7 @@ public final class MnistSimpleCnn implements Experiment<TrainingSettings> {
 
     /** What {@code summary.json} holds: the trained model (its fields at the top level) and its test result. */
     public record Summary(@JsonUnwrapped TrainedModel trained, int trainImages, int validationImages, long testImages,
-                          double testLoss, double testAccuracy) {
+                          double testLoss, double testAccuracy, double testMacroF1) {
     }
 
     @Override
@@ -88,14 +93,16 @@ public final class MnistSimpleCnn implements Experiment<TrainingSettings> {
         Evaluator.Result testResult = Evaluator.evaluate(graph, test.batches(cfg.batchSize(), false, common.seed()),
                 common.maxBatches());
         ctx.console().println(String.format(Locale.ROOT, "Test Accuracy: %.4f", testResult.accuracy()));
+        ClassMetrics classes = ctx.classMetrics(MODEL, "test", testResult, test.classNames());
         ctx.run().writeWith("model.zip", file -> ModelSerializer.writeModel(graph, file.toFile(), false));
 
         Summary result = new Summary(TrainedModel.of(MODEL, MODEL, summary, history), data.train().size(),
-                data.validation().size(), testResult.images(), testResult.loss(), testResult.accuracy());
-        return new ExperimentResult(result, table(cfg, common, summary, history, testResult));
+                data.validation().size(), testResult.images(), testResult.loss(), testResult.accuracy(), classes.macroF1());
+        return new ExperimentResult(result, table(cfg, common, summary, history, testResult, classes));
     }
 
-    private static String table(Training cfg, Common common, ModelSummary summary, Trainer.History history, Evaluator.Result test) {
+    private static String table(Training cfg, Common common, ModelSummary summary, Trainer.History history,
+                                Evaluator.Result test, ClassMetrics classes) {
         MarkdownTable epochs = new MarkdownTable("Epoch", "Loss", "Accuracy", "Val loss", "Val accuracy", "Seconds", "Images/s");
         for (EpochMetrics m : history.epochs()) {
             epochs.row(m.epoch(), MarkdownTable.f4(m.trainLoss()), MarkdownTable.f4(m.trainAcc()), MarkdownTable.f4(m.valLoss()), MarkdownTable.f4(m.valAcc()),
@@ -107,6 +114,8 @@ public final class MnistSimpleCnn implements Experiment<TrainingSettings> {
                 + epochs
                 + String.format(Locale.ROOT, "%n**Test Accuracy: %.4f** (test loss %.4f, %,d test images)%n", test.accuracy(),
                 test.loss(), test.images())
+                + "\nPer class on the test set (`confusion-simple-cnn.png`, `per-class-simple-cnn.csv`):\n\n"
+                + classes.table()
                 + common.smokeRunNote("not the lab's numbers");
     }
 

@@ -35,6 +35,7 @@ public final class ExperimentRun {
     private final String experiment;
     private final Map<String, Object> config;
     private final boolean smokeRun;
+    private final boolean resumed;
     private Map<String, Object> environment;
     private RunSummary summary;
     private String table;
@@ -43,12 +44,13 @@ public final class ExperimentRun {
     private final Set<String> files = new LinkedHashSet<>();
 
     private ExperimentRun(RunDirectory dir, String experiment, Map<String, Object> config, boolean smokeRun,
-                          Map<String, Object> environment) {
+                          Map<String, Object> environment, boolean resumed) {
         this.dir = dir;
         this.experiment = experiment;
         this.config = new LinkedHashMap<>(config);
         this.smokeRun = smokeRun;
         this.environment = new LinkedHashMap<>(environment);
+        this.resumed = resumed;
     }
 
     /**
@@ -58,13 +60,38 @@ public final class ExperimentRun {
     public static ExperimentRun start(Path resultsRoot, String experiment, Map<String, Object> config, boolean smokeRun,
                                       Map<String, Object> environment) {
         ExperimentRun run = new ExperimentRun(RunDirectory.create(resultsRoot, experiment), experiment, config, smokeRun,
-                environment);
+                environment, false);
         run.files.add(CONFIG);
         run.dir.writeJson(CONFIG, run.config);
         run.files.add(ENVIRONMENT);
         run.dir.writeJson(ENVIRONMENT, run.environment);
         run.summary(RunSummary.running(experiment, smokeRun));
         return run;
+    }
+
+    /**
+     * Continues an interrupted run in its own folder ({@code -Dresume}): keeps every file there, writes this process's
+     * {@code env.json} and a {@code "running"} summary. The experiment then runs again from its start; its fits
+     * continue from their checkpoints and give their finished epochs back to {@link #epoch}, so {@code metrics.csv}
+     * ends up whole.
+     *
+     * @param config the run's settings, as its {@code config.json} holds them (the caller checked they are the same)
+     */
+    public static ExperimentRun resume(Path runFolder, String experiment, Map<String, Object> config, boolean smokeRun,
+                                       Map<String, Object> environment) {
+        RunDirectory dir = RunDirectory.open(runFolder);
+        ExperimentRun run = new ExperimentRun(dir, experiment, config, smokeRun, environment, true);
+        run.files.addAll(dir.fileNames());
+        run.files.remove(HtmlReport.REPORT);
+        run.files.add(ENVIRONMENT);
+        run.dir.writeJson(ENVIRONMENT, run.environment);
+        run.summary(RunSummary.running(experiment, smokeRun));
+        return run;
+    }
+
+    /** Whether this run continues an interrupted one in its folder. */
+    public boolean resumed() {
+        return resumed;
     }
 
     public Path path() {
@@ -147,6 +174,16 @@ public final class ExperimentRun {
     /** The run finished: its summary record goes into {@code summary.json} with {@code "status": "completed"}. */
     public synchronized void completed(Record result) {
         summary(RunSummary.completed(experiment, smokeRun, result));
+    }
+
+    /**
+     * Training diverged: {@code summary.json} says {@code "diverged"} with {@code message} and {@code details}, and the
+     * table ends with the message, so it cannot pass for a result.
+     */
+    public synchronized void diverged(String message, Record details) {
+        String note = "\n**Training diverged; this run stopped and its numbers are not a result.** " + message + "\n";
+        table((table == null ? "# " + experiment + "\n" : table) + note);
+        summary(RunSummary.diverged(experiment, smokeRun, message, details));
     }
 
     /** The run failed: the stack trace goes to {@code error.txt}, the message into a {@code "failed"} summary. */

@@ -43,7 +43,7 @@ public final class HtmlReport {
             th { background: #f3f3f3; } code { background: #f3f3f3; padding: 0 0.2em; }
             figure { margin: 1em 0; } figure img { max-width: 100%; border: 1px solid #eee; }
             figcaption { color: #555; font-size: 0.9em; } .status { font-weight: bold; }
-            .completed { color: #1a7f37; } .failed { color: #c62828; } .running { color: #9a6700; }
+            .completed { color: #1a7f37; } .failed, .diverged { color: #c62828; } .running { color: #9a6700; }
             """;
 
     private HtmlReport() {

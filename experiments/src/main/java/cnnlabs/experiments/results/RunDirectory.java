@@ -14,6 +14,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
 import java.util.concurrent.ThreadLocalRandom;
 import javax.imageio.ImageIO;
 
@@ -49,6 +51,26 @@ public final class RunDirectory {
                     + "choose another folder with -Dresults.dir=DIR.");
         }
         return new RunDirectory(dir, resultsRoot);
+    }
+
+    /** An existing run folder, to continue an interrupted run in ({@code -Dresume}). */
+    public static RunDirectory open(Path runFolder) {
+        if (!Files.isDirectory(runFolder)) {
+            throw new ConfigException("There is no run folder " + runFolder + " to resume. Give -Dresume a run folder "
+                    + "(results/<Experiment>/<yyyyMMdd-HHmmss>-<id>) or -Dresume=latest.");
+        }
+        Path folder = runFolder.toAbsolutePath().normalize();
+        return new RunDirectory(folder, folder.resolve("../..").normalize()); // results/<Experiment>/<run>
+    }
+
+    /** The names of the files in the folder now (not hidden temporary files). */
+    public List<String> fileNames() {
+        try (Stream<Path> s = Files.list(path)) {
+            return s.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("."))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public Path path() {

@@ -5,22 +5,28 @@ package cnnlabs.experiments.settings;
  *
  * @param epochs          passes over the training data
  * @param batchSize       images per training step
- * @param learningRate    Adam's learning rate (Keras' Adam: beta1 0.9, beta2 0.999, epsilon 1e-7)
+ * @param learningRate    the optimiser's (initial) learning rate
  * @param subset          the first N training images ({@code X_train[:N]}); 0 = all
  * @param validationSplit Keras' {@code validation_split}: the last fraction of the (subset of the) training images
  * @param bnMomentum      batch-norm moving-average momentum, in Keras' sense
+ * @param optimizer       the optimiser (the labs': Keras' Adam)
+ * @param schedule        how the learning rate changes per epoch (the labs': constant)
+ * @param callbacks       early stopping, checkpoints, the divergence stop
  */
 public record Training(
         @Setting(key = "epochs", help = "passes over the training data", example = "5") int epochs,
         @Setting(key = "batch.size", help = "images per training step", example = "128") int batchSize,
-        @Setting(key = "lr", help = "Adam's learning rate (Keras' Adam: beta1 0.9, beta2 0.999, epsilon 1e-7)",
+        @Setting(key = "lr", help = "the optimiser's learning rate (at the start of a schedule)",
                 example = "0.001") double learningRate,
         @Setting(key = "subset", help = "use the first N training images (X_train[:N]); 0 = all",
                 example = "10000") int subset,
         @Setting(key = "validation.split", help = "Keras' validation_split: the last fraction of the training "
                 + "images, held out before shuffling", example = "0.2") double validationSplit,
         @Setting(key = "bn.momentum", help = "batch-norm moving-average momentum (Keras' sense; Keras' default is "
-                + "0.99)", example = "0.99") double bnMomentum) {
+                + "0.99)", example = "0.99") double bnMomentum,
+        Optimizer optimizer,
+        Schedule schedule,
+        Callbacks callbacks) {
 
     public Training {
         SettingsParser.require(epochs >= 1, "epochs", epochs, "a whole number >= 1", "5");
@@ -30,13 +36,17 @@ public record Training(
         SettingsParser.require(validationSplit > 0 && validationSplit < 1, "validation.split", validationSplit,
                 "a fraction strictly between 0 and 1", "0.2");
         SettingsParser.require(bnMomentum >= 0 && bnMomentum < 1, "bn.momentum", bnMomentum, "a number in [0, 1)", "0.99");
+        SettingsParser.require(optimizer != null && schedule != null && callbacks != null, "optimizer", optimizer,
+                "an optimiser, a schedule and callbacks", "adam");
     }
 
     /**
-     * The lab's usual recipe with the given epochs, batch size, subset and validation split: Adam 1e-3,
-     * batch-norm momentum 0.9 (PyTorch's and DL4J's default; see the README on Keras' 0.99).
+     * The lab's usual recipe with the given epochs, batch size, subset and validation split: Keras' Adam at 1e-3, a
+     * constant rate, batch-norm momentum 0.9 (PyTorch's and DL4J's default; see the README on Keras' 0.99), no early
+     * stopping, the last epoch's checkpoint kept.
      */
     public static Training lab(int epochs, int batchSize, int subset, double validationSplit) {
-        return new Training(epochs, batchSize, 1e-3, subset, validationSplit, 0.9);
+        return new Training(epochs, batchSize, 1e-3, subset, validationSplit, 0.9, Optimizer.KERAS_ADAM,
+                Schedule.CONSTANT, Callbacks.DEFAULTS);
     }
 }

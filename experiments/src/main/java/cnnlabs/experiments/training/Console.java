@@ -1,25 +1,58 @@
 package cnnlabs.experiments.training;
 
+import cnnlabs.experiments.ConfigException;
 import java.io.PrintStream;
 import java.util.Locale;
 
 /**
- * Where experiments report progress. On a terminal, a progress bar with ETA is redrawn in place; otherwise
- * (logs, CI) a plain line is printed at each quarter of an epoch.
+ * Where experiments report progress ({@code -Dprogress}): a progress bar with ETA redrawn in place, within 80
+ * columns (a terminal's default); a plain line at each quarter of an epoch (a log's default); or nothing but the
+ * epoch lines.
  */
 public final class Console {
 
-    private final PrintStream out;
-    private final boolean interactive;
+    /** The terminal width the bar keeps within. */
+    static final int COLUMNS = 80;
 
-    public Console(PrintStream out, boolean interactive) {
-        this.out = out;
-        this.interactive = interactive;
+    /** How progress within an epoch is shown. */
+    public enum Mode {
+        BAR, LINES, OFF
     }
 
-    /** Standard output; interactive when attached to a terminal. */
+    private final PrintStream out;
+    private final Mode mode;
+
+    public Console(PrintStream out, Mode mode) {
+        this.out = out;
+        this.mode = mode;
+    }
+
+    /** A bar when {@code interactive}, else lines. */
+    public Console(PrintStream out, boolean interactive) {
+        this(out, interactive ? Mode.BAR : Mode.LINES);
+    }
+
+    /** Standard output; a bar when attached to a terminal, else lines. */
     public static Console system() {
-        return new Console(System.out, System.console() != null);
+        return system("");
+    }
+
+    /** Standard output in {@code -Dprogress} mode {@code value} (bar, lines or off; empty: as {@link #system()}). */
+    public static Console system(String value) {
+        String v = value.strip();
+        if (v.isEmpty()) {
+            return new Console(System.out, System.console() != null);
+        }
+        for (Mode m : Mode.values()) {
+            if (m.name().equalsIgnoreCase(v)) {
+                return new Console(System.out, m);
+            }
+        }
+        throw new ConfigException("-Dprogress=" + value + " is not a valid value: use bar, lines or off.");
+    }
+
+    public Mode mode() {
+        return mode;
     }
 
     public void println(String line) {
@@ -33,7 +66,7 @@ public final class Console {
 
     /** Progress through {@code total} steps. */
     public final class Progress {
-        private static final int WIDTH = 30;
+        private static final int MAX_BAR = 30;
         private final String label;
         private final int total;
         private final long start = System.nanoTime();
@@ -50,27 +83,43 @@ public final class Console {
             long now = System.nanoTime();
             double elapsed = (now - start) / 1e9;
             double eta = done == 0 ? Double.NaN : elapsed / done * (total - done);
-            if (interactive) {
+            if (mode == Mode.BAR) {
                 if (now - lastDraw < 200_000_000L && done < total) {
                     return;
                 }
                 lastDraw = now;
-                int filled = total == 0 ? WIDTH : (int) ((long) WIDTH * done / total);
-                String bar = "=".repeat(Math.max(0, filled - 1)) + (filled > 0 && done < total ? ">" : filled > 0 ? "=" : "")
-                        + " ".repeat(WIDTH - filled);
-                out.print(String.format(Locale.ROOT, "\r%s %d/%d [%s] %s - ETA %s   ", label, done, total, bar, status,
-                        formatSeconds(eta)));
+                out.print("\r" + bar(done, status, eta));
                 out.flush();
-            } else if (total > 0 && done * 4L >= (long) nextQuarter * total && done < total) {
+            } else if (mode == Mode.LINES && total > 0 && done * 4L >= (long) nextQuarter * total && done < total) {
                 nextQuarter = (int) (done * 4L / total) + 1;
-                println(String.format(Locale.ROOT, "%s %d/%d - %s - ETA %s", label, done, total, status, formatSeconds(eta)));
+                println(String.format(Locale.ROOT, "%s %d/%d - %s - ETA %s", label, done, total, status,
+                        formatSeconds(eta)));
             }
         }
 
-        /** Ends the bar (on a terminal, clears its line so that the epoch summary replaces it). */
+        /** The bar's line, at most {@link #COLUMNS} - 1 characters: the bar shrinks (or goes) to fit the rest. */
+        String bar(int done, String status, double eta) {
+            String head = String.format(Locale.ROOT, "%s %d/%d ", label, done, total);
+            String tail = String.format(Locale.ROOT, " %s ETA %s", status, formatSeconds(eta));
+            int width = Math.min(MAX_BAR, COLUMNS - 1 - head.length() - tail.length() - 2);
+            String line;
+            if (width < 5) {
+                line = head.strip() + tail;
+            } else {
+                int filled = total == 0 ? width : (int) ((long) width * done / total);
+                line = head + "[" + "=".repeat(Math.max(0, filled - 1)) + (filled > 0 ? (done < total ? ">" : "=") : "")
+                        + " ".repeat(width - filled) + "]" + tail;
+            }
+            if (line.length() > COLUMNS - 1) {
+                line = line.substring(0, COLUMNS - 1);
+            }
+            return line + " ".repeat(COLUMNS - 1 - line.length());
+        }
+
+        /** Ends the bar (clears its line so that the epoch summary replaces it). */
         public void finish() {
-            if (interactive) {
-                out.print("\r" + " ".repeat(label.length() + WIDTH + 80) + "\r");
+            if (mode == Mode.BAR) {
+                out.print("\r" + " ".repeat(COLUMNS - 1) + "\r");
                 out.flush();
             }
         }

@@ -14,6 +14,8 @@ import cnnlabs.experiments.common.MarkdownTable;
 import cnnlabs.experiments.settings.Common;
 import cnnlabs.experiments.settings.Training;
 import cnnlabs.experiments.settings.TrainingSettings;
+import cnnlabs.experiments.plots.ConfusionPlot;
+import cnnlabs.experiments.training.Evaluator;
 import cnnlabs.experiments.training.Trainer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -68,7 +70,8 @@ public final class FreezeBackbone implements Experiment<TrainingSettings> {
     public SmokeCheck smokeCheck(TrainingSettings settings) {
         return SmokeCheck.table("| SmallCNN, backbone frozen | 545,290 | 545,482 | 525,706 |",
                 "Backbone unchanged: **yes**; every classifier parameter moved: **yes**")
-                .metricRows(settings.training().epochs());
+                .metricRows(settings.training().epochs())
+                .picture("confusion-small-cnn-frozen.png", ConfusionPlot.WIDTH, ConfusionPlot.HEIGHT);
     }
 
     @Override
@@ -109,6 +112,9 @@ public final class FreezeBackbone implements Experiment<TrainingSettings> {
         Trainer.History history = ctx.trainer().fit(ARCHITECTURE + "-frozen", frozen,
                 data.train().batches(cfg.batchSize(), true, common.seed()),
                 data.validation().batches(cfg.batchSize(), false, common.seed()), cfg.epochs(), ctx.run()::epoch);
+        ctx.classMetrics(ARCHITECTURE + "-frozen", "validation", Evaluator.evaluate(frozen,
+                data.validation().batches(cfg.batchSize(), false, common.seed()), common.maxBatches()),
+                data.validation().classNames());
 
         Set<String> frozenNames = ModelSummary.frozenLayers(frozen);
         List<LayerChange> changes = new ArrayList<>();
@@ -144,6 +150,7 @@ public final class FreezeBackbone implements Experiment<TrainingSettings> {
                 + "batch-norm moving statistics (mean, and log10 of the standard deviation, DL4J's form of the variance) "
                 + "stay put as well; in PyTorch they would still update unless "
                 + "the backbone is put in eval() mode.\n"
+                + "Confusion matrix and per-class metrics on the validation images: `confusion-small-cnn-frozen.png`.\n"
                 + common.smokeRunNote("not a full training run");
 
         return new ExperimentResult(new Summary(before.pytorchParams(), before.totalParams(), before.trainableParams(),

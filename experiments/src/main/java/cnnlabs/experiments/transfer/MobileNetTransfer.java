@@ -260,6 +260,8 @@ public final class MobileNetTransfer implements Experiment<MobileNetTransfer.Set
                 + "Embeddings (seed 004): the " + MobileNetV2.HEAD_POOL + " output (1280 values per image) of the fine-tuned "
                 + "model for the first validation images, in `" + Embeddings.CSV + "` and `" + Embeddings.NPY + "`; "
                 + "`" + Embeddings.PLOT + "` shows them on their first two principal components, one colour per class.\n"
+                + "Each stage's confusion matrix and per-class metrics on the test set: `confusion-<stage>.png`, "
+                + "`per-class-<stage>.csv`.\n"
                 + common.smokeRunNote("not the lab's numbers");
     }
 

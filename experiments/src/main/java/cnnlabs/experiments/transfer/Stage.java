@@ -33,6 +33,7 @@ public record Stage(String name, String trains, long totalParams, long trainable
         Trainer.History history = ctx.trainer().fit(name, graph, data.train().batches(cfg.batchSize(), true, common.seed()),
                 data.validation().batches(cfg.batchSize(), false, common.seed()), epochs, ctx.run()::epoch);
         Evaluator.Result testResult = Evaluator.evaluate(graph, test.batches(256, false, common.seed()), common.maxBatches());
+        ctx.classMetrics(name, "test", testResult, test.classNames());
         double seconds = history.epochs().stream().mapToDouble(e -> e.seconds()).sum();
         return new Stage(name, trains, s.totalParams(), s.trainableParams(), epochs, learningRate,
                 history.last().valAcc(), testResult.accuracy(), seconds);

@@ -42,7 +42,7 @@ class SettingsParserTest {
         TrainingSettings s = SettingsParser.parse(LAB, props("epochs", "2", "batch.size", " 64 ", "lr", "3e-4", "seed",
                 "-7", "subset", "1_000", "validation.split", "0.25", "max.batches", "3", "bn.momentum", "0.99",
                 "java.version", "17"));
-        assertEquals(new TrainingSettings(new Common(-7, 3), new Training(2, 64, 3e-4, 1000, 0.25, 0.99)), s);
+        assertEquals(new TrainingSettings(new Common(-7, 3), new Training(2, 64, 3e-4, 1000, 0.25, 0.99, Optimizer.KERAS_ADAM, Schedule.CONSTANT, Callbacks.DEFAULTS)), s);
         assertTrue(s.common().isSmokeRun());
         assertSame(LAB, SettingsParser.parse(LAB, props("unrelated", "x")), "nothing given: the defaults as they are");
         Own own = SettingsParser.parse(new Own(Common.DEFAULTS, Training.lab(1, 8, 0, 0.1), "", false, Mode.CAREFUL),
@@ -90,9 +90,16 @@ class SettingsParserTest {
     void describedInOrderWithValuesHelpAndExamples() {
         List<SettingsParser.Described> d = SettingsParser.describe(LAB);
         assertEquals(List.of("seed", "max.batches", "epochs", "batch.size", "lr", "subset", "validation.split",
-                "bn.momentum"), d.stream().map(SettingsParser.Described::key).toList());
+                "bn.momentum", "optimizer", "momentum", "weight.decay", "lr.schedule", "lr.step.epochs", "lr.gamma",
+                "lr.min", "lr.warmup.epochs", "lr.patience", "monitor", "early.stopping.patience",
+                "early.stopping.min.delta", "early.stopping.restore.best", "checkpoint", "divergence.loss"),
+                d.stream().map(SettingsParser.Described::key).toList());
         assertEquals(5, d.get(2).value());
-        assertTrue(d.get(4).help().contains("Adam"));
+        assertTrue(d.get(4).help().contains("learning rate"));
+        Map<String, Object> labValues = SettingsParser.values(LAB);
+        assertEquals("adam", labValues.get("optimizer"));
+        assertEquals("none", labValues.get("lr.schedule"));
+        assertEquals("val-loss", labValues.get("monitor"));
         Map<String, Object> values = SettingsParser.values(LAB);
         assertEquals(0.2, values.get("validation.split"));
         assertEquals("fast-and-loose", SettingsParser.values(new Own(Common.DEFAULTS, Training.lab(1, 8, 0, 0.1), "",

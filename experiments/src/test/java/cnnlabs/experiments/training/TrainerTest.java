@@ -1,17 +1,17 @@
 package cnnlabs.experiments.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cnnlabs.architectures.Architectures;
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.datasets.ImageBatchIterator;
-import cnnlabs.datasets.ImageDataset;
+import cnnlabs.experiments.ConfigException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -21,18 +21,6 @@ import org.nd4j.linalg.factory.Nd4j;
 
 class TrainerTest {
 
-    /** n random 28x28 images with random labels. */
-    private static ImageDataset random(int n, long seed) {
-        Random r = new Random(seed);
-        byte[] pixels = new byte[n * 784];
-        r.nextBytes(pixels);
-        int[] labels = new int[n];
-        for (int i = 0; i < n; i++) {
-            labels[i] = r.nextInt(10);
-        }
-        return new ImageDataset("random", pixels, labels, 1, 28, 28, List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"));
-    }
-
     private static Console quiet() {
         return new Console(new PrintStream(new ByteArrayOutputStream()), false);
     }
@@ -41,7 +29,7 @@ class TrainerTest {
     void trainingAccuracyIsThatOfTheTrainingForwardPass() {
         // LeNet-5 has no dropout or batch norm, so its training forward pass equals inference before the update.
         ComputationGraph graph = Architectures.create("lenet5", BuildOptions.defaults());
-        DataSet batch = random(64, 1).batches(64, false, 0).next();
+        DataSet batch = RandomImages.of(64, 1).batches(64, false, 0).next();
         INDArray predicted = Nd4j.argMax(graph.outputSingle(false, batch.getFeatures()), 1);
         double expected = predicted.eq(Nd4j.argMax(batch.getLabels(), 1)).castTo(DataType.INT32).sumNumber().doubleValue() / 64;
 
@@ -56,7 +44,7 @@ class TrainerTest {
     @Test
     void evaluatorLossIsDl4jsCrossEntropy() {
         ComputationGraph graph = Architectures.create("simple-cnn", BuildOptions.defaults());
-        ImageBatchIterator data = random(50, 2).batches(50, false, 0);
+        ImageBatchIterator data = RandomImages.of(50, 2).batches(50, false, 0);
         DataSet all = data.next();
 
         Evaluator.Result result = Evaluator.evaluate(graph, data, 0);
@@ -70,8 +58,8 @@ class TrainerTest {
         ComputationGraph graph = Architectures.create("lenet5", BuildOptions.defaults());
         List<EpochMetrics> seen = new ArrayList<>();
 
-        Trainer.History history = new Trainer(quiet(), 3).fit("lenet5", graph, random(200, 3).batches(16, true, 1),
-                random(100, 4).batches(16, false, 1), 2, seen::add);
+        Trainer.History history = new Trainer(quiet(), 3).fit("lenet5", graph,
+                RandomImages.of(200, 3).batches(16, true, 1), RandomImages.of(100, 4).batches(16, false, 1), 2, seen::add);
 
         assertEquals(2, history.epochs().size());
         assertEquals(history.epochs(), seen);
@@ -100,5 +88,27 @@ class TrainerTest {
                 bytes.toString().lines().map(l -> l.substring(0, l.indexOf(" - ETA"))).toList());
         assertEquals("1m05s", Console.formatSeconds(65));
         assertEquals("2h01m", Console.formatSeconds(7260));
+    }
+
+    @Test
+    void theProgressBarFitsAnEightyColumnTerminal() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Console console = new Console(new PrintStream(bytes, true), Console.Mode.BAR);
+        for (String label : List.of("lenet5 1/5", "pretrain-fashion-mnist-with-a-long-name 10/10")) {
+            Console.Progress p = console.progress(label, 422);
+            for (int done : new int[] {0, 211, 422}) {
+                String line = p.bar(done, "loss 0.0310 acc 0.9906", 125);
+                assertTrue(line.length() <= Console.COLUMNS - 1, line.length() + ": " + line);
+                assertTrue(line.startsWith(label.substring(0, 10)), line);
+            }
+        }
+        assertTrue(console.progress("lenet5 1/5", 10).bar(5, "loss 1", 1)
+                .contains("[" + "=".repeat(14) + ">" + " ".repeat(15) + "]"), "half of a 30-wide bar");
+        Console off = new Console(new PrintStream(bytes, true), Console.Mode.OFF);
+        bytes.reset();
+        off.progress("x", 4).update(4, "s");
+        assertEquals("", bytes.toString());
+        assertThrows(ConfigException.class, () -> Console.system("fancy"));
+        assertEquals(Console.Mode.LINES, Console.system("lines").mode());
     }
 }
