@@ -8,6 +8,7 @@ import cnnlabs.experiments.settings.ExperimentSettings;
 import cnnlabs.experiments.settings.SettingsParser;
 import cnnlabs.experiments.training.Console;
 import cnnlabs.experiments.training.Diverged;
+import cnnlabs.experiments.training.TrainingUi;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,6 +49,7 @@ public final class Main {
         m.put(Engine.PROPERTY, "false: run plain DL4J instead of the oneDNN runtime, for comparison");
         m.put(RESUME, "continue an interrupted run from its checkpoints, in its folder: a run folder, or latest");
         m.put(PROGRESS, "bar (a terminal's default), lines (a log's default) or off");
+        m.put(TrainingUi.PROPERTY, "true: DL4J's training UI on localhost:9000 (build and run with mvn -Pui)");
         return m;
     }
 
@@ -66,6 +68,15 @@ public final class Main {
         int status = run(System.getProperties(), console, System.err);
         if (status != 0) {
             System.exit(status);
+        }
+        if (TrainingUi.current().isPresent()) {
+            console.println("The run is over; the training UI stays at " + TrainingUi.current().get().address()
+                    + " until you stop this command (Ctrl+C).");
+            try {
+                Thread.currentThread().join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -106,6 +117,9 @@ public final class Main {
             return 0;
         }
         Engine engine = Engine.fromProperties(props);
+        if (ui(props)) {
+            console.println("Training UI: " + TrainingUi.start().address());
+        }
         Path resume = null;
         String resumeValue = props.getProperty(RESUME, "").strip();
         if (!resumeValue.isEmpty()) {
@@ -118,6 +132,16 @@ public final class Main {
         console.println(run.result().table());
         console.println("Results: " + run.run().path());
         return 0;
+    }
+
+    /** {@code -Dui}: true or false (absent: false); anything else is a {@link ConfigException}. */
+    static boolean ui(Properties props) {
+        String value = props.getProperty(TrainingUi.PROPERTY, "false").strip();
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw new ConfigException("-D" + TrainingUi.PROPERTY + "=" + value + " is not a valid value: use -D"
+                + TrainingUi.PROPERTY + "=true to watch training in DL4J's UI (with mvn -Pui), or leave it out.");
     }
 
     /** The keys {@code experiment} takes: its settings and every run's. */
@@ -170,7 +194,8 @@ public final class Main {
                 .append("Every experiment also takes -Ddata.dir (dataset cache, default ~/.cnnlabs/data), -Ddata.cifar10\n")
                 .append("(a CIFAR-10 folder), -Dresults.dir (default results/) and -Dcnnlabs.fast=false (plain DL4J\n")
                 .append("instead of the oneDNN runtime, for comparison), -Dresume=latest|FOLDER (continue an interrupted\n")
-                .append("run from its checkpoints) and -Dprogress=bar|lines|off. A misspelt setting stops the run.");
+                .append("run from its checkpoints), -Dprogress=bar|lines|off and -Dui=true (DL4J's training UI, with\n")
+                .append("mvn -Pui). A misspelt setting stops the run.");
         return out.toString();
     }
 

@@ -133,6 +133,13 @@ class MainTest {
         assertEquals(2, run("exp", "Throughput", "python", tmp.resolve("no-such-python").toString()));
         assertTrue(err().contains("-Dpython=") && err().contains("not an executable file"), err());
         assertFalse(Files.exists(tmp.resolve("results")));
+        assertEquals(2, run("exp", "MnistSimpleCnn", "ui", "yes"));
+        assertTrue(err().contains("-Dui=yes is not a valid value"), err());
+        assertEquals(2, run("exp", "MnistSimpleCnn", "lr.schedule", "linear"));
+        assertTrue(err().contains("-Dlr.schedule") && err().contains("cosine"), err());
+        assertEquals(2, run("exp", "MnistSimpleCnn", "early.stoping.patience", "3"));
+        assertTrue(err().contains("did you mean -Dearly.stopping.patience?"), err());
+        assertFalse(Files.exists(tmp.resolve("results")));
     }
 
     @Test

@@ -9,14 +9,11 @@ import cnnlabs.experiments.results.HtmlReport;
 import cnnlabs.experiments.settings.CommonSettings;
 import cnnlabs.experiments.training.Console;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -79,34 +76,12 @@ class ReportInBrowserTest {
         Path checked = page.resolveSibling(".browser-check.html");
         Files.writeString(checked, html.replace("</body>", CHECK + "</body>"), StandardCharsets.UTF_8);
         try {
-            Process chromium = new ProcessBuilder(chromium(), "--headless", "--no-sandbox", "--disable-gpu",
-                    "--allow-file-access-from-files", "--virtual-time-budget=10000", "--dump-dom",
-                    checked.toUri().toString())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String dom = new String(chromium.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(chromium.waitFor(120, TimeUnit.SECONDS), "chromium did not finish");
+            String dom = Chromium.dumpDom(checked.toUri().toString(), 10_000);
             Matcher m = RESULT.matcher(dom);
             assertTrue(m.find(), "the page's image check did not run; chromium printed:\n" + dom);
             return m;
         } finally {
             Files.deleteIfExists(checked);
         }
-    }
-
-    /** Debian's chromium on the PATH (or -Dchromium=PATH); fails with what to install when there is none. */
-    private static String chromium() {
-        String configured = System.getProperty("chromium");
-        if (configured != null && !configured.isBlank()) {
-            return configured;
-        }
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
-                if (Files.isExecutable(Path.of(dir, name))) {
-                    return Path.of(dir, name).toString();
-                }
-            }
-        }
-        throw new AssertionError("No Chromium found on the PATH: this test renders a report in a real browser. "
-                + "Install Debian's chromium (apt-get install chromium; ./run-tests does it) or point -Dchromium=PATH at one.");
     }
 }

@@ -124,6 +124,7 @@ public final class Trainer {
         if (training != null) {
             Optimizers.weightDecay(training.optimizer()).ifPresent(listeners::add);
         }
+        TrainingUi.current().ifPresent(ui -> listeners.add(ui.listener()));
         graph.addListeners(listeners.toArray(TrainingListener[]::new));
         double[] trainSeconds = {0};
         long[] trainImages = {0};
