@@ -68,7 +68,13 @@ public final class ConfusionPlot {
                 g.drawString(name, left - 6 - fm.stringWidth(name), top + t * cell + (cell + fm.getAscent()) / 2 - 2);
             }
             AffineTransform straight = g.getTransform();
+            boolean fit = m.classes().stream().allMatch(c -> fm.stringWidth(c) < cell - 4);
             for (int p = 0; p < n; p++) {
+                if (fit) { // short names (digits) read across, under their column
+                    String name = m.classes().get(p);
+                    g.drawString(name, left + p * cell + (cell - fm.stringWidth(name)) / 2, top + n * cell + 16);
+                    continue;
+                }
                 String name = shorten(m.classes().get(p), fm, 80);
                 g.setTransform(straight);
                 g.translate(left + p * cell + cell / 2 + fm.getAscent() / 2, top + n * cell + 6);
@@ -77,7 +83,8 @@ public final class ConfusionPlot {
             }
             g.setTransform(straight);
             String predicted = "Predicted class";
-            g.drawString(predicted, left + (n * cell - fm.stringWidth(predicted)) / 2, HEIGHT - 12);
+            g.drawString(predicted, left + (n * cell - fm.stringWidth(predicted)) / 2,
+                    fit ? top + n * cell + 38 : HEIGHT - 12);
             g.translate(18, top + (n * cell + fm.stringWidth("True class")) / 2);
             g.rotate(-Math.PI / 2);
             g.drawString("True class", 0, 0);
