@@ -23,6 +23,13 @@ public interface Experiment<S extends Record & ExperimentSettings> {
     ExperimentResult run(ExperimentContext<S> context) throws Exception;
 
     /**
+     * Checks what {@code settings} name outside themselves (a file, another experiment) before the run folder exists;
+     * throws {@link ConfigException} with the fix. Most experiments have nothing to check.
+     */
+    default void check(S settings) {
+    }
+
+    /**
      * What a smoke run with {@code settings} ({@code -Dmax.batches} set) must leave behind: the lines its table
      * shows, its metrics rows, its pictures and files. The test suite runs every experiment so and checks this.
      */

@@ -17,6 +17,7 @@ import cnnlabs.experiments.results.ExperimentRun;
 import cnnlabs.experiments.settings.Common;
 import cnnlabs.experiments.settings.ExperimentSettings;
 import cnnlabs.experiments.settings.SettingsParser;
+import cnnlabs.experiments.sweep.Sweep;
 import cnnlabs.experiments.training.Console;
 import cnnlabs.experiments.training.Diverged;
 import cnnlabs.experiments.transfer.FreezeBackbone;
@@ -44,7 +45,8 @@ public final class Experiments {
             .register(new AugmentationSamples())
             .register(new DataAugmentation())
             .register(new MobileNetTransfer())
-            .register(new Throughput());
+            .register(new Throughput())
+            .register(new Sweep());
 
     private Experiments() {
     }
@@ -93,6 +95,7 @@ public final class Experiments {
                                                                       Engine engine, Path resultsRoot, Path dataDir,
                                                                       Console console, String command, Path resume)
             throws Exception {
+        experiment.check(settings);
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("experiment", experiment.name());
         config.putAll(SettingsParser.values(settings));

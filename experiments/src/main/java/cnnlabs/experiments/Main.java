@@ -32,6 +32,7 @@ public final class Main {
     public static final String RESULTS_DIR = "results.dir";
     public static final String RESUME = "resume";
     public static final String PROGRESS = "progress";
+    public static final String CONFIG = "config";
 
     /** The repository root, which the build passes to exec:java (results/ and the reference scripts are found from it). */
     static final String ROOT = "cnnlabs.root";
@@ -47,6 +48,7 @@ public final class Main {
         m.put(Cifar10.PROPERTY, "read CIFAR-10 from a folder you already have");
         m.put(RESULTS_DIR, "where run folders go (default results/ in the repository root)");
         m.put(Engine.PROPERTY, "false: run plain DL4J instead of the oneDNN runtime, for comparison");
+        m.put(CONFIG, "start from the settings in a run's config.json or a sweep's best.json (-D settings override them)");
         m.put(RESUME, "continue an interrupted run from its checkpoints, in its folder: a run folder, or latest");
         m.put(PROGRESS, "bar (a terminal's default), lines (a log's default) or off");
         m.put(TrainingUi.PROPERTY, "true: DL4J's training UI on localhost:9000 (build and run with mvn -Pui)");
@@ -107,7 +109,12 @@ public final class Main {
 
     private static <S extends Record & ExperimentSettings> int run(Experiment<S> experiment, Properties props,
                                                                    Console console) throws Exception {
-        S settings = SettingsParser.parse(experiment.defaults(), props);
+        S base = experiment.defaults();
+        String config = props.getProperty(CONFIG, "").strip();
+        if (!config.isEmpty()) {
+            base = Resume.fromFile(experiment, Path.of(config));
+        }
+        S settings = SettingsParser.parse(base, props);
         Properties given = new Properties();
         given.putAll(props);
         given.remove(ROOT); // set by the build, not by the user

@@ -58,22 +58,30 @@ final class Resume {
     }
 
     /**
-     * The settings the run in {@code folder} started with. Throws when the run is another experiment's, or when a
-     * setting given now ({@code given}) differs from the run's.
+     * The settings in a settings file ({@code config.json} of a run, {@code best.json} of a sweep) for {@code -Dconfig}:
+     * the experiment's defaults with the file's values. Throws when it is another experiment's or unreadable.
      */
-    static <S extends Record & ExperimentSettings> S settings(Experiment<S> experiment, Path folder, S current,
-                                                             Properties given) {
+    static <S extends Record & ExperimentSettings> S fromFile(Experiment<S> experiment, Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("-D" + Main.CONFIG + "=" + file + ": no such file. Give a run's config.json or a "
+                    + "sweep's best.json.");
+        }
+        return SettingsParser.with(experiment.defaults(), values(experiment, file));
+    }
+
+    /** The setting values in a settings file written for {@code experiment}. */
+    private static Map<String, String> values(Experiment<?> experiment, Path file) {
         JsonNode config;
         try {
-            config = JSON.readTree(folder.resolve(ExperimentRun.CONFIG).toFile());
+            config = JSON.readTree(file.toFile());
         } catch (IOException e) {
-            throw new ConfigException("Cannot read " + folder.resolve(ExperimentRun.CONFIG) + " (" + e.getMessage()
-                    + "): the run cannot be resumed. Start a new run (leave -D" + Main.RESUME + " out).");
+            throw new ConfigException("Cannot read " + file + " (" + e.getMessage() + "). Give a run's config.json or a "
+                    + "sweep's best.json.");
         }
         String name = config.path("experiment").asText();
         if (!name.equals(experiment.name())) {
-            throw new ConfigException("The run " + folder + " is a run of " + name + ", not of " + experiment.name()
-                    + ". Resume it with -D" + Main.EXPERIMENT + "=" + name + ".");
+            throw new ConfigException(file + " holds the settings of " + (name.isEmpty() ? "no experiment" : name)
+                    + ", not of " + experiment.name() + ". Use it with -D" + Main.EXPERIMENT + "=" + name + ".");
         }
         Map<String, String> values = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = config.fields(); it.hasNext(); ) {
@@ -83,6 +91,21 @@ final class Resume {
             }
         }
         values.keySet().retainAll(SettingsParser.keys(experiment.defaults()));
+        return values;
+    }
+
+    /**
+     * The settings the run in {@code folder} started with. Throws when the run is another experiment's, or when a
+     * setting given now ({@code given}) differs from the run's.
+     */
+    static <S extends Record & ExperimentSettings> S settings(Experiment<S> experiment, Path folder, S current,
+                                                             Properties given) {
+        Map<String, String> values;
+        try {
+            values = values(experiment, folder.resolve(ExperimentRun.CONFIG));
+        } catch (ConfigException e) {
+            throw new ConfigException("The run " + folder + " cannot be resumed: " + e.getMessage());
+        }
         S resumed = SettingsParser.with(experiment.defaults(), values);
         Map<String, Object> run = SettingsParser.values(resumed);
         Map<String, Object> now = SettingsParser.values(current);

@@ -158,6 +158,19 @@ class MainTest {
     }
 
     @Test
+    void configFileGivesTheSettingsAndDSettingsOverrideThem() throws IOException {
+        Path best = tmp.resolve("best.json");
+        Files.writeString(best, "{\"experiment\": \"MnistSimpleCnn\", \"epochs\": 3, \"lr\": 0.002, "
+                + "\"optimizer\": \"sgd\", \"seed\": 42}");
+        assertEquals(0, run("exp", "MnistSimpleCnn", "config", best.toString(), "epochs", "4", "help", ""));
+        assertTrue(out().contains("-Dlr=0.002") && out().contains("-Doptimizer=sgd"), out());
+        assertTrue(out().contains("-Depochs=4"), "a -D setting wins over the file: " + out());
+        assertEquals(2, run("exp", "ArchitectureComparison", "config", best.toString()));
+        assertTrue(err().contains("not of ArchitectureComparison") && err().contains("-Dexp=MnistSimpleCnn"), err());
+        assertFalse(Files.exists(tmp.resolve("results")));
+    }
+
+    @Test
     void helpPrintsEverySettingOfTheExperimentWithItsValueAndStops() {
         for (Experiment<?> e : Experiments.all()) {
             out.reset();

@@ -273,6 +273,9 @@ public final class SettingsParser {
         if (value instanceof Double d && Double.isFinite(d)) {
             return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
         }
+        if (value instanceof Enum<?> e) {
+            return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
         return String.valueOf(value);
     }
 }

@@ -62,6 +62,17 @@ public final class Trainer {
         this.resume = resume;
     }
 
+    private static final ThreadLocal<List<Supplier<Callback>>> THREAD_CALLBACKS = ThreadLocal.withInitial(ArrayList::new);
+
+    /**
+     * Adds {@code callback} (a fresh one per fit) to every fit this thread runs until the returned handle is closed,
+     * whichever trainer runs it: how a sweep watches the fits of the experiments it runs as trials (pruning).
+     */
+    public static AutoCloseable onThisThread(Supplier<Callback> callback) {
+        THREAD_CALLBACKS.get().add(callback);
+        return () -> THREAD_CALLBACKS.get().remove(callback);
+    }
+
     /** Adds a callback of the caller's own to every later fit ({@code callback} makes a fresh one per fit). */
     public Trainer withCallback(Supplier<Callback> callback) {
         extra.add(callback);
@@ -93,6 +104,7 @@ public final class Trainer {
             out.add(new ReduceLrOnPlateau(c.monitor(), schedule.gamma(), schedule.patience()));
         }
         extra.forEach(s -> out.add(s.get()));
+        THREAD_CALLBACKS.get().forEach(s -> out.add(s.get()));
         boolean restoreBest = c.patience() > 0 && c.restoreBest();
         if (c.patience() > 0) {
             out.add(new EarlyStopping(c.monitor(), c.patience(), c.minDelta(), c.restoreBest(),
