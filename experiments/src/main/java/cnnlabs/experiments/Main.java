@@ -198,11 +198,17 @@ public final class Main {
         }
         out.append("\nEach experiment runs with its lab's settings; mvn exec:java -Dexp=NAME -Dhelp lists them (e.g.\n")
                 .append("-Depochs, -Dbatch.size, -Dlr, -Dseed, -Dmax.batches for a smoke run) with what they do.\n")
+                .append("Experiments that train also take the training loop's: -Doptimizer=adam|sgd|nesterov|adamw,\n")
+                .append("-Dmomentum, -Dweight.decay, -Dlr.schedule=none|step|exponential|cosine|plateau, -Dlr.step.epochs,\n")
+                .append("-Dlr.gamma, -Dlr.min, -Dlr.warmup.epochs, -Dlr.patience, -Dmonitor, -Dearly.stopping.patience,\n")
+                .append("-Dearly.stopping.min.delta, -Dearly.stopping.restore.best, -Dcheckpoint=last|best|both|none and\n")
+                .append("-Ddivergence.loss. Sweeps: mvn exec:java -Dexp=Sweep -Dsweep=FILE (examples in sweeps/).\n")
                 .append("Every experiment also takes -Ddata.dir (dataset cache, default ~/.cnnlabs/data), -Ddata.cifar10\n")
-                .append("(a CIFAR-10 folder), -Dresults.dir (default results/) and -Dcnnlabs.fast=false (plain DL4J\n")
-                .append("instead of the oneDNN runtime, for comparison), -Dresume=latest|FOLDER (continue an interrupted\n")
-                .append("run from its checkpoints), -Dprogress=bar|lines|off and -Dui=true (DL4J's training UI, with\n")
-                .append("mvn -Pui). A misspelt setting stops the run.");
+                .append("(a CIFAR-10 folder), -Dresults.dir (default results/), -Dconfig=FILE (settings from a config.json\n")
+                .append("or a sweep's best.json), -Dcnnlabs.fast=false (plain DL4J instead of the oneDNN runtime, for\n")
+                .append("comparison), -Dresume=latest|FOLDER (continue an interrupted run from its checkpoints),\n")
+                .append("-Dprogress=bar|lines|off and -Dui=true (DL4J's training UI, with mvn -Pui). A misspelt setting\n")
+                .append("stops the run.");
         return out.toString();
     }
 
