@@ -22,7 +22,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.deeplearning4j.arbiter.optimize.parameter.continuous.ContinuousParameterSpace;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -246,14 +245,5 @@ class SweepTest {
         assertEquals(2, parallel.completed());
         assertEquals(one.bestParams(), parallel.bestParams());
         assertEquals(one.bestScore(), parallel.bestScore(), 1e-3, "one thread per trial sums in another order");
-    }
-
-    @Test
-    void arbitersLeafSpacesNeedTheirIndicesBeforeAValue() {
-        ContinuousParameterSpace lr = new ContinuousParameterSpace(1e-4, 1e-2);
-        assertThrows(RuntimeException.class, () -> lr.getValue(new double[] {0.5}),
-                "Arbiter's trap: a leaf read before a generator set its indices throws");
-        lr.setIndices(0);
-        assertEquals(1e-4 + 0.5 * (1e-2 - 1e-4), lr.getValue(new double[] {0.5}), 1e-12);
     }
 }
