@@ -78,13 +78,17 @@ public final class Sweep implements Experiment<Sweep.Settings> {
      *
      * @param sweep    the sweep file
      * @param parallel trials at once on this machine
+     * @param spark    a Spark master to run the trials on; empty = this machine
      */
     public record Settings(
             Common common,
             @Setting(key = "sweep", help = "the sweep file (JSON or YAML): experiment, search, objective, fixed, space; "
                     + "relative paths also from the repository root", example = "sweeps/mnist-halving.yaml") String sweep,
             @Setting(key = "sweep.parallel", help = "trials at once on this machine, each with cores / N threads",
-                    example = "2") int parallel) implements ExperimentSettings {
+                    example = "2") int parallel,
+            @Setting(key = "sweep.spark", help = "run the trials as Apache Spark tasks on this master (local[2], "
+                    + "spark://host:7077); empty: on this machine", example = "local[2]") String spark)
+            implements ExperimentSettings {
 
         public Settings {
             SettingsParser.require(parallel >= 1 && parallel <= 64, "sweep.parallel", parallel,
@@ -104,7 +108,7 @@ public final class Sweep implements Experiment<Sweep.Settings> {
 
     @Override
     public Settings defaults() {
-        return new Settings(Common.DEFAULTS, QUICK, 1);
+        return new Settings(Common.DEFAULTS, QUICK, 1, "");
     }
 
     @Override
@@ -116,6 +120,14 @@ public final class Sweep implements Experiment<Sweep.Settings> {
         SweepSpec spec = SweepSpec.read(file(settings.sweep()));
         Experiment<?> target = target(spec);
         checkSettings(target, spec);
+        if (!settings.spark().isBlank()) {
+            if (spec.search().kind() == SweepSpec.Search.Kind.HALVING) {
+                throw new ConfigException("Halving compares trials at each rung while they run, which Spark tasks "
+                        + "cannot share: run a halving sweep without -Dsweep.spark (-Dsweep.parallel=N for several at "
+                        + "once), or use random or grid search on Spark.");
+            }
+            runner();
+        }
     }
 
     /** {@code -Dsweep}: a path as given, or, when it is relative and not found here, in the repository root. */
@@ -232,6 +244,29 @@ public final class Sweep implements Experiment<Sweep.Settings> {
         }
         long deadline = spec.search().minutes() > 0 ? System.nanoTime() + (long) (spec.search().minutes() * 60e9)
                 : Long.MAX_VALUE;
+        List<TrialJob> jobs = new ArrayList<>();
+        for (int i = 1; i <= candidates.size(); i++) {
+            if (!trials.containsKey(i)) {
+                jobs.add(new TrialJob(ctx.run().path().toString(), spec.toJson(), i, candidates.get(i - 1),
+                        ctx.dataDir().toString(), ctx.common().maxBatches(), ctx.engine().isFast()));
+            }
+        }
+        String spark = ctx.settings().spark();
+        if (!spark.isBlank()) {
+            ctx.console().println("Running " + jobs.size() + " trials on Spark (" + spark + ")");
+            for (Trial t : runner().run(spark, jobs)) {
+                trials.put(t.trial(), t);
+            }
+        } else {
+            local(ctx, spec, target, jobs, pruner, trials, candidates.size(), deadline);
+        }
+        return new ExperimentResult(summary(spec, trials), publish(ctx, spec, target, trials, candidates.size()));
+    }
+
+    /** Runs the jobs in this JVM, {@code sweep.parallel} at a time, publishing after each trial. */
+    private static void local(ExperimentContext<Settings> ctx, SweepSpec spec, Experiment<?> target, List<TrialJob> jobs,
+                              Pruner pruner, Map<Integer, Trial> trials, int planned, long deadline) throws Exception {
+        int parallel = ctx.settings().parallel();
         ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
             Thread t = new Thread(r, "sweep-trial");
             t.setDaemon(true);
@@ -239,14 +274,8 @@ public final class Sweep implements Experiment<Sweep.Settings> {
         });
         try {
             List<Future<Trial>> running = new ArrayList<>();
-            for (int i = 1; i <= candidates.size(); i++) {
-                if (trials.containsKey(i)) {
-                    continue;
-                }
-                int n = i;
-                Map<String, String> params = candidates.get(i - 1);
-                running.add(pool.submit(() -> System.nanoTime() > deadline ? null
-                        : trial(ctx, target, spec, n, params, pruner)));
+            for (TrialJob job : jobs) {
+                running.add(pool.submit(() -> System.nanoTime() > deadline ? null : runJob(job, pruner)));
             }
             for (Future<Trial> f : running) {
                 Trial t = f.get();
@@ -254,9 +283,9 @@ public final class Sweep implements Experiment<Sweep.Settings> {
                     continue; // over the time budget: not started
                 }
                 trials.put(t.trial(), t);
-                publish(ctx, spec, target, trials, candidates.size());
-                ctx.console().println(String.format(Locale.ROOT, "trial %d/%d %s: %s %s %s", t.trial(),
-                        candidates.size(), t.params(), t.status().label(), spec.objective().metric(),
+                publish(ctx, spec, target, trials, planned);
+                ctx.console().println(String.format(Locale.ROOT, "trial %d/%d %s: %s %s %s", t.trial(), planned,
+                        t.params(), t.status().label(), spec.objective().metric(),
                         Double.isNaN(t.score()) ? "-" : String.format(Locale.ROOT, "%.4f", t.score())));
             }
         } finally {
@@ -265,14 +294,31 @@ public final class Sweep implements Experiment<Sweep.Settings> {
                 Nd4j.getEnvironment().setMaxThreads(Runtime.getRuntime().availableProcessors());
             }
         }
-        return new ExperimentResult(summary(spec, trials), publish(ctx, spec, target, trials, candidates.size()));
+    }
+
+    /** The Spark trial runner, when the sweep-spark module is on the class path. */
+    static TrialRunner runner() {
+        return java.util.ServiceLoader.load(TrialRunner.class).findFirst().orElseThrow(() -> new ConfigException(
+                "-Dsweep.spark needs Apache Spark, which the default build leaves out. Run the sweep from the "
+                        + "sweep-spark module: mvn install -DskipTests, then MAVEN_OPTS=\"$(cat sweep-spark/jvm.options)\" "
+                        + "mvn -pl sweep-spark exec:java -Dexp=Sweep -Dsweep=FILE -Dsweep.spark=local[2] (see the "
+                        + "README's sweeps section)."));
     }
 
     /** Runs one trial into {@code trials/<n>/}; a failure or divergence is recorded, not thrown. */
-    private static <S extends Record & ExperimentSettings> Trial trial(ExperimentContext<Settings> ctx,
-                                                                      Experiment<S> target, SweepSpec spec, int n,
-                                                                      Map<String, String> params, Pruner pruner) {
-        Path root = ctx.run().path().resolve("trials").resolve(String.valueOf(n));
+    public static Trial runJob(TrialJob job) {
+        return runJob(job, null);
+    }
+
+    static Trial runJob(TrialJob job, Pruner pruner) {
+        SweepSpec spec = SweepSpec.fromJson(job.spec());
+        return trial(Experiments.get(spec.experiment()), spec, job, pruner);
+    }
+
+    private static <S extends Record & ExperimentSettings> Trial trial(Experiment<S> target, SweepSpec spec,
+                                                                      TrialJob job, Pruner pruner) {
+        Path sweepFolder = Path.of(job.sweepFolder());
+        Path root = sweepFolder.resolve("trials").resolve(String.valueOf(job.n()));
         long start = System.nanoTime();
         Pruner.Outcome outcome = new Pruner.Outcome();
         Experiments.Finished finished = null;
@@ -281,15 +327,15 @@ public final class Sweep implements Experiment<Sweep.Settings> {
         double score = Double.NaN;
         try (AutoCloseable hook = pruner == null ? () -> { } : Trainer.onThisThread(() -> pruner.callback(outcome))) {
             Map<String, String> values = new LinkedHashMap<>(spec.fixed());
-            values.putAll(params);
-            if (ctx.common().isSmokeRun()) {
-                values.put("max.batches", String.valueOf(ctx.common().maxBatches()));
+            values.putAll(job.params());
+            if (job.maxBatches() > 0) {
+                values.put("max.batches", String.valueOf(job.maxBatches()));
             }
             S settings = SettingsParser.with(target.defaults(), values);
             Console quiet = new Console(new PrintStream(new ByteArrayOutputStream()), Console.Mode.OFF);
-            Engine engine = ctx.engine().isFast() ? Engine.fast() : Engine.plain();
-            finished = Experiments.run(target, settings, engine, root, ctx.dataDir(), quiet,
-                    "trial " + n + " of a sweep: " + values, unfinishedRun(root, target.name()).orElse(null));
+            Engine engine = job.fast() ? Engine.fast() : Engine.plain();
+            finished = Experiments.run(target, settings, engine, root, Path.of(job.dataDir()), quiet,
+                    "trial " + job.n() + " of a sweep: " + values, unfinishedRun(root, target.name()).orElse(null));
             score = score(spec.objective().metric(), finished);
             status = outcome.pruned != null ? Trial.Status.PRUNED : Trial.Status.COMPLETED;
             reason = outcome.pruned != null ? outcome.pruned : Double.isNaN(score)
@@ -305,10 +351,10 @@ public final class Sweep implements Experiment<Sweep.Settings> {
             reason = e.getClass().getSimpleName() + ": " + e.getMessage();
         }
         int epochs = finished == null ? 0 : finished.run().metrics().size();
-        String folder = finished == null ? ctx.run().path().relativize(root).toString()
-                : ctx.run().path().relativize(finished.run().path()).toString();
-        Trial t = new Trial(n, params, status, score, epochs, (System.nanoTime() - start) / 1e9, reason, folder,
-                outcome.rungs);
+        String folder = finished == null ? sweepFolder.relativize(root).toString()
+                : sweepFolder.relativize(finished.run().path()).toString();
+        Trial t = new Trial(job.n(), job.params(), status, score, epochs, (System.nanoTime() - start) / 1e9, reason,
+                folder, outcome.rungs);
         writeTrial(root, t);
         return t;
     }

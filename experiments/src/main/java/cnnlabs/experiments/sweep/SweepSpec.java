@@ -206,6 +206,23 @@ public record SweepSpec(String experiment, Long seed, Search search, Objective o
         }
     }
 
+    /** This sweep as JSON, for {@link #fromJson} (a trial job carries it to wherever the trial runs). */
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the sweep as JSON", e);
+        }
+    }
+
+    public static SweepSpec fromJson(String json) {
+        try {
+            return JSON.readValue(json, SweepSpec.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot read a sweep written as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
     /** Reads a sweep file: YAML by its extension (.yaml, .yml), else JSON. */
     public static SweepSpec read(Path file) {
         if (!Files.isRegularFile(file)) {

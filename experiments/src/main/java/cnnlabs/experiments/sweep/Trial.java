@@ -14,7 +14,12 @@ import java.util.Map;
  * @param rungs  its objective at each rung it reached (halving), by epoch
  */
 public record Trial(int trial, Map<String, String> params, Status status, double score, int epochs, double seconds,
-                    String reason, String folder, Map<Integer, Double> rungs) {
+                    String reason, String folder, Map<Integer, Double> rungs) implements java.io.Serializable {
+
+    public Trial {
+        params = new java.util.LinkedHashMap<>(params);
+        rungs = new java.util.TreeMap<>(rungs);
+    }
 
     /** How a trial ended. */
     public enum Status {

@@ -44,7 +44,7 @@ class SweepTest {
 
     /** Runs a sweep file with every trial cut to {@code batches} batches. */
     private Experiments.Finished sweep(Path file, int batches, int parallel) throws Exception {
-        return Experiments.run(new Sweep(), new Sweep.Settings(new Common(42, batches), file.toString(), parallel),
+        return Experiments.run(new Sweep(), new Sweep.Settings(new Common(42, batches), file.toString(), parallel, ""),
                 Engine.fast(), dir.resolve("results"), DataDirectory.resolve(), quiet(), "test");
     }
 
@@ -183,7 +183,7 @@ class SweepTest {
         Files.delete(third.resolve("trial.json"));
         Files.writeString(folder.resolve("summary.json"), "{\"status\": \"running\"}");
         Experiments.Finished resumed = Experiments.run(new Sweep(), new Sweep.Settings(new Common(42, 3),
-                file.toString(), 1), Engine.fast(), dir.resolve("results"), DataDirectory.resolve(), quiet(), "test",
+                file.toString(), 1, ""), Engine.fast(), dir.resolve("results"), DataDirectory.resolve(), quiet(), "test",
                 folder);
         assertEquals(folder, resumed.run().path());
         assertEquals(3, ((Sweep.Summary) resumed.result().summary()).trials());
@@ -227,6 +227,31 @@ class SweepTest {
         assertEquals(Trial.Status.COMPLETED, good.status(), good.toString());
         assertEquals(2, good.epochs());
         assertTrue(good.rungs().get(1) < bad.rungs().get(1), "pruned for the worse loss at the rung");
+    }
+
+    @Test
+    void sparkWithoutTheSparkModuleOrWithHalvingStopsWithTheFix() throws Exception {
+        Path file = write("s.yaml", """
+                experiment: MnistSimpleCnn
+                search: {kind: random, trials: 2}
+                objective: {metric: val_acc}
+                space: {lr: {log_uniform: [0.0001, 0.01]}}
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> Experiments.run(new Sweep(),
+                new Sweep.Settings(new Common(42, 1), file.toString(), 1, "local[2]"), Engine.fast(), dir.resolve("results"),
+                DataDirectory.resolve(), quiet(), "test"));
+        assertTrue(e.getMessage().contains("sweep-spark"), e.getMessage());
+        Path halving = write("h.yaml", """
+                experiment: MnistSimpleCnn
+                search: {kind: halving, trials: 2, rungs: [1]}
+                objective: {metric: val_acc}
+                space: {lr: {log_uniform: [0.0001, 0.01]}}
+                """);
+        ConfigException h = assertThrows(ConfigException.class, () -> Experiments.run(new Sweep(),
+                new Sweep.Settings(new Common(42, 1), halving.toString(), 1, "local[2]"), Engine.fast(),
+                dir.resolve("results"), DataDirectory.resolve(), quiet(), "test"));
+        assertTrue(h.getMessage().contains("Halving"), h.getMessage());
+        assertFalse(Files.exists(dir.resolve("results")));
     }
 
     @Test
