@@ -179,8 +179,7 @@ public final class SettingsParser {
     public static Map<String, Object> values(Record settings) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Described d : describe(settings)) {
-            out.put(d.key(), d.value() instanceof Enum<?> e ? e.name().toLowerCase(Locale.ROOT).replace('_', '-')
-                    : d.value());
+            out.put(d.key(), d.value() instanceof Enum<?> ? shortest(d.value()) : d.value());
         }
         return out;
     }
@@ -272,6 +271,9 @@ public final class SettingsParser {
     public static String shortest(Object value) {
         if (value instanceof Double d && Double.isFinite(d)) {
             return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+        }
+        if (value instanceof Callbacks.Monitor m) {
+            return m.label(); // metric names as metrics.csv writes them: val_loss
         }
         if (value instanceof Enum<?> e) {
             return e.name().toLowerCase(Locale.ROOT).replace('_', '-');

@@ -99,7 +99,7 @@ class SettingsParserTest {
         Map<String, Object> labValues = SettingsParser.values(LAB);
         assertEquals("adam", labValues.get("optimizer"));
         assertEquals("none", labValues.get("lr.schedule"));
-        assertEquals("val-loss", labValues.get("monitor"));
+        assertEquals("val_loss", labValues.get("monitor"));
         Map<String, Object> values = SettingsParser.values(LAB);
         assertEquals(0.2, values.get("validation.split"));
         assertEquals("fast-and-loose", SettingsParser.values(new Own(Common.DEFAULTS, Training.lab(1, 8, 0, 0.1), "",
