@@ -236,12 +236,6 @@ public final class Sweep implements Experiment<Sweep.Settings> {
             ctx.console().println("Resuming the sweep: " + trials.size() + " of " + candidates.size()
                     + " trials finished before");
         }
-        int parallel = ctx.settings().parallel();
-        if (parallel > 1) {
-            int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / parallel);
-            Nd4j.getEnvironment().setMaxThreads(threads);
-            ctx.console().println(String.format(Locale.ROOT, "%d trials at once, %d thread(s) each", parallel, threads));
-        }
         long deadline = spec.search().minutes() > 0 ? System.nanoTime() + (long) (spec.search().minutes() * 60e9)
                 : Long.MAX_VALUE;
         List<TrialJob> jobs = new ArrayList<>();
@@ -267,6 +261,11 @@ public final class Sweep implements Experiment<Sweep.Settings> {
     private static void local(ExperimentContext<Settings> ctx, SweepSpec spec, Experiment<?> target, List<TrialJob> jobs,
                               Pruner pruner, Map<Integer, Trial> trials, int planned, long deadline) throws Exception {
         int parallel = ctx.settings().parallel();
+        if (parallel > 1) {
+            int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / parallel);
+            Nd4j.getEnvironment().setMaxThreads(threads);
+            ctx.console().println(String.format(Locale.ROOT, "%d trials at once, %d thread(s) each", parallel, threads));
+        }
         ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
             Thread t = new Thread(r, "sweep-trial");
             t.setDaemon(true);
