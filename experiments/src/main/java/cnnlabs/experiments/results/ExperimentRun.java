@@ -1,5 +1,6 @@
 package cnnlabs.experiments.results;
 
+import cnnlabs.experiments.common.Csv;
 import cnnlabs.experiments.plots.TrainingCurves;
 import cnnlabs.experiments.training.EpochMetrics;
 import java.awt.image.BufferedImage;
@@ -116,7 +117,7 @@ public final class ExperimentRun {
         metrics.add(m);
         StringBuilder csv = new StringBuilder(METRICS_HEADER).append('\n');
         for (EpochMetrics r : metrics) {
-            csv.append(String.join(",", csv(r.model()), Integer.toString(r.epoch()), num(r.trainLoss()),
+            csv.append(String.join(",", Csv.field(r.model()), Integer.toString(r.epoch()), num(r.trainLoss()),
                     num(r.trainAcc()), num(r.valLoss()), num(r.valAcc()), num(r.learningRate()), num(r.seconds()),
                     num(r.imagesPerSec()))).append('\n');
         }
@@ -223,7 +224,4 @@ public final class ExperimentRun {
         return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v);
     }
 
-    private static String csv(String s) {
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
-    }
 }

@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -150,13 +149,7 @@ public final class HtmlReport {
 
 
     private static Path write(Path target, String html) {
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        try {
-            Files.writeString(tmp, html, StandardCharsets.UTF_8);
-            return Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
-        }
+        return RunDirectory.writeAtomically(target, tmp -> Files.writeString(tmp, html, StandardCharsets.UTF_8));
     }
 
     static String escape(String s) {

@@ -15,8 +15,8 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.stream.Stream;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /**
@@ -106,8 +106,15 @@ public final class RunDirectory {
 
     /** Writes a binary file produced by {@code writer} (e.g. a saved model) atomically. */
     public Path writeWith(String fileName, FileWriter writer) {
-        Path target = path.resolve(fileName);
-        Path tmp = path.resolve("." + fileName + ".tmp");
+        return writeAtomically(path.resolve(fileName), writer);
+    }
+
+    /**
+     * Writes {@code target} whole or not at all: {@code writer} fills a hidden temporary file beside it, which then
+     * replaces {@code target} in one rename; a failure leaves the earlier file and no temporary one.
+     */
+    public static Path writeAtomically(Path target, FileWriter writer) {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
         try {
             writer.write(tmp);
             return Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -7,8 +7,10 @@ import cnnlabs.experiments.ExperimentContext;
 import cnnlabs.experiments.ExperimentResult;
 import cnnlabs.experiments.Experiments;
 import cnnlabs.experiments.SmokeCheck;
+import cnnlabs.experiments.common.Csv;
 import cnnlabs.experiments.common.MarkdownTable;
 import cnnlabs.experiments.results.ExperimentRun;
+import cnnlabs.experiments.results.RunDirectory;
 import cnnlabs.experiments.settings.Common;
 import cnnlabs.experiments.settings.ExperimentSettings;
 import cnnlabs.experiments.settings.Setting;
@@ -375,13 +377,11 @@ public final class Sweep implements Experiment<Sweep.Settings> {
     private static void writeTrial(Path root, Trial t) {
         try {
             Files.createDirectories(root);
-            Path tmp = root.resolve("." + TRIAL_JSON + ".tmp");
-            JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), t);
-            Files.move(tmp, root.resolve(TRIAL_JSON), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot write " + root.resolve(TRIAL_JSON), e);
+            throw new java.io.UncheckedIOException("cannot create " + root, e);
         }
+        RunDirectory.writeAtomically(root.resolve(TRIAL_JSON),
+                tmp -> JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), t));
     }
 
     /** The trials a sweep folder finished before it was interrupted, from their {@code trial.json}. */
@@ -451,7 +451,7 @@ public final class Sweep implements Experiment<Sweep.Settings> {
                     .append(Double.isNaN(t.score()) ? "" : String.format(Locale.ROOT, "%.6g", t.score())).append(',')
                     .append(t.epochs()).append(',').append(String.format(Locale.ROOT, "%.1f", t.seconds()));
             keys.forEach(k -> csv.append(',').append(t.params().get(k)));
-            csv.append(',').append(quote(t.reason())).append(',').append(quote(t.folder())).append('\n');
+            csv.append(',').append(Csv.field(t.reason())).append(',').append(Csv.field(t.folder())).append('\n');
         }
         run.writeText(TRIALS_CSV, csv.toString());
 
@@ -522,7 +522,4 @@ public final class Sweep implements Experiment<Sweep.Settings> {
         return first.length() > 90 ? first.substring(0, 87) + "..." : first;
     }
 
-    private static String quote(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
-    }
 }

@@ -1,5 +1,6 @@
 package cnnlabs.experiments.training;
 
+import cnnlabs.experiments.common.Csv;
 import cnnlabs.experiments.common.MarkdownTable;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,10 +48,10 @@ public record ClassMetrics(String model, String split, List<String> classes, int
     /** The confusion matrix as CSV: a header of predicted classes, then one row per true class. */
     public String confusionCsv() {
         StringBuilder s = new StringBuilder("true\\predicted");
-        classes.forEach(c -> s.append(',').append(csv(c)));
+        classes.forEach(c -> s.append(',').append(Csv.field(c)));
         s.append('\n');
         for (int t = 0; t < classes.size(); t++) {
-            s.append(csv(classes.get(t)));
+            s.append(Csv.field(classes.get(t)));
             for (int p = 0; p < classes.size(); p++) {
                 s.append(',').append(confusion[t][p]);
             }
@@ -63,7 +64,7 @@ public record ClassMetrics(String model, String split, List<String> classes, int
     public String perClassCsv() {
         StringBuilder s = new StringBuilder("class,precision,recall,f1,support\n");
         for (PerClass r : perClass) {
-            s.append(csv(r.name())).append(String.format(Locale.ROOT, ",%.6f,%.6f,%.6f,%d%n", r.precision(), r.recall(),
+            s.append(Csv.field(r.name())).append(String.format(Locale.ROOT, ",%.6f,%.6f,%.6f,%d%n", r.precision(), r.recall(),
                     r.f1(), r.support()));
         }
         return s.toString();
@@ -89,7 +90,4 @@ public record ClassMetrics(String model, String split, List<String> classes, int
         return kind + "-" + model.replaceAll("[^A-Za-z0-9._-]", "_") + "." + extension;
     }
 
-    private static String csv(String s) {
-        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
-    }
 }

@@ -1,5 +1,6 @@
 package cnnlabs.experiments.training;
 
+import cnnlabs.experiments.settings.SettingsParser;
 import java.util.Locale;
 
 /**
@@ -18,7 +19,7 @@ public final class Diverged extends RuntimeException {
         super(String.format(Locale.ROOT, "Training of %s diverged at epoch %d, batch %d: the loss is %.4g (%s). The run "
                         + "stopped there. This usually means the learning rate is too high for this model: it was %s; try "
                         + "one ten times lower (-Dlr=%s), or a warm-up (-Dlr.warmup.epochs=2).", model, epoch, batch, loss,
-                why, Optimizers.plain(learningRate), Optimizers.plain(learningRate / 10)));
+                why, SettingsParser.shortest(learningRate), SettingsParser.shortest(learningRate / 10)));
         this.model = model;
         this.epoch = epoch;
         this.batch = batch;

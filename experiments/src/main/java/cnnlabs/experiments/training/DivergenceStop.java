@@ -1,5 +1,7 @@
 package cnnlabs.experiments.training;
 
+import cnnlabs.experiments.settings.SettingsParser;
+
 /**
  * Keras' {@code TerminateOnNaN}, and a bound: a batch loss that is NaN, infinite or above {@code bound} (0 = no bound)
  * throws {@link Diverged} at once, naming the epoch and batch.
@@ -22,7 +24,7 @@ public final class DivergenceStop implements Callback {
         }
         if (bound > 0 && loss > bound) {
             throw new Diverged(fit.model(), epoch, batch, loss, fit.learningRate(),
-                    "above the bound -Ddivergence.loss=" + Optimizers.plain(bound));
+                    "above the bound -Ddivergence.loss=" + SettingsParser.shortest(bound));
         }
     }
 }

@@ -1,6 +1,7 @@
 package cnnlabs.experiments.training;
 
 import cnnlabs.experiments.settings.Callbacks.Monitor;
+import cnnlabs.experiments.settings.SettingsParser;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -54,7 +55,7 @@ public final class EarlyStopping implements Callback {
         }
         if (wait >= patience) {
             fit.stop(String.format(Locale.ROOT, "early stopping: %s did not improve by more than %s for %d epochs "
-                    + "(best %.4f at epoch %d)", monitor.label(), Optimizers.plain(minDelta), patience, best, bestEpoch));
+                    + "(best %.4f at epoch %d)", monitor.label(), SettingsParser.shortest(minDelta), patience, best, bestEpoch));
         }
     }
 

@@ -2,6 +2,7 @@ package cnnlabs.experiments.training;
 
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.experiments.settings.Optimizer;
+import cnnlabs.experiments.settings.SettingsParser;
 import java.util.Optional;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -41,22 +42,19 @@ public final class Optimizers {
             case SGD -> "SGD";
             case NESTEROV -> "SGD (Nesterov)";
         };
-        StringBuilder s = new StringBuilder(name).append(' ').append(plain(learningRate));
+        StringBuilder s = new StringBuilder(name).append(' ').append(SettingsParser.shortest(learningRate));
         boolean sgd = optimizer.kind() == Optimizer.Kind.SGD || optimizer.kind() == Optimizer.Kind.NESTEROV;
         if (sgd || optimizer.weightDecay() > 0) {
             s.append(" (");
             if (sgd) {
-                s.append("momentum ").append(plain(optimizer.momentum()));
+                s.append("momentum ").append(SettingsParser.shortest(optimizer.momentum()));
             }
             if (optimizer.weightDecay() > 0) {
-                s.append(sgd ? ", " : "").append("weight decay ").append(plain(optimizer.weightDecay()));
+                s.append(sgd ? ", " : "").append("weight decay ").append(SettingsParser.shortest(optimizer.weightDecay()));
             }
             s.append(')');
         }
         return s.toString();
     }
 
-    static String plain(double v) {
-        return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
-    }
 }

@@ -197,16 +197,16 @@ public final class MobileNetTransfer implements Experiment<MobileNetTransfer.Set
         // Stage 1: feature extraction. Every base layer frozen (DL4J's frozen layers run in inference mode).
         ComputationGraph stage1 = TransferGraphs.featureExtractor(ctx.engine(), model, cfg.learningRate(), common.seed());
         stages.add(Stage.train(ctx, "feature-extraction", "the new head only (base frozen)", stage1, target, test,
-                cfg.epochs(), Stage.lr(cfg.learningRate())));
+                cfg.epochs(), SettingsParser.shortest(cfg.learningRate())));
         ModelSummary summary1 = ModelSummary.of(stage1, spec.input());
         model.setParams(stage1.params());
 
         // Stage 2: fine-tuning. The base's last 20 Keras layers trainable, a lower rate (and optionally a faster head).
         ComputationGraph stage2 = TransferGraphs.fineTuner(ctx.engine(), model, spec, options.fineTuneLr(), common.seed());
-        String rates = Stage.lr(options.fineTuneLr());
+        String rates = SettingsParser.shortest(options.fineTuneLr());
         if (options.headLr() != 0) {
             stage2.setLearningRate(MobileNetV2.HEAD_DENSE, options.headLr());
-            rates = Stage.lr(options.fineTuneLr()) + " (head " + Stage.lr(options.headLr()) + ")";
+            rates = SettingsParser.shortest(options.fineTuneLr()) + " (head " + SettingsParser.shortest(options.headLr()) + ")";
         }
         stages.add(Stage.train(ctx, "fine-tuning", "the base's last " + TransferGraphs.UNFROZEN_LAYERS + " layers and the head", stage2, target,
                 test, cfg.epochs(), rates));
@@ -216,7 +216,7 @@ public final class MobileNetTransfer implements Experiment<MobileNetTransfer.Set
         // The same network from scratch for the same number of epochs.
         ComputationGraph scratch = TransferGraphs.mobileNet(ctx.engine(), build, spec);
         stages.add(Stage.train(ctx, "from-scratch", "every layer, random initialisation", scratch, target, test,
-                2 * cfg.epochs(), Stage.lr(cfg.learningRate())));
+                2 * cfg.epochs(), SettingsParser.shortest(cfg.learningRate())));
         ModelSummary summary3 = ModelSummary.of(scratch, spec.input());
 
         ctx.run().writeText("model-summary.txt", summary1.toText("MobileNetV2 + head, base frozen") + "\n"

@@ -10,6 +10,7 @@ import cnnlabs.datasets.ImageDataset;
 import cnnlabs.experiments.ConfigException;
 import cnnlabs.experiments.ExperimentContext;
 import cnnlabs.experiments.settings.Common;
+import cnnlabs.experiments.settings.SettingsParser;
 import cnnlabs.experiments.settings.Training;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -84,7 +85,7 @@ final class SourceWeights {
         ImageDataset fashionTest = Datasets.FASHION_MNIST.loadTest(ctx.dataDir()).asRgb(32);
         ComputationGraph source = TransferGraphs.mobileNet(ctx.engine(), build, spec);
         stages.add(Stage.train(ctx, "pretrain-fashion-mnist", "every layer (source task)", source, fashion, fashionTest,
-                options.pretrainEpochs(), Stage.lr(cfg.learningRate())));
+                options.pretrainEpochs(), SettingsParser.shortest(cfg.learningRate())));
         if (!common.isSmokeRun()) {
             Files.createDirectories(checkpoint.getParent());
             Path tmp = checkpoint.resolveSibling(checkpoint.getFileName() + ".part");

@@ -8,7 +8,6 @@ import cnnlabs.experiments.settings.Common;
 import cnnlabs.experiments.settings.Training;
 import cnnlabs.experiments.training.Evaluator;
 import cnnlabs.experiments.training.Trainer;
-import java.math.BigDecimal;
 import java.util.Locale;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 
@@ -37,10 +36,5 @@ public record Stage(String name, String trains, long totalParams, long trainable
         double seconds = history.epochs().stream().mapToDouble(e -> e.seconds()).sum();
         return new Stage(name, trains, s.totalParams(), s.trainableParams(), epochs, learningRate,
                 history.last().valAcc(), testResult.accuracy(), seconds);
-    }
-
-    /** A learning rate as the table writes it (1.0E-4 as 0.0001). */
-    static String lr(double v) {
-        return BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
     }
 }
