@@ -42,6 +42,9 @@ public final class Architectures {
             .register(new Architecture("cnn-bn-001", "seed 001 CNNWithBatchNorm",
                     "conv-BN-ReLU-pool x2 (32, 64), linear 4096 -> 10 (the seed's 64*16*16 fixed to 64*8*8)",
                     CifarModels.CIFAR, CifarModels.CLASSES, CifarModels::cnnWithBatchNorm))
+            .register(new Architecture("cnn-plain-001", "seed 001 exercise, without batch norm",
+                    "CNNWithBatchNorm without its batch norm: conv-ReLU-pool x2 (32, 64), linear 4096 -> 10",
+                    CifarModels.CIFAR, CifarModels.CLASSES, CifarModels::cnnPlain))
             .register(new Architecture("simple-cnn-002", "seed 002 §3.1 SimpleCNN",
                     "three conv-ReLU-pool (32, 64, 128), linear 256, dropout 0.5", CifarModels.CIFAR, CifarModels.CLASSES,
                     CifarModels::simpleCnn002))

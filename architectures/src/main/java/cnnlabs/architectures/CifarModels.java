@@ -74,12 +74,24 @@ public final class CifarModels {
      * the seed's model fails on its own input. Fixed here to 64 x 8 x 8 = 4,096 inputs: 60,554 parameters.
      */
     public static ComputationGraphConfiguration cnnWithBatchNorm(BuildOptions options) {
+        return cnn001(options, true);
+    }
+
+    /**
+     * Seed 001's exercise's plain network: {@link #cnnWithBatchNorm} without its two batch-norm layers (the same
+     * vertex names otherwise), 60,362 parameters.
+     */
+    public static ComputationGraphConfiguration cnnPlain(BuildOptions options) {
+        return cnn001(options, false);
+    }
+
+    private static ComputationGraphConfiguration cnn001(BuildOptions options, boolean batchNorm) {
         GraphBlocks g = GraphBlocks.pytorch(options, CIFAR);
         String x = g.conv2d("conv1", INPUT, 32, 3, 1, 1, true);
-        x = g.relu("relu1", g.batchNorm("bn1", x));
+        x = g.relu("relu1", batchNorm ? g.batchNorm("bn1", x) : x);
         x = g.maxPool("pool1", x, 2, 2, 0);
         x = g.conv2d("conv2", x, 64, 3, 1, 1, true);
-        x = g.relu("relu2", g.batchNorm("bn2", x));
+        x = g.relu("relu2", batchNorm ? g.batchNorm("bn2", x) : x);
         x = g.maxPool("pool2", x, 2, 2, 0);
         return g.softmaxOutput("fc", g.flatten("flatten", x), CLASSES);
     }

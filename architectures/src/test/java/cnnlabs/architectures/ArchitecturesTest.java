@@ -40,6 +40,7 @@ class ArchitecturesTest {
             Map.entry("simple-cnn-001", new long[] {421_642, 0}),
             Map.entry("lenet-001", new long[] {61_706, 0}),
             Map.entry("cnn-bn-001", new long[] {60_554, 192}),
+            Map.entry("cnn-plain-001", new long[] {60_362, 0}),
             Map.entry("simple-cnn-002", new long[] {620_362, 0}),
             Map.entry("vgg-bn", new long[] {1_806_154, 2_304}),
             Map.entry("resnet18", new long[] {11_173_962, 9_600}),

@@ -34,12 +34,19 @@ public final class Cifar10 {
     private final Path dir;
     private final List<CifarBinary.BatchFile> trainFiles;
     private final List<CifarBinary.BatchFile> testFiles;
+    private final boolean synthetic;
 
     /** CIFAR-10 laid out as {@code trainFiles} and {@code testFiles} in {@code dir}. */
     public Cifar10(Path dir, List<CifarBinary.BatchFile> trainFiles, List<CifarBinary.BatchFile> testFiles) {
+        this(dir, trainFiles, testFiles, false);
+    }
+
+    private Cifar10(Path dir, List<CifarBinary.BatchFile> trainFiles, List<CifarBinary.BatchFile> testFiles,
+                    boolean synthetic) {
         this.dir = dir;
         this.trainFiles = List.copyOf(trainFiles);
         this.testFiles = List.copyOf(testFiles);
+        this.synthetic = synthetic;
     }
 
     /**
@@ -88,6 +95,11 @@ public final class Cifar10 {
                     + ". Extract the binary version (" + URL + ") there, or leave -D" + PROPERTY
                     + " unset to download it into the data directory.");
         }
+        int[] fixture = CifarFixture.recordCounts(dir);
+        if (fixture != null) {
+            return new Cifar10(dir, TRAIN_FILES.stream().map(f -> new CifarBinary.BatchFile(f.name(), fixture[0], null)).toList(),
+                    List.of(new CifarBinary.BatchFile(TEST_FILES.get(0).name(), fixture[1], null)), true);
+        }
         return new Cifar10(dir, TRAIN_FILES, TEST_FILES);
     }
 
@@ -99,11 +111,24 @@ public final class Cifar10 {
         return dir;
     }
 
+    /**
+     * Whether this is a declared synthetic fixture ({@link CifarFixture}) rather than CIFAR-10: results made from it must
+     * say so.
+     */
+    public boolean synthetic() {
+        return synthetic;
+    }
+
+    /** "CIFAR-10", or the fixture's name. */
+    public String name() {
+        return synthetic ? CifarFixture.NAME : "CIFAR-10";
+    }
+
     public ImageDataset loadTrain() {
-        return CifarBinary.read("CIFAR-10 train", dir, trainFiles, CLASSES);
+        return CifarBinary.read(name() + " train", dir, trainFiles, CLASSES);
     }
 
     public ImageDataset loadTest() {
-        return CifarBinary.read("CIFAR-10 test", dir, testFiles, CLASSES);
+        return CifarBinary.read(name() + " test", dir, testFiles, CLASSES);
     }
 }

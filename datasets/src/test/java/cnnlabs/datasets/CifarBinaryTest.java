@@ -122,4 +122,32 @@ class CifarBinaryTest {
         TestFiles.write(cache.resolve(Cifar10.TEST_FILES.get(0).name()), new byte[0]);
         assertEquals(cache, Cifar10.findLocal(dir).orElseThrow().directory());
     }
+
+    @Test
+    void aFixtureFolderIsReadWithItsOwnCountsAndSaysItIsSynthetic() {
+        CifarFixture.write(dir, 3, 4, 7);
+
+        Cifar10 fixture = Cifar10.fromUserDirectory(dir);
+        ImageDataset train = fixture.loadTrain();
+        ImageDataset test = fixture.loadTest();
+
+        assertTrue(fixture.synthetic());
+        assertEquals(15, train.size());
+        assertEquals(4, test.size());
+        assertTrue(train.name().startsWith("SYNTHETIC FIXTURE"), train.name());
+        assertTrue(test.name().contains("not CIFAR-10"), test.name());
+    }
+
+    @Test
+    void theRealLayoutIsNotSynthetic() throws Exception {
+        for (CifarBinary.BatchFile f : Cifar10.TRAIN_FILES) {
+            TestFiles.write(dir.resolve(f.name()), new byte[0]);
+        }
+        TestFiles.write(dir.resolve(Cifar10.TEST_FILES.get(0).name()), new byte[0]);
+
+        Cifar10 real = Cifar10.fromUserDirectory(dir);
+
+        assertTrue(!real.synthetic());
+        assertEquals("CIFAR-10", real.name());
+    }
 }

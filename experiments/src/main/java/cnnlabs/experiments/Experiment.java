@@ -24,9 +24,15 @@ public interface Experiment<S extends Record & ExperimentSettings> {
 
     /**
      * Checks what {@code settings} name outside themselves (a file, another experiment) before the run folder exists;
-     * throws {@link ConfigException} with the fix. Most experiments have nothing to check.
+     * throws {@link ConfigException} with the fix. By default, an experiment that trains needs a validation split (its
+     * lab holds one out); one that evaluates on the test set each epoch instead overrides this.
      */
     default void check(S settings) {
+        if (settings.trains() && settings.training().validationSplit() == 0) {
+            throw new ConfigException("-Dvalidation.split=0 does not work for " + name() + ": it holds out a "
+                    + "validation split as its lab does and reports on it. Give a fraction such as -Dvalidation.split="
+                    + defaults().training().validationSplit() + " (its default), or leave the setting out.");
+        }
     }
 
     /**

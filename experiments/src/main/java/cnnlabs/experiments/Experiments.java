@@ -5,6 +5,8 @@ import cnnlabs.experiments.basics.ConvolutionBasics;
 import cnnlabs.experiments.basics.ModelZoo;
 import cnnlabs.experiments.basics.PoolingBasics;
 import cnnlabs.experiments.basics.ReceptiveField;
+import cnnlabs.experiments.cifar.Cifar10ResNet;
+import cnnlabs.experiments.cifar.PlainVsBatchNorm;
 import cnnlabs.experiments.lab3.ActivationVisualization;
 import cnnlabs.experiments.lab3.ArchitectureComparison;
 import cnnlabs.experiments.lab3.AugmentationSamples;
@@ -45,6 +47,8 @@ public final class Experiments {
             .register(new AugmentationSamples())
             .register(new DataAugmentation())
             .register(new MobileNetTransfer())
+            .register(new Cifar10ResNet())
+            .register(new PlainVsBatchNorm())
             .register(new Throughput())
             .register(new Sweep());
 

@@ -10,6 +10,7 @@ import cnnlabs.experiments.ExperimentContext;
 import cnnlabs.experiments.ExperimentResult;
 import cnnlabs.experiments.SmokeCheck;
 import cnnlabs.experiments.common.MarkdownTable;
+import cnnlabs.experiments.common.Pictures;
 import cnnlabs.experiments.plots.ImageGrid;
 import cnnlabs.experiments.results.RunHistory;
 import cnnlabs.experiments.settings.Common;
@@ -26,9 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Visualising what a CNN computes: first-layer activation maps, learned filters, feature maps by stage.
@@ -112,7 +111,7 @@ public final class ActivationVisualization implements Experiment<TrainingSetting
         int shown = (int) Math.min(16, conv1.size(1));
         List<ImageGrid.Panel> panels = new ArrayList<>();
         for (int i = 0; i < shown; i++) {
-            panels.add(new ImageGrid.Panel("Filter " + i, channel(conv1, i)));
+            panels.add(new ImageGrid.Panel("Filter " + i, Pictures.channel(conv1, i)));
         }
         ctx.run().picture("activations.png", ImageGrid.render("First Convolutional Layer Activations (test digit "
                 + test.label(0) + ")", panels, 4, 160, ImageGrid.ColorMap.VIRIDIS));
@@ -121,7 +120,7 @@ public final class ActivationVisualization implements Experiment<TrainingSetting
         INDArray weights = simple.getLayer("conv1").getParam("W");
         List<ImageGrid.Panel> filters = new ArrayList<>();
         for (int i = 0; i < weights.size(0); i++) {
-            filters.add(new ImageGrid.Panel(String.valueOf(i), filter(weights, i)));
+            filters.add(new ImageGrid.Panel(String.valueOf(i), Pictures.filter(weights, i)));
         }
         ctx.run().picture("filters.png", ImageGrid.render("Learned Filters in conv1 (3x3, " + weights.size(0) + " filters)",
                 filters, 8, 72, ImageGrid.ColorMap.GRAY, ImageGrid.Scaling.SHARED));
@@ -132,13 +131,12 @@ public final class ActivationVisualization implements Experiment<TrainingSetting
                 mnist.validation().head(RESNET_IMAGES / 4)), summaries, validationAccuracy);
         Map<String, INDArray> stages = resnet.feedForward(digit, false);
         List<ImageGrid.Panel> maps = new ArrayList<>();
-        maps.add(new ImageGrid.Panel("Input", channel(digit, 0)));
+        maps.add(new ImageGrid.Panel("Input", Pictures.channel(digit, 0)));
         MarkdownTable stageTable = new MarkdownTable("Stage (vertex)", "Feature maps", "Mean activation");
         for (String stage : STAGES) {
             INDArray f = stages.get(stage);
-            INDArray mean = f.mean(1);
             maps.add(new ImageGrid.Panel(stage.replace(".relu", "") + " " + f.size(2) + "x" + f.size(3),
-                    mean.reshape(f.size(2), f.size(3)).castTo(DataType.DOUBLE).toDoubleMatrix()));
+                    Pictures.channelMean(f)));
             stageTable.row("`" + stage + "`", f.size(1) + " x " + f.size(2) + " x " + f.size(3),
                     String.format(Locale.ROOT, "%.4f", f.meanNumber().doubleValue()));
         }
@@ -185,24 +183,6 @@ public final class ActivationVisualization implements Experiment<TrainingSetting
                 data.validation().batches(batch, false, common.seed()), epochs, ctx.run()::epoch);
         validationAccuracy.put(name, history.last().valAcc());
         return graph;
-    }
-
-    /** Channel {@code c} of the first image of an (N, C, H, W) batch. */
-    static double[][] channel(INDArray batch, int c) {
-        return batch.get(NDArrayIndex.point(0), NDArrayIndex.point(c), NDArrayIndex.all(), NDArrayIndex.all())
-                .castTo(DataType.DOUBLE).toDoubleMatrix();
-    }
-
-    /** Filter {@code o}'s kernel for input channel 0, from conv weights (out, in, kH, kW). */
-    static double[][] filter(INDArray weights, int o) {
-        long kh = weights.size(2);
-        long kw = weights.size(3);
-        double[] all = weights.dup('c').reshape(weights.size(0), weights.size(1) * kh * kw).getRow(o).toDoubleVector();
-        double[][] out = new double[(int) kh][(int) kw];
-        for (int y = 0; y < kh; y++) {
-            System.arraycopy(all, (int) (y * kw), out[y], 0, (int) kw);
-        }
-        return out;
     }
 
     /** The newest completed, full (not smoke) MnistSimpleCnn run's model.zip, if any. */

@@ -10,9 +10,9 @@ import cnnlabs.experiments.ExperimentContext;
 import cnnlabs.experiments.ExperimentResult;
 import cnnlabs.experiments.SmokeCheck;
 import cnnlabs.experiments.common.MarkdownTable;
+import cnnlabs.experiments.common.Pictures;
 import cnnlabs.experiments.plots.ImageGrid;
 import cnnlabs.experiments.settings.CommonSettings;
-import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,7 +78,7 @@ public final class AugmentationSamples implements Experiment<CommonSettings> {
         if (cifar.isPresent()) {
             ImageDataset train = cifar.get().loadTrain();
             colour = train.imageBytes(0);
-            colourSource = "the first CIFAR-10 training image (" + train.classNames().get(train.label(0)) + ")";
+            colourSource = "the first " + cifar.get().name() + " training image (" + train.classNames().get(train.label(0)) + ")";
         } else {
             colour = testPattern();
             colourSource = "a GENERATED 32x32 test pattern (CIFAR-10 is not on this machine; pass -Ddata.cifar10=DIR "
@@ -103,9 +103,9 @@ public final class AugmentationSamples implements Experiment<CommonSettings> {
         for (Sample s : samples) {
             Augmentation pipeline = s.pipeline().apply(seed);
             List<ImageGrid.Panel> panels = new ArrayList<>();
-            panels.add(panel("Original", s.image(), s.channels(), s.size()));
+            panels.add(Pictures.image("Original", s.image(), s.channels(), s.size()));
             for (int i = 1; i <= SAMPLES; i++) {
-                panels.add(panel("Augmented " + i, pipeline.apply(s.image(), s.channels(), s.size(), s.size()), s.channels(), s.size()));
+                panels.add(Pictures.image("Augmented " + i, pipeline.apply(s.image(), s.channels(), s.size(), s.size()), s.channels(), s.size()));
             }
             String title = s.title() + (s.channels() == 3 && cifar.isEmpty() ? " [GENERATED test image]" : "");
             ctx.run().picture(s.file(), ImageGrid.render(title, panels, 5, 140, ImageGrid.ColorMap.GRAY));
@@ -131,26 +131,6 @@ public final class AugmentationSamples implements Experiment<CommonSettings> {
      * @param cifar10Present whether the colour pipelines ran on a CIFAR-10 image (else a generated one)
      */
     public record Summary(Map<String, Double> imagesPerSec, boolean cifar10Present) {
-    }
-
-    private static ImageGrid.Panel panel(String title, byte[] chw, int channels, int size) {
-        if (channels == 1) {
-            double[][] v = new double[size][size];
-            for (int i = 0; i < size * size; i++) {
-                v[i / size][i % size] = chw[i] & 0xFF;
-            }
-            // a fixed 0..255 range, so every panel shows true intensities
-            return ImageGrid.Panel.of(title, ImageGrid.tile(v, ImageGrid.ColorMap.GRAY, 0, 255));
-        }
-        BufferedImage rgb = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-        int plane = size * size;
-        for (int i = 0; i < plane; i++) {
-            int r = chw[i] & 0xFF;
-            int g = chw[plane + i] & 0xFF;
-            int b = chw[2 * plane + i] & 0xFF;
-            rgb.setRGB(i % size, i / size, (r << 16) | (g << 8) | b);
-        }
-        return ImageGrid.Panel.of(title, rgb);
     }
 
     /** How many augmentations per second {@code pipeline} makes of {@code image} on this thread. */

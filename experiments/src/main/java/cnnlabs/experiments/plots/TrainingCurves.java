@@ -37,15 +37,20 @@ public final class TrainingCurves {
 
     /** Both charts for the epochs so far (any number of models), as one image. */
     public static BufferedImage render(List<EpochMetrics> epochs) {
+        return render(epochs, "validation");
+    }
+
+    /** As {@link #render(List)}, the dashed curves named after {@code evaluated} (the split of the val_* metrics). */
+    public static BufferedImage render(List<EpochMetrics> epochs, String evaluated) {
         Map<String, List<EpochMetrics>> byModel = new LinkedHashMap<>();
         for (EpochMetrics m : epochs) {
             byModel.computeIfAbsent(m.model(), k -> new ArrayList<>()).add(m);
         }
         // Legends where the curves usually are not: loss falls (top right is free), accuracy rises (bottom right).
         XYChart loss = chart("Loss", "loss", byModel, EpochMetrics::trainLoss, EpochMetrics::valLoss,
-                Styler.LegendPosition.InsideNE);
+                Styler.LegendPosition.InsideNE, evaluated);
         XYChart accuracy = chart("Accuracy", "accuracy", byModel, EpochMetrics::trainAcc, EpochMetrics::valAcc,
-                Styler.LegendPosition.InsideSE);
+                Styler.LegendPosition.InsideSE, evaluated);
         BufferedImage left = BitmapEncoder.getBufferedImage(loss);
         BufferedImage right = BitmapEncoder.getBufferedImage(accuracy);
         BufferedImage both = new BufferedImage(left.getWidth() + right.getWidth(), Math.max(left.getHeight(), right.getHeight()),
@@ -64,7 +69,7 @@ public final class TrainingCurves {
 
     private static XYChart chart(String title, String yLabel, Map<String, List<EpochMetrics>> byModel,
                                  ToDoubleFunction<EpochMetrics> train, ToDoubleFunction<EpochMetrics> validation,
-                                 Styler.LegendPosition legend) {
+                                 Styler.LegendPosition legend, String evaluated) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle("epoch")
                 .yAxisTitle(yLabel).build();
         XYStyler styler = chart.getStyler();
@@ -78,7 +83,7 @@ public final class TrainingCurves {
             String prefix = byModel.size() > 1 ? e.getKey() + " " : "";
             Color c = TAB10[colour++ % TAB10.length];
             add(chart, prefix + "train", e.getValue(), train, c, new BasicStroke(2f));
-            add(chart, prefix + "validation", e.getValue(), validation, c,
+            add(chart, prefix + evaluated, e.getValue(), validation, c,
                     new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
         }
         return chart;

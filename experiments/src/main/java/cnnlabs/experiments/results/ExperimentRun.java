@@ -41,6 +41,7 @@ public final class ExperimentRun {
     private RunSummary summary;
     private String table;
     private final List<EpochMetrics> metrics = new ArrayList<>();
+    private String evaluatedOn = "validation";
     private final Set<String> pictures = new LinkedHashSet<>();
     private final Set<String> files = new LinkedHashSet<>();
 
@@ -112,6 +113,14 @@ public final class ExperimentRun {
         return smokeRun;
     }
 
+    /**
+     * Names the split the epochs' {@code val_*} metrics come from in {@code training-curves.png}: "validation" unless
+     * said otherwise (the CIFAR labs evaluate on the test set each epoch, as their seeds do, and say "test").
+     */
+    public synchronized void evaluatedOn(String split) {
+        this.evaluatedOn = split;
+    }
+
     /** Adds one epoch's row to {@code metrics.csv} and redraws {@code training-curves.png}. */
     public synchronized void epoch(EpochMetrics m) {
         metrics.add(m);
@@ -124,7 +133,7 @@ public final class ExperimentRun {
         dir.writeText(METRICS, csv.toString());
         files.add(METRICS);
         pictures.add(CURVES);
-        dir.writePng(CURVES, TrainingCurves.render(metrics));
+        dir.writePng(CURVES, TrainingCurves.render(metrics, evaluatedOn));
         files.add(CURVES);
         publish();
     }

@@ -7,7 +7,8 @@ package cnnlabs.experiments.settings;
  * @param batchSize       images per training step
  * @param learningRate    the optimiser's (initial) learning rate
  * @param subset          the first N training images ({@code X_train[:N]}); 0 = all
- * @param validationSplit Keras' {@code validation_split}: the last fraction of the (subset of the) training images
+ * @param validationSplit Keras' {@code validation_split}: the last fraction of the (subset of the) training images; 0 =
+ *                        none, where the experiment allows it
  * @param bnMomentum      batch-norm moving-average momentum, in Keras' sense
  * @param optimizer       the optimiser (the labs': Keras' Adam)
  * @param schedule        how the learning rate changes per epoch (the labs': constant)
@@ -21,7 +22,8 @@ public record Training(
         @Setting(key = "subset", help = "use the first N training images (X_train[:N]); 0 = all",
                 example = "10000") int subset,
         @Setting(key = "validation.split", help = "Keras' validation_split: the last fraction of the training "
-                + "images, held out before shuffling", example = "0.2") double validationSplit,
+                + "images, held out before shuffling; 0 = none (only where an experiment allows it: the CIFAR labs then "
+                + "evaluate on the test set each epoch, as their seeds do)", example = "0.2") double validationSplit,
         @Setting(key = "bn.momentum", help = "batch-norm moving-average momentum (Keras' sense; Keras' default is "
                 + "0.99)", example = "0.99") double bnMomentum,
         Optimizer optimizer,
@@ -33,8 +35,8 @@ public record Training(
         SettingsParser.require(batchSize >= 1, "batch.size", batchSize, "a whole number >= 1", "128");
         SettingsParser.require(learningRate > 0 && learningRate <= 10, "lr", learningRate, "a number in (0, 10]", "0.001");
         SettingsParser.require(subset >= 0, "subset", subset, "a whole number >= 0 (0 = all images)", "10000");
-        SettingsParser.require(validationSplit > 0 && validationSplit < 1, "validation.split", validationSplit,
-                "a fraction strictly between 0 and 1", "0.2");
+        SettingsParser.require(validationSplit >= 0 && validationSplit < 1, "validation.split", validationSplit,
+                "a fraction in [0, 1)", "0.2");
         SettingsParser.require(bnMomentum >= 0 && bnMomentum < 1, "bn.momentum", bnMomentum, "a number in [0, 1)", "0.99");
         SettingsParser.require(optimizer != null && schedule != null && callbacks != null, "optimizer", optimizer,
                 "an optimiser, a schedule and callbacks", "adam");

@@ -182,14 +182,14 @@ public final class MobileNetTransfer implements Experiment<MobileNetTransfer.Set
             ctx.console().println(String.format(Locale.ROOT, "Loaded %,d values into %d layers from %s", report.values(),
                     report.loadedLayers().size(), file));
             setting = new Transfer("Keras ImageNet weights (" + file.getFileName() + ")",
-                    cifar.isPresent() ? "CIFAR-10" : "MNIST digits (CIFAR-10 is not on this machine)");
+                    cifar.isPresent() ? cifar.get().name() : "MNIST digits (CIFAR-10 is not on this machine)");
         } else {
             ComputationGraph source = SourceWeights.pretrainedOffline(ctx, options, spec, build, stages);
             TransferGraphs.copyLayers(source, model, TransferGraphs.baseLayersWithParameters(model));
             setting = new Transfer(String.format(Locale.ROOT, "MobileNetV2 trained here on Fashion-MNIST (%,d images, %d "
                     + "epochs, all layers; no ImageNet weights: none given with -Dweights)",
                     options.pretrainImages() > 0 ? options.pretrainImages() : 60_000, options.pretrainEpochs()),
-                    cifar.isPresent() ? "CIFAR-10" : "MNIST digits (CIFAR-10 is not on this machine)");
+                    cifar.isPresent() ? cifar.get().name() : "MNIST digits (CIFAR-10 is not on this machine)");
         }
         ctx.console().println("Source: " + setting.source() + "; target: " + setting.target() + ", "
                 + target.train().size() + " training and " + target.validation().size() + " validation images");
