@@ -12,6 +12,7 @@ import cnnlabs.experiments.lab3.ArchitectureComparison;
 import cnnlabs.experiments.lab3.AugmentationSamples;
 import cnnlabs.experiments.lab3.ConvolutionFilters;
 import cnnlabs.experiments.lab3.DataAugmentation;
+import cnnlabs.experiments.lab3.GradCam;
 import cnnlabs.experiments.lab3.MnistSimpleCnn;
 import cnnlabs.experiments.performance.Throughput;
 import cnnlabs.experiments.results.EnvironmentInfo;
@@ -44,6 +45,7 @@ public final class Experiments {
             .register(new ConvolutionFilters())
             .register(new ActivationVisualization())
             .register(new ReceptiveField())
+            .register(new GradCam())
             .register(new AugmentationSamples())
             .register(new DataAugmentation())
             .register(new MobileNetTransfer())

@@ -1,6 +1,7 @@
 package cnnlabs.experiments.common;
 
 import cnnlabs.experiments.plots.ImageGrid;
+import cnnlabs.experiments.plots.Viridis;
 import java.awt.image.BufferedImage;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -83,5 +84,31 @@ public final class Pictures {
             }
         }
         return tile;
+    }
+
+    /**
+     * An image ({@code chw} bytes, 1 or 3 channels of {@code size} x {@code size}) {@code scale} times larger, with
+     * {@code heat} (values in [0, 1], {@code size} x {@code size}) laid over it in viridis at half opacity: a
+     * class activation map over its image.
+     */
+    public static BufferedImage heatOverlay(byte[] chw, int channels, int size, double[][] heat, int scale) {
+        int out = size * scale;
+        double[][] smooth = ClassActivationMaps.bilinear(heat, out, out);
+        BufferedImage image = new BufferedImage(out, out, BufferedImage.TYPE_INT_RGB);
+        int plane = size * size;
+        for (int y = 0; y < out; y++) {
+            for (int x = 0; x < out; x++) {
+                int p = (y / scale) * size + x / scale;
+                int r = chw[p] & 0xFF;
+                int g = channels == 3 ? chw[plane + p] & 0xFF : r;
+                int b = channels == 3 ? chw[2 * plane + p] & 0xFF : r;
+                int v = Viridis.rgb(smooth[y][x]);
+                int rr = (r + ((v >> 16) & 0xFF)) / 2;
+                int gg = (g + ((v >> 8) & 0xFF)) / 2;
+                int bb = (b + (v & 0xFF)) / 2;
+                image.setRGB(x, y, (rr << 16) | (gg << 8) | bb);
+            }
+        }
+        return image;
     }
 }

@@ -11,13 +11,12 @@ import cnnlabs.experiments.ExperimentResult;
 import cnnlabs.experiments.SmokeCheck;
 import cnnlabs.experiments.common.MarkdownTable;
 import cnnlabs.experiments.common.Pictures;
+import cnnlabs.experiments.common.SavedModels;
 import cnnlabs.experiments.plots.ImageGrid;
-import cnnlabs.experiments.results.RunHistory;
 import cnnlabs.experiments.settings.Common;
 import cnnlabs.experiments.settings.Training;
 import cnnlabs.experiments.settings.TrainingSettings;
 import cnnlabs.experiments.training.Trainer;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -90,8 +88,8 @@ public final class ActivationVisualization implements Experiment<TrainingSetting
         ImageDataset.Split mnist = ctx.trainAndValidation(Datasets.MNIST);
         StringBuilder summaries = new StringBuilder();
         Map<String, Double> validationAccuracy = new LinkedHashMap<>();
-        Optional<Path> saved = common.isSmokeRun() ? Optional.empty() : latestSimpleCnn(resultsRoot);
-        ComputationGraph simple = saved.flatMap(path -> restore(ctx, path)).orElse(null);
+        Optional<Path> saved = common.isSmokeRun() ? Optional.empty() : SavedModels.latestSimpleCnn(resultsRoot);
+        ComputationGraph simple = saved.flatMap(path -> SavedModels.restore(ctx, SIMPLE_CNN, path)).orElse(null);
         String source;
         if (simple != null) {
             source = "loaded from " + resultsRoot.relativize(saved.get());
@@ -183,27 +181,5 @@ public final class ActivationVisualization implements Experiment<TrainingSetting
                 data.validation().batches(batch, false, common.seed()), epochs, ctx.run()::epoch);
         validationAccuracy.put(name, history.last().valAcc());
         return graph;
-    }
-
-    /** The newest completed, full (not smoke) MnistSimpleCnn run's model.zip, if any. */
-    static Optional<Path> latestSimpleCnn(Path resultsRoot) {
-        return RunHistory.latestFile(resultsRoot, "MnistSimpleCnn", "model.zip",
-                summary -> summary.path("total_params").asLong() == 93_322);
-    }
-
-    /**
-     * The saved simple CNN, through the run's engine; empty, with a line on the console, where it cannot be read (a
-     * model saved by a cnnlabs older than its oneDNN runtime names cnnlabs' own layer classes): then this run
-     * trains its own.
-     */
-    private static Optional<ComputationGraph> restore(ExperimentContext<?> ctx, Path modelZip) {
-        try {
-            return Optional.of(ctx.engine().adopt(SIMPLE_CNN,
-                    ModelSerializer.restoreComputationGraph(modelZip.toFile(), false)));
-        } catch (IOException | RuntimeException e) {
-            ctx.console().println("Cannot read the saved simple CNN " + modelZip + " (" + e.getMessage()
-                    + "); training one here instead.");
-            return Optional.empty();
-        }
     }
 }

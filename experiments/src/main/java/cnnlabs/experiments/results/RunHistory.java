@@ -39,6 +39,15 @@ public final class RunHistory {
         }
     }
 
+    /** A run folder's {@code summary.json}; an empty object where it cannot be read. */
+    public static JsonNode summary(Path run) {
+        try {
+            return JSON.readTree(run.resolve(ExperimentRun.SUMMARY).toFile());
+        } catch (IOException e) {
+            return JSON.createObjectNode();
+        }
+    }
+
     private static boolean completedFullRun(Path run, Predicate<JsonNode> summary) {
         try {
             JsonNode s = JSON.readTree(run.resolve(ExperimentRun.SUMMARY).toFile());

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cnnlabs.datasets.Cifar10;
+import cnnlabs.datasets.CifarFixture;
 import cnnlabs.experiments.ConfigException;
 import cnnlabs.experiments.Engine;
 import cnnlabs.experiments.Experiments;
+import cnnlabs.experiments.lab3.GradCam;
 import cnnlabs.experiments.lab3.MnistSimpleCnn;
 import cnnlabs.experiments.settings.SettingsParser;
 import cnnlabs.experiments.training.Console;
@@ -88,5 +90,26 @@ class CifarExperimentsTest {
         assertEquals("conv1", Cifar10ResNet.shortName("conv1", shown));
         assertEquals("block1.conv2.relu", Cifar10ResNet.shortName("block1.conv2.relu",
                 List.of("block1.conv1.relu", "block1.conv2.relu")));
+    }
+
+    @Test
+    void gradCamExplainsTheModelACompletedCifarRunSavedAndSaysWhenItIsTheFixture() throws Exception {
+        Path fixture = CifarFixture.write(tmp.resolve("cifar"), 40, 30, 3);
+        System.setProperty(Cifar10.PROPERTY, fixture.toString());
+        try {
+            Cifar10ResNet cifar = new Cifar10ResNet();
+            Experiments.run(cifar, SettingsParser.with(cifar.defaults(), Map.of("model", "small-cnn", "epochs", "1")),
+                    Engine.fast(), tmp.resolve("results"), tmp.resolve("data"), quiet(), "test");
+            GradCam gradCam = new GradCam();
+            Experiments.Finished run = Experiments.run(gradCam, SettingsParser.with(gradCam.defaults(),
+                    Map.of("max.batches", "1", "epochs", "1")), Engine.fast(), tmp.resolve("results"),
+                    cnnlabs.datasets.DataDirectory.resolve(), quiet(), "test");
+            String table = run.result().table();
+            assertTrue(table.contains("SYNTHETIC FIXTURE, NOT CIFAR-10: small-cnn from "), table);
+            assertTrue(table.contains("| small-cnn | `features.pool2` | 64 x 8 x 8 |"), table);
+            assertTrue(Files.isRegularFile(run.run().path().resolve("gradcam-small-cnn.png")));
+        } finally {
+            System.clearProperty(Cifar10.PROPERTY);
+        }
     }
 }

@@ -1,0 +1,37 @@
+package cnnlabs.experiments.common;
+
+import cnnlabs.experiments.ExperimentContext;
+import cnnlabs.experiments.results.RunHistory;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+
+/** Models that earlier runs saved ({@code model.zip}), for experiments that would rather look at a fully trained one. */
+public final class SavedModels {
+
+    private SavedModels() {
+    }
+
+    /** The newest completed, full (not smoke) MnistSimpleCnn run's model.zip, if any. */
+    public static Optional<Path> latestSimpleCnn(Path resultsRoot) {
+        return RunHistory.latestFile(resultsRoot, "MnistSimpleCnn", "model.zip",
+                summary -> summary.path("total_params").asLong() == 93_322);
+    }
+
+    /**
+     * A saved graph, through the run's engine, named {@code name}; empty, with a line on the console, where it cannot be
+     * read (a model saved by a cnnlabs older than its oneDNN runtime names cnnlabs' own layer classes): then the caller
+     * trains its own.
+     */
+    public static Optional<ComputationGraph> restore(ExperimentContext<?> ctx, String name, Path modelZip) {
+        try {
+            return Optional.of(ctx.engine().adopt(name, ModelSerializer.restoreComputationGraph(modelZip.toFile(), false)));
+        } catch (IOException | RuntimeException e) {
+            ctx.console().println("Cannot read the saved " + name + " " + modelZip + " (" + e.getMessage()
+                    + "); training one here instead.");
+            return Optional.empty();
+        }
+    }
+}
