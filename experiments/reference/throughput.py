@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""PyTorch's training and inference speed on Lab 3's models: the reference the Throughput experiment runs
+"""PyTorch's training and inference speed on the labs' models: the reference the Throughput experiment runs
 side by side with DL4J, in the same invocation, with the same batch sizes and thread count.
 
-Each model (the replicas in lab3_pytorch.py) on random in-memory MNIST-shaped data, float32, Adam (Keras'
-epsilon), cross-entropy: `warmup` training steps, then the fastest of `rounds` timings of `iters` steps; then the same for
+Each model on random in-memory data of its input shape, float32, Adam (Keras' epsilon), cross-entropy: Lab 3's
+four (the replicas in lab3_pytorch.py, 1x28x28), seed 000's SmallCNN and seed 002's CIFAR ResNet-18 (the seeds'
+modules in seed_param_counts.py, 3x32x32) and MobileNetV2 as Keras builds it for Lab 3 Part 5 (below, 3x32x32); `warmup` training steps, then the fastest of `rounds` timings of `iters` steps; then the same for
 inference in eval mode under no_grad. Each model is measured in every memory format of --memory-formats (PyTorch's
 default contiguous NCHW, and channels_last, which its oneDNN convolutions prefer on some CPUs) and PyTorch is credited
 with its fastest, training and inference separately, so that cnnlabs is compared with PyTorch at its best. Prints one
@@ -12,7 +13,7 @@ JSON object per model on stdout (the formats that won are in train_memory_format
   python3 throughput.py --models simple_cnn,lenet5 --batch 128 --infer-batch 256 --threads 2 --iters 20
 
 Needs torch: PyTorch 2.x (`python3 -m venv V && V/bin/pip install torch numpy`, then
-`-Dpython=V/bin/python` on the Throughput experiment) or Debian's python3-torch (1.13).
+`-Dpeer.python=V/bin/python` on the Throughput experiment) or Debian's python3-torch (1.13).
 """
 import argparse
 import json
@@ -25,12 +26,50 @@ import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import lab3_pytorch as lab3  # noqa: E402
+import seed_param_counts as seeds  # noqa: E402
 
+
+class InvertedResidual(nn.Module):
+    """MobileNetV2's block: 1x1 expansion (t > 1), 3x3 depthwise (stride s), 1x1 projection; residual when shapes match."""
+
+    def __init__(self, i, o, s, t):
+        super().__init__()
+        h = i * t
+        layers = [] if t == 1 else [nn.Conv2d(i, h, 1, bias=False), nn.BatchNorm2d(h), nn.ReLU6()]
+        layers += [nn.Conv2d(h, h, 3, s, 1, groups=h, bias=False), nn.BatchNorm2d(h), nn.ReLU6(),
+                   nn.Conv2d(h, o, 1, bias=False), nn.BatchNorm2d(o)]
+        self.block = nn.Sequential(*layers)
+        self.residual = s == 1 and i == o
+
+    def forward(self, x):
+        return x + self.block(x) if self.residual else self.block(x)
+
+
+def mobilenetv2(classes=10):
+    """Keras' MobileNetV2(alpha=1.0) base with a global-average-pooling and dense head: 2,236,682 parameters, as
+    cnnlabs' mobilenetv2 (its t, c, n, s table; Keras pads stride-2 convolutions asymmetrically, same FLOPs)."""
+    layers, i = [nn.Conv2d(3, 32, 3, 2, 1, bias=False), nn.BatchNorm2d(32), nn.ReLU6()], 32
+    for t, c, n, s in [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2),
+                       (6, 320, 1, 1)]:
+        for k in range(n):
+            layers.append(InvertedResidual(i, c, s if k == 0 else 1, t))
+            i = c
+    layers += [nn.Conv2d(320, 1280, 1, bias=False), nn.BatchNorm2d(1280), nn.ReLU6(), nn.AdaptiveAvgPool2d(1),
+               nn.Flatten(), nn.Linear(1280, classes)]
+    return nn.Sequential(*layers)
+
+
+MNIST = (1, 28, 28)
+CIFAR = (3, 32, 32)
+# name -> (model, input shape per image)
 MODELS = {
-    "simple_cnn": lab3.simple_cnn,
-    "lenet5": lab3.lenet5,
-    "vgg_style": lab3.vgg_style,
-    "resnet_style": lambda: lab3.resnet_style(0.9),
+    "simple_cnn": (lambda: lab3.keras_init(lab3.simple_cnn()), MNIST),
+    "lenet5": (lambda: lab3.keras_init(lab3.lenet5()), MNIST),
+    "vgg_style": (lambda: lab3.keras_init(lab3.vgg_style()), MNIST),
+    "resnet_style": (lambda: lab3.keras_init(lab3.resnet_style(0.9)), MNIST),
+    "small_cnn": (seeds.SmallCNN, CIFAR),
+    "resnet18": (lambda: seeds.ResNet(seeds.BasicBlock, [2, 2, 2, 2]), CIFAR),
+    "mobilenetv2": (mobilenetv2, CIFAR),
 }
 
 
@@ -79,10 +118,11 @@ def main():
 def measure(name, memory_format, a):
     """Training and inference images/s of model `name` with its weights and inputs in `memory_format`."""
     torch.manual_seed(a.seed)
-    model = lab3.keras_init(MODELS[name]()).to(memory_format=memory_format)
+    make, shape = MODELS[name]
+    model = make().to(memory_format=memory_format)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
     loss_fn = nn.CrossEntropyLoss()
-    x = torch.rand(a.batch, 1, 28, 28).contiguous(memory_format=memory_format)
+    x = torch.rand(a.batch, *shape).contiguous(memory_format=memory_format)
     y = torch.randint(0, 10, (a.batch,))
 
     def train_step():
@@ -92,7 +132,7 @@ def measure(name, memory_format, a):
 
     model.train()
     train_s = timed(train_step, a.warmup, a.iters, a.rounds)
-    xi = torch.rand(a.infer_batch, 1, 28, 28).contiguous(memory_format=memory_format)
+    xi = torch.rand(a.infer_batch, *shape).contiguous(memory_format=memory_format)
     model.eval()
     with torch.no_grad():
         infer_s = timed(lambda: model(xi), a.warmup, a.iters, a.rounds)

@@ -16,10 +16,6 @@ import cnnlabs.experiments.settings.ExperimentSettings;
 import cnnlabs.experiments.settings.Setting;
 import cnnlabs.experiments.settings.SettingsParser;
 import cnnlabs.onednn.OneDnnRuntime;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -40,18 +35,19 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p><b>Reproduces:</b> no lab section; the performance comparison the project is judged by (Lab 3's four models,
  * its batch size 128, on random in-memory data).
  *
- * <p><b>Description:</b> for the simple CNN, LeNet-5, VGG-style and ResNet-style models, built through the run's
- * engine (the oneDNN runtime, or plain DL4J with {@code -Dcnnlabs.fast=false}): 10 warm-up steps, then the fastest of
- * 3 timings of 20 training steps (Keras' Adam, batch {@code -Dbatch.size}, default 128) and timed inference passes
+ * <p><b>Description:</b> for Lab 3's simple CNN, LeNet-5, VGG-style and ResNet-style models (1x28x28) and seed 000's
+ * SmallCNN, seed 002's ResNet-18 and Lab 3 Part 5's MobileNetV2 (3x32x32), built through the run's
+ * engine (the oneDNN runtime, or plain DL4J with {@code -Dcnnlabs.fast=false}): up to 10 warm-up steps, then the fastest of
+ * 3 timings of 20 training steps (fewer for models above 25 MFLOPs per image: ResNet-18 gets 3) (Keras' Adam, batch {@code -Dbatch.size}, default 128) and timed inference passes
  * (batch 256, timed the same way), images per second; achieved GFLOP/s (forward FLOPs from {@link Flops} times 3 for
  * a training step: forward, and a backward pass of about twice its cost) and that as a share of this machine's
  * measured float32 matrix multiply speed (ND4J's SGEMM on 2048x2048 matrices on all threads, fastest of 3 timings:
- * a practical peak, not the data-sheet one). Where a Python with torch is at hand ({@code -Dpython=PATH}, e.g.
- * PyTorch 2.x in a venv; else Debian's {@code python3-torch} at {@code /usr/bin/python3}),
- * {@code experiments/reference/throughput.py} runs the same models in PyTorch with the same batch sizes and thread
- * count, in each memory format, crediting PyTorch with its faster one; the two take turns on each model (twice; each
- * side keeps its best, so that a noisy minute on a shared machine hits both), and the table gives the DL4J/PyTorch
- * ratios. The table names the CPU (speed depends on it: oneDNN picks different kernels on Intel and AMD) and any
+ * a practical peak, not the data-sheet one). Every PyTorch at hand ({@link TorchPeers}: Debian's {@code python3-torch},
+ * {@code -Dpeer.python=PATH}, e.g. PyTorch 2.x in a venv, and the PATH's {@code python3}) runs the same models through
+ * {@code experiments/reference/throughput.py} with the same batch sizes and thread count, in each memory format; the
+ * table credits PyTorch with its fastest installation and format per model, and lists each. DL4J and every PyTorch
+ * take turns on each model (twice; each side keeps its best, so that a noisy minute on a shared machine hits all),
+ * and the table gives the DL4J/fastest-PyTorch ratios. The table names the CPU (speed depends on it: oneDNN picks different kernels on Intel and AMD) and any
  * {@code ONEDNN_MAX_CPU_ISA} limit; {@code env.json} records the native build and the runtime's layer counts.
  *
  * <p><b>Expected runtime:</b> about 15 minutes on a 2-core CPU (more than half of it PyTorch). <b>Expected
@@ -61,8 +57,16 @@ public final class Throughput implements Experiment<Throughput.Settings> {
 
     /** cnnlabs name -> the reference script's name. */
     static final Map<String, String> MODELS = Map.of("simple-cnn", "simple_cnn", "lenet5", "lenet5", "vgg-style",
-            "vgg_style", "resnet-style", "resnet_style");
-    static final List<String> ORDER = List.of("simple-cnn", "lenet5", "vgg-style", "resnet-style");
+            "vgg_style", "resnet-style", "resnet_style", "small-cnn", "small_cnn", "resnet18", "resnet18",
+            "mobilenetv2", "mobilenetv2");
+    /** Lab 3's four (MNIST-sized), then the CIFAR-sized models of seeds 000, 002 and Lab 3 Part 5. */
+    static final List<String> ORDER = List.of("simple-cnn", "lenet5", "vgg-style", "resnet-style", "small-cnn",
+            "resnet18", "mobilenetv2");
+    /**
+     * Forward FLOPs per image up to which a model gets the full {@value #ITERATIONS} steps per timing; larger models get
+     * proportionally fewer (at least 3), so that ResNet-18's timings take seconds, not minutes.
+     */
+    static final double FULL_STEPS_FLOPS = 25e6;
     static final int INFERENCE_BATCH = 256;
     static final int WARMUP = 10;
     static final int ITERATIONS = 20;
@@ -70,36 +74,29 @@ public final class Throughput implements Experiment<Throughput.Settings> {
     static final int ROUNDS = 3;
     /** Times PyTorch and DL4J take turns on each model. */
     static final int PASSES = 2;
-    /** Debian's Python, whose {@code python3-torch} is PyTorch 1.13: the PyTorch side where {@code -Dpython} is not given. */
-    static final String DEFAULT_PYTHON = "/usr/bin/python3";
 
     /**
      * Throughput's settings.
      *
      * @param common    seed (random data, weights) and smoke-run length ({@code -Dmax.batches}: timed steps)
      * @param batchSize the training batch (inference runs at {@value #INFERENCE_BATCH})
-     * @param python    the Python with torch that runs the PyTorch side; empty: {@value #DEFAULT_PYTHON}
+     * @param peerPython a Python with torch to measure besides Debian's and the PATH's (e.g. a venv with PyTorch 2.x)
      */
     public record Settings(
             Common common,
             @Setting(key = "batch.size", help = "training batch size (inference runs at 256)", example = "128")
             int batchSize,
-            @Setting(key = "python", help = "the Python with torch that runs the PyTorch side, e.g. a venv's "
-                    + "bin/python with PyTorch 2.x (empty: Debian's /usr/bin/python3)", example = "/opt/torch/bin/python")
-            String python) implements ExperimentSettings {
+            @Setting(key = "peer.python", help = "a Python with torch to measure too, e.g. a venv's bin/python with "
+                    + "PyTorch 2.x (Debian's /usr/bin/python3 and the PATH's python3 are tried anyway)",
+                    example = "/opt/torch/bin/python") String peerPython) implements ExperimentSettings {
 
         public Settings {
             SettingsParser.require(batchSize >= 1, "batch.size", batchSize, "a whole number >= 1", "128");
-            if (!python.isEmpty() && !Files.isExecutable(Path.of(python))) {
-                throw new ConfigException("-Dpython=" + python + " is not an executable file. Give the Python that has "
-                        + "torch (e.g. a venv's bin/python: python3 -m venv V && V/bin/pip install torch numpy), or "
-                        + "leave it out to use " + DEFAULT_PYTHON + ".");
+            if (!peerPython.isEmpty() && !Files.isExecutable(Path.of(peerPython))) {
+                throw new ConfigException("-Dpeer.python=" + peerPython + " is not an executable file. Give a Python that "
+                        + "has torch (e.g. a venv's bin/python: python3 -m venv V && V/bin/pip install torch numpy), or "
+                        + "leave it out to measure against Debian's python3-torch and the PATH's python3 where they have it.");
             }
-        }
-
-        /** The Python to run. */
-        String pythonOrDefault() {
-            return python.isEmpty() ? DEFAULT_PYTHON : python;
         }
     }
 
@@ -110,7 +107,7 @@ public final class Throughput implements Experiment<Throughput.Settings> {
 
     @Override
     public String description() {
-        return "Training and inference images/s of Lab 3's models, GFLOP/s, and PyTorch side by side when installed";
+        return "Training and inference images/s of Lab 3's models, SmallCNN, ResNet-18, MobileNetV2, against every PyTorch found";
     }
 
     @Override
@@ -131,20 +128,18 @@ public final class Throughput implements Experiment<Throughput.Settings> {
     }
 
     /**
-     * One model's numbers; NaN where PyTorch did not run. The memory formats are the ones PyTorch was fastest in
-     * (the reference script tries each).
+     * One model's numbers; NaN where no PyTorch ran. PyTorch's are those of its fastest installation and memory format,
+     * training and inference apart ({@code torchTrainBy}: e.g. "torch 2.13.0+cpu channels_last").
      */
-    public record Row(String model, long params, double trainImagesPerSec, double inferenceImagesPerSec, double trainGflops,
-               double inferenceGflops, double trainShareOfPeak, double torchTrain, double torchInference,
-               String torchTrainFormat, String torchInferenceFormat) {
+    public record Row(String model, long params, long forwardFlops, int steps, double trainImagesPerSec,
+                      double inferenceImagesPerSec, double trainGflops, double inferenceGflops, double trainShareOfPeak,
+                      double torchTrain, double torchInference, String torchTrainBy, String torchInferenceBy) {
     }
 
     @Override
     public ExperimentResult run(ExperimentContext<Settings> ctx) throws Exception {
         Common cfg = ctx.common();
         int batchSize = ctx.settings().batchSize();
-        int warmup = cfg.isSmokeRun() ? 1 : WARMUP;
-        int iterations = cfg.isSmokeRun() ? cfg.maxBatches() : ITERATIONS;
         int rounds = cfg.isSmokeRun() ? 1 : ROUNDS;
         int threads = Integer.parseInt(String.valueOf(
                 Nd4j.getExecutioner().getEnvironmentInformation().getOrDefault("omp.threads", "1")));
@@ -152,16 +147,24 @@ public final class Throughput implements Experiment<Throughput.Settings> {
         ctx.console().println(String.format(Locale.ROOT, "Measured float32 SGEMM: %.1f GFLOP/s (%d threads)", peak, threads));
 
         int passes = cfg.isSmokeRun() ? 1 : PASSES;
-        List<Row> rows = new ArrayList<>();
-        String torchVersion = null;
-        String torchMissing = "";
-        String python = ctx.settings().pythonOrDefault();
         String cpu = EnvironmentInfo.cpuModel();
         ctx.console().println("CPU: " + cpu + isaLimit());
+        Path script = Path.of(System.getProperty("cnnlabs.root", "."), "experiments", "reference", "throughput.py");
+        TorchPeers.Found found = Files.isRegularFile(script) ? TorchPeers.find(ctx.settings().peerPython())
+                : new TorchPeers.Found(List.of(), List.of(script + " not found"));
+        List<TorchPeers.Peer> peers = new ArrayList<>(found.peers());
+        List<String> problems = new ArrayList<>(found.skipped());
+        ctx.console().println("PyTorch: " + (peers.isEmpty() ? "none" : peers.stream()
+                .map(p -> p.label() + " (" + p.python() + ")").reduce((a, b) -> a + ", " + b).orElse(""))
+                + (problems.isEmpty() ? "" : "; not used: " + String.join("; ", problems)));
+        List<Row> rows = new ArrayList<>();
+        List<TorchPeers.Measurement> measured = new ArrayList<>();
         for (String name : ORDER) {
             Architecture a = Architectures.get(name);
             ComputationGraph graph = ctx.build(a);
             long flops = Flops.forwardPerImage(a.configure(ctx.buildOptions()), a.inputShape());
+            int iterations = cfg.isSmokeRun() ? cfg.maxBatches() : steps(flops);
+            int warmup = cfg.isSmokeRun() ? 1 : Math.min(WARMUP, Math.max(2, iterations));
             Nd4j.getRandom().setSeed(cfg.seed());
             INDArray x = Nd4j.rand(DataType.FLOAT, a.inputShape().batchShape(batchSize));
             INDArray y = Nd4j.zeros(DataType.FLOAT, batchSize, a.numClasses());
@@ -170,48 +173,70 @@ public final class Throughput implements Experiment<Throughput.Settings> {
             }
             DataSet batch = new DataSet(x, y);
             INDArray xi = Nd4j.rand(DataType.FLOAT, a.inputShape().batchShape(INFERENCE_BATCH));
-            // PyTorch and DL4J take turns on the same model, PASSES times, and each keeps its best: on this shared,
-            // noisy machine a slow minute then hits both sides rather than one.
+            // Each PyTorch and DL4J take turns on the same model, PASSES times, and each keeps its best: on this shared,
+            // noisy machine a slow minute then hits every side rather than one.
             double trainSeconds = Double.POSITIVE_INFINITY;
             double inferSeconds = Double.POSITIVE_INFINITY;
-            double torchTrain = Double.NaN;
-            double torchInfer = Double.NaN;
-            String torchTrainFormat = "";
-            String torchInferFormat = "";
+            Map<TorchPeers.Peer, TorchPeers.Measurement> best = new LinkedHashMap<>();
             for (int pass = 0; pass < passes; pass++) {
-                if (torchMissing.isEmpty()) {
-                    Torch torch = pytorch(ctx, python, MODELS.get(name), batchSize, threads, warmup, iterations,
-                            rounds);
-                    if (torch.isEmpty()) {
-                        torchMissing = torch.missing();
-                    } else {
-                        JsonNode t = torch.get(MODELS.get(name));
-                        double train = t.get("train_images_per_sec").asDouble();
-                        double infer = t.get("inference_images_per_sec").asDouble();
-                        if (!(train <= torchTrain)) { // NaN before the first: each side keeps its best
-                            torchTrain = train;
-                            torchTrainFormat = t.path("train_memory_format").asText("contiguous");
-                        }
-                        if (!(infer <= torchInfer)) {
-                            torchInfer = infer;
-                            torchInferFormat = t.path("inference_memory_format").asText("contiguous");
-                        }
-                        torchVersion = "torch " + t.get("torch").asText() + ", " + t.get("threads").asInt() + " threads";
+                for (TorchPeers.Peer peer : List.copyOf(peers)) {
+                    List<String> command = TorchPeers.command(peer, script, List.of(MODELS.get(name)), batchSize,
+                            INFERENCE_BATCH, threads, warmup, iterations, rounds);
+                    ctx.console().println("Running PyTorch: " + String.join(" ", command));
+                    TorchPeers.Run run = TorchPeers.run(peer, command);
+                    TorchPeers.Measurement m = run.measurements().get(MODELS.get(name));
+                    if (m == null) {
+                        problems.add(run.failure().isEmpty() ? peer.label() + " printed no result for " + name
+                                : run.failure());
+                        peers.remove(peer);
+                        continue;
                     }
+                    best.merge(peer, m, Throughput::better);
                 }
                 trainSeconds = Math.min(trainSeconds, time(() -> graph.fit(batch), warmup, iterations, rounds));
                 inferSeconds = Math.min(inferSeconds, time(() -> graph.output(false, xi), warmup, iterations, rounds));
             }
+            measured.addAll(best.values());
+            TorchPeers.Measurement fastestTrain = best.values().stream()
+                    .max(java.util.Comparator.comparingDouble(TorchPeers.Measurement::train)).orElse(null);
+            TorchPeers.Measurement fastestInfer = best.values().stream()
+                    .max(java.util.Comparator.comparingDouble(TorchPeers.Measurement::inference)).orElse(null);
             double train = (double) batchSize * iterations / trainSeconds;
             double infer = (double) INFERENCE_BATCH * iterations / inferSeconds;
-            Row row = new Row(name, graph.numParams(), train, infer, 3.0 * flops * train / 1e9, flops * infer / 1e9,
-                    3.0 * flops * train / 1e9 / peak, torchTrain, torchInfer, torchTrainFormat, torchInferFormat);
+            Row row = new Row(name, graph.numParams(), flops, iterations, train, infer, 3.0 * flops * train / 1e9,
+                    flops * infer / 1e9, 3.0 * flops * train / 1e9 / peak,
+                    fastestTrain == null ? Double.NaN : fastestTrain.train(),
+                    fastestInfer == null ? Double.NaN : fastestInfer.inference(),
+                    fastestTrain == null ? "" : "torch " + fastestTrain.torch() + " " + fastestTrain.trainFormat(),
+                    fastestInfer == null ? "" : "torch " + fastestInfer.torch() + " " + fastestInfer.inferenceFormat());
             rows.add(row);
             ctx.console().println(String.format(Locale.ROOT, "%s: train %.0f img/s, inference %.0f img/s%s", name, train,
-                    infer, Double.isNaN(torchTrain) ? "" : String.format(Locale.ROOT, " (PyTorch %.0f / %.0f)",
-                            torchTrain, torchInfer)));
+                    infer, Double.isNaN(row.torchTrain()) ? "" : String.format(Locale.ROOT, " (PyTorch %.0f / %.0f)",
+                            row.torchTrain(), row.torchInference())));
         }
+        return new ExperimentResult(new Summary(peak, threads, OneDnnRuntime.blasThreads(), cpu, ctx.engine().isFast(),
+                passes, rows, measured, problems), table(ctx, rows, measured, problems, found, threads, passes, rounds, peak,
+                cpu));
+    }
 
+    /** Steps per timing for a model of {@code flops} forward FLOPs per image. */
+    static int steps(long flops) {
+        return (int) Math.max(3, Math.min(ITERATIONS, Math.round(ITERATIONS * FULL_STEPS_FLOPS / flops)));
+    }
+
+    /** The better of two passes of one PyTorch on one model: training and inference each keep their best. */
+    static TorchPeers.Measurement better(TorchPeers.Measurement a, TorchPeers.Measurement b) {
+        boolean trainA = a.train() >= b.train();
+        boolean inferA = a.inference() >= b.inference();
+        return new TorchPeers.Measurement(a.model(), a.torch(), a.python(), trainA ? a.train() : b.train(),
+                inferA ? a.inference() : b.inference(), trainA ? a.trainFormat() : b.trainFormat(),
+                inferA ? a.inferenceFormat() : b.inferenceFormat());
+    }
+
+    private static String table(ExperimentContext<Settings> ctx, List<Row> rows, List<TorchPeers.Measurement> measured,
+                                List<String> problems, TorchPeers.Found found, int threads, int passes, int rounds,
+                                double peak, String cpu) {
+        Common cfg = ctx.common();
         MarkdownTable table = new MarkdownTable("Model", "Params", "DL4J train img/s", "PyTorch train img/s", "Train ratio",
                 "DL4J inference img/s", "PyTorch inference img/s", "Inference ratio", "DL4J train GFLOP/s",
                 "% of SGEMM peak");
@@ -221,22 +246,36 @@ public final class Throughput implements Experiment<Throughput.Settings> {
                     ratio(r.inferenceImagesPerSec(), r.torchInference()), String.format(Locale.ROOT, "%.1f", r.trainGflops()),
                     String.format(Locale.ROOT, "%.0f%%", 100 * r.trainShareOfPeak()));
         }
-        String text = "# Throughput: DL4J and PyTorch on Lab 3's models\n\n"
+        MarkdownTable every = new MarkdownTable("Model", "PyTorch", "Train img/s", "Its format", "Inference img/s",
+                "Its format");
+        for (TorchPeers.Measurement m : measured) {
+            every.row(m.model(), "torch " + m.torch(), f0(m.train()), m.trainFormat(), f0(m.inference()),
+                    m.inferenceFormat());
+        }
+        StringBuilder steps = new StringBuilder();
+        for (Row r : rows) {
+            steps.append(steps.length() == 0 ? "" : ", ").append(r.model()).append(' ').append(r.steps());
+        }
+        String torch = found.peers().isEmpty() ? "not run (" + String.join("; ", problems) + ")"
+                : found.peers().stream().map(p -> p.label() + " (" + p.python() + ")").reduce((a, b) -> a + ", " + b)
+                .orElse("") + ", each in the contiguous and channels_last memory formats; the table credits PyTorch with "
+                + "its fastest installation and format per model";
+        return "# Throughput: DL4J and PyTorch on the labs' models\n\n"
                 + String.format(Locale.ROOT, "Random in-memory data, float32, training batch %d (Keras' Adam), inference "
-                        + "batch %d, %d warm-up steps, then the fastest of %d timings of %d steps each, %d threads; PyTorch and "
-                        + "DL4J take turns on each model, %d times, each side keeping its best. CPU: %s%s. DL4J: %s, native "
-                        + "build %s, OpenBLAS threads (dense layers): %d. PyTorch: %s%s. Peak: ND4J's float32 SGEMM on all %d "
-                        + "threads, measured here, %.1f GFLOP/s.%n%n",
-                batchSize, INFERENCE_BATCH, warmup, rounds, iterations, threads, passes, cpu, isaLimit(),
+                        + "batch %d, warm-up steps, then the fastest of %d timings of N steps each (%s), %d threads; every "
+                        + "PyTorch and DL4J take turns on each model, %d times, each side keeping its best. CPU: %s%s. "
+                        + "DL4J: %s, native build %s, OpenBLAS threads (dense layers): %d. PyTorch: %s. Peak: ND4J's "
+                        + "float32 SGEMM on all %d threads, measured here, %.1f GFLOP/s.%n%n",
+                ctx.settings().batchSize(), INFERENCE_BATCH, rounds, steps, threads, passes, cpu, isaLimit(),
                 ctx.engine().isFast() ? "through the oneDNN runtime (oneDNN " + OneDnnRuntime.directOneDnnVersion() + ")"
                         : "plain (-Dcnnlabs.fast=false)", EnvironmentInfo.nativeVariant(), OneDnnRuntime.blasThreads(),
-                torchVersion == null ? "not run (" + torchMissing + ")" : torchVersion, formats(rows), threads, peak)
-                + table + "\nRatio = DL4J / PyTorch (above 1: DL4J faster). Training GFLOP/s counts 3x the forward FLOPs "
-                + "of conv and dense layers per image, as a direct convolution computes them: an effective rate, which "
-                + "Winograd convolutions (fewer multiplications) lift above the SGEMM peak.\n"
+                torch, threads, peak)
+                + table + "\nRatio = DL4J / fastest PyTorch (above 1: DL4J faster). Training GFLOP/s counts 3x the forward "
+                + "FLOPs of conv and dense layers per image, as a direct convolution computes them: an effective rate, "
+                + "which Winograd convolutions (fewer multiplications) lift above the SGEMM peak.\n"
+                + (measured.isEmpty() ? "" : "\nEvery PyTorch measured (each at its faster memory format):\n\n" + every)
+                + (problems.isEmpty() || found.peers().isEmpty() ? "" : "\nNot used: " + String.join("; ", problems) + ".\n")
                 + cfg.smokeRunNote("too few steps to mean anything");
-        return new ExperimentResult(new Summary(peak, threads, OneDnnRuntime.blasThreads(), cpu, ctx.engine().isFast(),
-                torchVersion != null, passes, rows), text);
     }
 
     /**
@@ -244,76 +283,18 @@ public final class Throughput implements Experiment<Throughput.Settings> {
      *
      * @param sgemmGflops ND4J's float32 SGEMM peak on all threads, measured in this run
      * @param fastRuntime whether DL4J ran through the oneDNN runtime
-     * @param pytorch     whether the PyTorch reference ran
-     * @param passes      how many times DL4J and PyTorch took turns on each model
+     * @param passes      how many times DL4J and each PyTorch took turns on each model
+     * @param pytorch     every PyTorch's best per model
+     * @param notUsed     the Pythons that were not measured, and why
      */
     public record Summary(double sgemmGflops, int threads, int blasThreads, String cpuModel, boolean fastRuntime,
-                          boolean pytorch, int passes, List<Row> models) {
-    }
-
-    /** The reference script's numbers by model, or none and why. */
-    record Torch(Map<String, JsonNode> rows, String missing) {
-        boolean isEmpty() {
-            return rows.isEmpty();
-        }
-
-        JsonNode get(String model) {
-            return rows.get(model);
-        }
-    }
-
-    /** Runs the PyTorch reference script when this machine can. */
-    private static Torch pytorch(ExperimentContext<?> ctx, String python, String model, int batch, int threads, int warmup,
-                                 int iterations, int rounds)
-            throws IOException, InterruptedException {
-        Map<String, JsonNode> out = new LinkedHashMap<>();
-        Path script = Path.of(System.getProperty("cnnlabs.root", "."), "experiments", "reference", "throughput.py");
-        if (!Files.isRegularFile(script)) {
-            return new Torch(out, script + " not found");
-        }
-        if (!Files.isExecutable(Path.of(python))) {
-            return new Torch(out, python + " not installed");
-        }
-        List<String> command = List.of(python, script.toString(), "--models", model,
-                "--batch", String.valueOf(batch), "--infer-batch", String.valueOf(INFERENCE_BATCH), "--threads",
-                String.valueOf(threads), "--warmup", String.valueOf(warmup), "--iters", String.valueOf(iterations),
-                "--rounds", String.valueOf(rounds));
-        ctx.console().println("Running PyTorch: " + String.join(" ", command));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            String last = output.strip().lines().reduce((a, b) -> b).orElse("exit " + p.exitValue());
-            return new Torch(out, "the reference script failed: " + last
-                    + (last.contains("No module named 'torch'") ? "; install Debian's python3-torch, or give a Python "
-                    + "that has torch with -Dpython" : ""));
-        }
-        ObjectMapper json = new ObjectMapper();
-        for (String line : output.strip().split("\n")) {
-            if (line.startsWith("{")) {
-                JsonNode node = json.readTree(line);
-                out.put(node.get("model").asText(), node);
-            }
-        }
-        return new Torch(out, "");
+                          int passes, List<Row> models, List<TorchPeers.Measurement> pytorch, List<String> notUsed) {
     }
 
     /** ", ONEDNN_MAX_CPU_ISA=X" where oneDNN's instruction-set limit is set, else "". */
     static String isaLimit() {
         String limit = EnvironmentInfo.oneDnnIsaLimit();
         return limit.equals("none") ? "" : ", " + limit;
-    }
-
-    /** " (its fastest memory format, training / inference: model f / f; ...)" where PyTorch ran, else "". */
-    private static String formats(List<Row> rows) {
-        StringBuilder out = new StringBuilder();
-        for (Row r : rows) {
-            if (!r.torchTrainFormat().isEmpty()) {
-                out.append(out.length() == 0 ? " (its fastest memory format, training / inference: " : "; ")
-                        .append(r.model()).append(' ').append(r.torchTrainFormat()).append(" / ")
-                        .append(r.torchInferenceFormat());
-            }
-        }
-        return out.length() == 0 ? "" : out.append(')').toString();
     }
 
     /** Float32 matrix multiply speed on {@code threads} threads: n x n by n x n, {@code reps} times (fastest of 3), after two warm-up products. */
