@@ -14,8 +14,11 @@ import org.nd4j.linalg.learning.config.IUpdater;
  * @param bnEpsilon  batch-norm epsilon; Keras' default 1e-3
  * @param dataType   the graph's floating-point type: FLOAT (float32, as the labs train) unless a gradient check
  *                   needs DOUBLE
+ * @param dropout    the rate of every dropout layer of the model (Keras' rate: the fraction dropped), or NaN for each
+ *                   layer's own rate as its lab writes it
  */
-public record BuildOptions(long seed, IUpdater updater, double bnMomentum, double bnEpsilon, DataType dataType) {
+public record BuildOptions(long seed, IUpdater updater, double bnMomentum, double bnEpsilon, DataType dataType,
+                           double dropout) {
 
     public static final double DEFAULT_BN_MOMENTUM = 0.9;
     public static final double KERAS_BN_MOMENTUM = 0.99;
@@ -34,6 +37,14 @@ public record BuildOptions(long seed, IUpdater updater, double bnMomentum, doubl
         if (dataType == null || !dataType.isFPType()) {
             throw new IllegalArgumentException("data type must be a floating-point type, got " + dataType);
         }
+        if (!Double.isNaN(dropout) && !(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("dropout rate must be in [0, 1) or NaN (the model's own), got " + dropout);
+        }
+    }
+
+    /** Each dropout layer at its lab's rate. */
+    public BuildOptions(long seed, IUpdater updater, double bnMomentum, double bnEpsilon, DataType dataType) {
+        this(seed, updater, bnMomentum, bnEpsilon, dataType, Double.NaN);
     }
 
     /** Float32 graphs, as the labs train. */
@@ -52,18 +63,28 @@ public record BuildOptions(long seed, IUpdater updater, double bnMomentum, doubl
     }
 
     public BuildOptions withSeed(long newSeed) {
-        return new BuildOptions(newSeed, updater, bnMomentum, bnEpsilon, dataType);
+        return new BuildOptions(newSeed, updater, bnMomentum, bnEpsilon, dataType, dropout);
     }
 
     public BuildOptions withUpdater(IUpdater newUpdater) {
-        return new BuildOptions(seed, newUpdater, bnMomentum, bnEpsilon, dataType);
+        return new BuildOptions(seed, newUpdater, bnMomentum, bnEpsilon, dataType, dropout);
     }
 
     public BuildOptions withBnMomentum(double momentum) {
-        return new BuildOptions(seed, updater, momentum, bnEpsilon, dataType);
+        return new BuildOptions(seed, updater, momentum, bnEpsilon, dataType, dropout);
     }
 
     public BuildOptions withDataType(DataType newDataType) {
-        return new BuildOptions(seed, updater, bnMomentum, bnEpsilon, newDataType);
+        return new BuildOptions(seed, updater, bnMomentum, bnEpsilon, newDataType, dropout);
+    }
+
+    /** Every dropout layer at {@code rate} (NaN: each at its lab's rate). */
+    public BuildOptions withDropout(double rate) {
+        return new BuildOptions(seed, updater, bnMomentum, bnEpsilon, dataType, rate);
+    }
+
+    /** {@code labRate}, or the override where one is set. */
+    public double dropoutOr(double labRate) {
+        return Double.isNaN(dropout) ? labRate : dropout;
     }
 }

@@ -154,9 +154,14 @@ public final class GraphBlocks {
         return name;
     }
 
-    /** Keras {@code Dropout(rate)}: drops a fraction {@code rate}; DL4J takes the retain probability. */
+    /**
+     * Keras {@code Dropout(rate)}: drops a fraction {@code rate} (or the build options' rate where they set one); DL4J
+     * takes the retain probability. A rate of 0 keeps the layer as a pass-through, so vertex names stay.
+     */
     public String dropout(String name, String in, double rate) {
-        graph.addLayer(name, new DropoutLayer.Builder(1.0 - rate).build(), in);
+        double r = options.dropoutOr(rate);
+        graph.addLayer(name, r == 0 ? new DropoutLayer.Builder().dropOut(null).build() : new DropoutLayer.Builder(1.0 - r)
+                .build(), in);
         return name;
     }
 

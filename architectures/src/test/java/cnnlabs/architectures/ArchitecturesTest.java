@@ -140,4 +140,29 @@ class ArchitecturesTest {
     void lookupIgnoresCase() {
         assertEquals("vgg-style", Architectures.get("VGG-Style").name());
     }
+
+    @Test
+    void aDropoutRateInTheBuildOptionsSetsEveryDropoutLayerAndZeroKeepsThemAsPassThroughs() {
+        org.deeplearning4j.nn.conf.ComputationGraphConfiguration lab = Architectures.get("vgg-bn")
+                .configure(BuildOptions.defaults());
+        org.deeplearning4j.nn.conf.ComputationGraphConfiguration rate = Architectures.get("vgg-bn")
+                .configure(BuildOptions.defaults().withDropout(0.3));
+        org.deeplearning4j.nn.conf.ComputationGraphConfiguration none = Architectures.get("vgg-bn")
+                .configure(BuildOptions.defaults().withDropout(0));
+        assertEquals(0.5, 1 - retain(lab), 1e-12, "the seed's Dropout(0.5)");
+        assertEquals(0.3, 1 - retain(rate), 1e-12);
+        assertEquals(null, dropoutLayer(none).getIDropout(), "rate 0: the layer passes its input through");
+        assertEquals(lab.getVertices().keySet(), none.getVertices().keySet(), "vertex names stay");
+        assertThrows(IllegalArgumentException.class, () -> BuildOptions.defaults().withDropout(1.0));
+    }
+
+    private static org.deeplearning4j.nn.conf.layers.Layer dropoutLayer(
+            org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf) {
+        return ((org.deeplearning4j.nn.conf.graph.LayerVertex) conf.getVertices().get("classifier.dropout"))
+                .getLayerConf().getLayer();
+    }
+
+    private static double retain(org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf) {
+        return ((org.deeplearning4j.nn.conf.dropout.Dropout) dropoutLayer(conf).getIDropout()).getP();
+    }
 }

@@ -40,15 +40,15 @@ public record ExperimentContext<S extends Record & ExperimentSettings>(S setting
     }
 
     /**
-     * Build options from the settings: the seed, and for experiments that train their optimiser at their learning rate
-     * and their batch-norm momentum (else DL4J's defaults).
+     * Build options from the settings: the seed, and for experiments that train their optimiser at their learning rate,
+     * their batch-norm momentum and dropout rate (else DL4J's defaults).
      */
     public BuildOptions buildOptions() {
         if (!settings.trains()) {
             return BuildOptions.defaults().withSeed(common().seed());
         }
         return new BuildOptions(common().seed(), Optimizers.updater(training().optimizer(), training().learningRate()),
-                training().bnMomentum(), BuildOptions.KERAS_BN_EPSILON);
+                training().bnMomentum(), BuildOptions.KERAS_BN_EPSILON).withDropout(training().dropoutOverride());
     }
 
     /**

@@ -33,12 +33,25 @@ public final class Augmentations {
      * {@code RotateImageTransform}; translation and zoom are one {@link RandomAffineTransform}.
      */
     public static Augmentation kerasMnist(long seed) {
-        RotateImageTransform rotate = new RotateImageTransform(null, 0, 0, 36f, 0);
+        return kerasMnist(seed, 0.1);
+    }
+
+    /**
+     * {@link #kerasMnist(long)} with every factor at {@code factor} instead of the lab's 0.1: {@code RandomRotation(f)}
+     * (+-f of a full turn), {@code RandomTranslation(f, f)}, {@code RandomZoom(f)}. The augmentation strength a sweep
+     * can vary.
+     */
+    public static Augmentation kerasMnist(long seed, double factor) {
+        if (!(factor >= 0 && factor < 1)) {
+            throw new IllegalArgumentException("augmentation factor must be in [0, 1), got " + factor);
+        }
+        String f = String.valueOf(factor);
+        RotateImageTransform rotate = new RotateImageTransform(null, 0, 0, (float) (360 * factor), 0);
         rotate.borderMode(BORDER_REFLECT);
-        return new Augmentation("keras-mnist", seed, List.of(
-                new Augmentation.Step("RandomRotation(0.1)", rotate, 1, true),
-                new Augmentation.Step("RandomTranslation(0.1, 0.1) + RandomZoom(0.1)",
-                        new RandomAffineTransform(null, 0.1, 0.1, 0.1, BORDER_REFLECT), 1, true)));
+        return new Augmentation(factor == 0.1 ? "keras-mnist" : "keras-mnist-" + f, seed, List.of(
+                new Augmentation.Step("RandomRotation(" + f + ")", rotate, 1, true),
+                new Augmentation.Step("RandomTranslation(" + f + ", " + f + ") + RandomZoom(" + f + ")",
+                        new RandomAffineTransform(null, factor, factor, factor, BORDER_REFLECT), 1, true)));
     }
 
     /**

@@ -63,7 +63,7 @@ public final class Cifar10ResNet implements Experiment<Cifar10ResNet.Settings> {
 
     /** The seed's recipe for {@code epochs} epochs. */
     static Training recipe(int epochs) {
-        return new Training(epochs, 128, 0.1, 0, 0, 0.9, new Optimizer(Optimizer.Kind.SGD, 0.9, 5e-4),
+        return new Training(epochs, 128, 0.1, 0, 0, 0.9, Training.LAB_DROPOUT, new Optimizer(Optimizer.Kind.SGD, 0.9, 5e-4),
                 new Schedule(Schedule.Kind.COSINE, 10, 0.1, 0, 0, 3),
                 new Callbacks(Callbacks.Monitor.VAL_ACC, 0, 0, true, Callbacks.Checkpoints.BOTH, 10));
     }

@@ -74,7 +74,7 @@ public final class PlainVsBatchNorm implements Experiment<PlainVsBatchNorm.Setti
 
     @Override
     public Settings defaults() {
-        return new Settings(Common.DEFAULTS, new Training(10, 32, 1e-3, 0, 0.1, 0.9, Optimizer.KERAS_ADAM,
+        return new Settings(Common.DEFAULTS, new Training(10, 32, 1e-3, 0, 0.1, 0.9, Training.LAB_DROPOUT, Optimizer.KERAS_ADAM,
                 new Schedule(Schedule.Kind.STEP, 5, 0.1, 0, 0, 3), Callbacks.DEFAULTS), true);
     }
 

@@ -15,7 +15,9 @@ import cnnlabs.experiments.SmokeCheck;
 import cnnlabs.experiments.common.MarkdownTable;
 import cnnlabs.experiments.settings.Common;
 import cnnlabs.experiments.settings.Training;
-import cnnlabs.experiments.settings.TrainingSettings;
+import cnnlabs.experiments.settings.ExperimentSettings;
+import cnnlabs.experiments.settings.Setting;
+import cnnlabs.experiments.settings.SettingsParser;
 import cnnlabs.experiments.training.EpochMetrics;
 import cnnlabs.experiments.plots.ConfusionPlot;
 import cnnlabs.experiments.training.Evaluator;
@@ -44,7 +46,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * augmentation lowers training accuracy (the augmented images are harder) and narrows or reverses the
  * train-validation gap. Measured numbers: {@code results/REPRODUCED.md}.
  */
-public final class DataAugmentation implements Experiment<TrainingSettings> {
+public final class DataAugmentation implements Experiment<DataAugmentation.Settings> {
 
     static final String MODEL = "simple-cnn";
     static final int PREFETCH = 2;
@@ -60,7 +62,7 @@ public final class DataAugmentation implements Experiment<TrainingSettings> {
     }
 
     @Override
-    public SmokeCheck smokeCheck(TrainingSettings settings) {
+    public SmokeCheck smokeCheck(Settings settings) {
         return SmokeCheck.table("| Model | Train acc | Val acc | Test acc | Train − val gap | Epoch time (s) |",
                         "| without-augmentation |", "| with-augmentation |", "Augmentation cost: an augmented epoch took",
                         "`confusion-with-augmentation.png`")
@@ -71,8 +73,22 @@ public final class DataAugmentation implements Experiment<TrainingSettings> {
     }
 
     @Override
-    public TrainingSettings defaults() {
-        return TrainingSettings.of(Training.lab(10, 128, 0, 0.1));
+    public Settings defaults() {
+        return new Settings(Common.DEFAULTS, Training.lab(10, 128, 0, 0.1), 0.1);
+    }
+
+    /**
+     * The settings: the lab's training settings, and the strength of its augmentation.
+     *
+     * @param factor Keras' factor of RandomRotation, RandomTranslation and RandomZoom (the lab's 0.1)
+     */
+    public record Settings(Common common, Training training,
+                           @Setting(key = "augment.factor", help = "the factor of RandomRotation, RandomTranslation and "
+                                   + "RandomZoom (the lab's 0.1: +-36 degrees, +-10% shifts, 0.9-1.1 zoom)",
+                                   example = "0.2") double factor) implements ExperimentSettings {
+        public Settings {
+            SettingsParser.require(factor >= 0 && factor < 1, "augment.factor", factor, "a number in [0, 1)", "0.1");
+        }
     }
 
     /** One of the two runs. */
@@ -84,7 +100,7 @@ public final class DataAugmentation implements Experiment<TrainingSettings> {
     }
 
     @Override
-    public ExperimentResult run(ExperimentContext<TrainingSettings> ctx) {
+    public ExperimentResult run(ExperimentContext<Settings> ctx) {
         Training cfg = ctx.training();
         Common common = ctx.common();
         ImageDataset.Split data = ctx.trainAndValidation(Datasets.MNIST);
@@ -95,7 +111,7 @@ public final class DataAugmentation implements Experiment<TrainingSettings> {
         ctx.console().println(String.format(Locale.ROOT, "MNIST: %,d training, %,d validation, %,d test images",
                 data.train().size(), data.validation().size(), test.size()));
 
-        Augmentation augmentation = Augmentations.kerasMnist(common.seed());
+        Augmentation augmentation = Augmentations.kerasMnist(common.seed(), ctx.settings().factor());
         List<Outcome> outcomes = new ArrayList<>();
         MarkdownTable table = new MarkdownTable("Model", "Train acc", "Val acc", "Test acc", "Train − val gap",
                 "Epoch time (s)", "Training images/s");

@@ -10,6 +10,7 @@ package cnnlabs.experiments.settings;
  * @param validationSplit Keras' {@code validation_split}: the last fraction of the (subset of the) training images; 0 =
  *                        none, where the experiment allows it
  * @param bnMomentum      batch-norm moving-average momentum, in Keras' sense
+ * @param dropout         the rate of every dropout layer of the model, or {@link #LAB_DROPOUT} for each layer's lab rate
  * @param optimizer       the optimiser (the labs': Keras' Adam)
  * @param schedule        how the learning rate changes per epoch (the labs': constant)
  * @param callbacks       early stopping, checkpoints, the divergence stop
@@ -26,6 +27,8 @@ public record Training(
                 + "evaluate on the test set each epoch, as their seeds do)", example = "0.2") double validationSplit,
         @Setting(key = "bn.momentum", help = "batch-norm moving-average momentum (Keras' sense; Keras' default is "
                 + "0.99)", example = "0.99") double bnMomentum,
+        @Setting(key = "dropout", help = "the rate of every dropout layer of the model (Keras' rate: the fraction "
+                + "dropped); -1 = each layer's rate as its lab writes it", example = "0.3") double dropout,
         Optimizer optimizer,
         Schedule schedule,
         Callbacks callbacks) {
@@ -38,8 +41,18 @@ public record Training(
         SettingsParser.require(validationSplit >= 0 && validationSplit < 1, "validation.split", validationSplit,
                 "a fraction in [0, 1)", "0.2");
         SettingsParser.require(bnMomentum >= 0 && bnMomentum < 1, "bn.momentum", bnMomentum, "a number in [0, 1)", "0.99");
+        SettingsParser.require(dropout == LAB_DROPOUT || (dropout >= 0 && dropout < 1), "dropout", dropout,
+                "a rate in [0, 1), or -1 for the lab's rates", "0.3");
         SettingsParser.require(optimizer != null && schedule != null && callbacks != null, "optimizer", optimizer,
                 "an optimiser, a schedule and callbacks", "adam");
+    }
+
+    /** {@code -Ddropout=-1}: every dropout layer at its lab's rate. */
+    public static final double LAB_DROPOUT = -1;
+
+    /** The dropout rate for {@code BuildOptions}: NaN for the lab's rates. */
+    public double dropoutOverride() {
+        return dropout == LAB_DROPOUT ? Double.NaN : dropout;
     }
 
     /**
@@ -48,7 +61,7 @@ public record Training(
      * stopping, the last epoch's checkpoint kept.
      */
     public static Training lab(int epochs, int batchSize, int subset, double validationSplit) {
-        return new Training(epochs, batchSize, 1e-3, subset, validationSplit, 0.9, Optimizer.KERAS_ADAM,
+        return new Training(epochs, batchSize, 1e-3, subset, validationSplit, 0.9, LAB_DROPOUT, Optimizer.KERAS_ADAM,
                 Schedule.CONSTANT, Callbacks.DEFAULTS);
     }
 }

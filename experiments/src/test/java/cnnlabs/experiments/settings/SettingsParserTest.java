@@ -42,7 +42,7 @@ class SettingsParserTest {
         TrainingSettings s = SettingsParser.parse(LAB, props("epochs", "2", "batch.size", " 64 ", "lr", "3e-4", "seed",
                 "-7", "subset", "1_000", "validation.split", "0.25", "max.batches", "3", "bn.momentum", "0.99",
                 "java.version", "17"));
-        assertEquals(new TrainingSettings(new Common(-7, 3), new Training(2, 64, 3e-4, 1000, 0.25, 0.99, Optimizer.KERAS_ADAM, Schedule.CONSTANT, Callbacks.DEFAULTS)), s);
+        assertEquals(new TrainingSettings(new Common(-7, 3), new Training(2, 64, 3e-4, 1000, 0.25, 0.99, Training.LAB_DROPOUT, Optimizer.KERAS_ADAM, Schedule.CONSTANT, Callbacks.DEFAULTS)), s);
         assertTrue(s.common().isSmokeRun());
         assertSame(LAB, SettingsParser.parse(LAB, props("unrelated", "x")), "nothing given: the defaults as they are");
         Own own = SettingsParser.parse(new Own(Common.DEFAULTS, Training.lab(1, 8, 0, 0.1), "", false, Mode.CAREFUL),
@@ -65,8 +65,9 @@ class SettingsParserTest {
             "lr, NaN, a number",
             "seed, 1.5, a whole number",
             "subset, -5, a whole number >= 0",
-            "validation.split, 1, a fraction strictly between 0 and 1",
-            "validation.split, 0, a fraction strictly between 0 and 1",
+            "validation.split, 1, 'a fraction in [0, 1)'",
+            "validation.split, -0.1, 'a fraction in [0, 1)'",
+            "dropout, 1, 'a rate in [0, 1), or -1'",
             "max.batches, lots, a whole number",
             "bn.momentum, 1, a number in [0, 1)",
     })
@@ -90,7 +91,7 @@ class SettingsParserTest {
     void describedInOrderWithValuesHelpAndExamples() {
         List<SettingsParser.Described> d = SettingsParser.describe(LAB);
         assertEquals(List.of("seed", "max.batches", "epochs", "batch.size", "lr", "subset", "validation.split",
-                "bn.momentum", "optimizer", "momentum", "weight.decay", "lr.schedule", "lr.step.epochs", "lr.gamma",
+                "bn.momentum", "dropout", "optimizer", "momentum", "weight.decay", "lr.schedule", "lr.step.epochs", "lr.gamma",
                 "lr.min", "lr.warmup.epochs", "lr.patience", "monitor", "early.stopping.patience",
                 "early.stopping.min.delta", "early.stopping.restore.best", "checkpoint", "divergence.loss"),
                 d.stream().map(SettingsParser.Described::key).toList());

@@ -11,6 +11,7 @@ import cnnlabs.experiments.ConfigException;
 import cnnlabs.experiments.Engine;
 import cnnlabs.experiments.Experiments;
 import cnnlabs.experiments.settings.Common;
+import cnnlabs.experiments.settings.SettingsParser;
 import cnnlabs.experiments.training.Console;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -270,5 +271,20 @@ class SweepTest {
         assertEquals(2, parallel.completed());
         assertEquals(one.bestParams(), parallel.bestParams());
         assertEquals(one.bestScore(), parallel.bestScore(), 1e-3, "one thread per trial sums in another order");
+    }
+
+    @Test
+    void everyShippedSweepFileNamesAnExperimentAndOnlyItsSettings() throws Exception {
+        Path dir = Path.of(System.getProperty("cnnlabs.root", "..")).resolve("sweeps");
+        List<Path> files;
+        try (java.util.stream.Stream<Path> list = Files.list(dir)) {
+            files = list.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".json")).sorted().toList();
+        }
+        assertTrue(files.size() >= 5, "the shipped sweeps: " + files);
+        Sweep sweep = new Sweep();
+        for (Path f : files) {
+            sweep.check(SettingsParser.with(sweep.defaults(), java.util.Map.of("sweep", f.toString())));
+        }
+        assertTrue(files.stream().anyMatch(f -> f.getFileName().toString().startsWith("cifar")), "a CIFAR example");
     }
 }

@@ -35,7 +35,7 @@ class ResumeTest {
     Path dir;
 
     private static Training training() {
-        return new Training(EPOCHS, 16, 0.05, 0, 0.2, 0.9, new Optimizer(Optimizer.Kind.SGD, 0.9, 5e-4),
+        return new Training(EPOCHS, 16, 0.05, 0, 0.2, 0.9, Training.LAB_DROPOUT, new Optimizer(Optimizer.Kind.SGD, 0.9, 5e-4),
                 new Schedule(Schedule.Kind.COSINE, 10, 0.1, 0, 2, 3),
                 new Callbacks(Callbacks.Monitor.VAL_LOSS, 50, 0, true, Callbacks.Checkpoints.BOTH, 0));
     }
