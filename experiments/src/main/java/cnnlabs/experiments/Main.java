@@ -118,6 +118,12 @@ public final class Main {
         Properties given = new Properties();
         given.putAll(props);
         given.remove(ROOT); // set by the build, not by the user
+        for (Map.Entry<String, String> renamed : RENAMED.entrySet()) {
+            if (given.containsKey(renamed.getKey())) {
+                throw new ConfigException("-D" + renamed.getKey() + " was renamed: use -D" + renamed.getValue()
+                        + "=" + given.getProperty(renamed.getKey()) + " instead (it would be ignored).");
+            }
+        }
         SettingsParser.rejectUnknown(given, experiment.name(), validKeys(experiment), elsewhere(experiment));
         if (props.containsKey(HELP)) {
             console.println(help(experiment, settings));
@@ -159,6 +165,12 @@ public final class Main {
     }
 
     /** The other experiments' settings that {@code experiment} does not have: key to the experiments that do. */
+    /**
+     * Settings that had another name: given under the old one they would be ignored as the JVM's own properties are, so
+     * they are refused with the new name.
+     */
+    static final Map<String, String> RENAMED = Map.of("python", "peer.python");
+
     private static Map<String, String> elsewhere(Experiment<?> experiment) {
         List<String> own = validKeys(experiment);
         Map<String, String> out = new TreeMap<>();

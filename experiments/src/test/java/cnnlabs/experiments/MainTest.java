@@ -130,8 +130,11 @@ class MainTest {
         assertTrue(err().contains("-Dcnnlabs.fast=maybe") && err().contains("-Dcnnlabs.fast=false"), err());
         assertFalse(err().contains("\tat "));
         assertFalse(Files.exists(tmp.resolve("results")));
-        assertEquals(2, run("exp", "Throughput", "python", tmp.resolve("no-such-python").toString()));
-        assertTrue(err().contains("-Dpython=") && err().contains("not an executable file"), err());
+        assertEquals(2, run("exp", "Throughput", "peer.python", tmp.resolve("no-such-python").toString()));
+        assertTrue(err().contains("-Dpeer.python=") && err().contains("not an executable file"), err());
+        assertFalse(Files.exists(tmp.resolve("results")));
+        assertEquals(2, run("exp", "Throughput", "python", "/usr/bin/python3"));
+        assertTrue(err().contains("-Dpython was renamed: use -Dpeer.python=/usr/bin/python3"), err());
         assertFalse(Files.exists(tmp.resolve("results")));
         assertEquals(2, run("exp", "MnistSimpleCnn", "ui", "yes"));
         assertTrue(err().contains("-Dui=yes is not a valid value"), err());

@@ -81,6 +81,7 @@ public final class Throughput implements Experiment<Throughput.Settings> {
      * @param common    seed (random data, weights) and smoke-run length ({@code -Dmax.batches}: timed steps)
      * @param batchSize the training batch (inference runs at {@value #INFERENCE_BATCH})
      * @param peerPython a Python with torch to measure besides Debian's and the PATH's (e.g. a venv with PyTorch 2.x)
+     * @param models     the models to measure, in {@link #ORDER}'s order; empty: all
      */
     public record Settings(
             Common common,
@@ -88,16 +89,32 @@ public final class Throughput implements Experiment<Throughput.Settings> {
             int batchSize,
             @Setting(key = "peer.python", help = "a Python with torch to measure too, e.g. a venv's bin/python with "
                     + "PyTorch 2.x (Debian's /usr/bin/python3 and the PATH's python3 are tried anyway)",
-                    example = "/opt/torch/bin/python") String peerPython) implements ExperimentSettings {
+                    example = "/opt/torch/bin/python") String peerPython,
+            @Setting(key = "models", help = "comma-separated models to measure (empty: all seven)",
+                    example = "lenet5,mobilenetv2") String models) implements ExperimentSettings {
 
         public Settings {
             SettingsParser.require(batchSize >= 1, "batch.size", batchSize, "a whole number >= 1", "128");
+            SettingsParser.require(selected(models).stream().allMatch(ORDER::contains), "models", models,
+                    "a comma-separated list of " + String.join(", ", ORDER) + " (empty: all)", "lenet5,mobilenetv2");
             if (!peerPython.isEmpty() && !Files.isExecutable(Path.of(peerPython))) {
                 throw new ConfigException("-Dpeer.python=" + peerPython + " is not an executable file. Give a Python that "
                         + "has torch (e.g. a venv's bin/python: python3 -m venv V && V/bin/pip install torch numpy), or "
                         + "leave it out to measure against Debian's python3-torch and the PATH's python3 where they have it.");
             }
         }
+    }
+
+    /**
+     * The models {@code list} names (comma-separated) in {@link #ORDER}'s order, all of it when {@code list} is empty;
+     * as given where it names a model not measured here (the settings refuse that).
+     */
+    static List<String> selected(String list) {
+        if (list == null || list.isBlank()) {
+            return ORDER;
+        }
+        List<String> named = java.util.Arrays.stream(list.split(",")).map(String::strip).filter(m -> !m.isEmpty()).toList();
+        return named.stream().allMatch(ORDER::contains) ? ORDER.stream().filter(named::contains).toList() : named;
     }
 
     @Override
@@ -114,7 +131,7 @@ public final class Throughput implements Experiment<Throughput.Settings> {
     public SmokeCheck smokeCheck(Settings settings) {
         List<String> rows = new ArrayList<>();
         rows.add("| Model | Params | DL4J train img/s | PyTorch train img/s | Train ratio |");
-        for (String model : ORDER) {
+        for (String model : selected(settings.models())) {
             Architecture a = Architectures.get(model);
             rows.add("| " + model + " | " + MarkdownTable.count(a.summary(BuildOptions.defaults()).totalParams()) + " |");
         }
@@ -124,7 +141,7 @@ public final class Throughput implements Experiment<Throughput.Settings> {
 
     @Override
     public Settings defaults() {
-        return new Settings(Common.DEFAULTS, 128, "");
+        return new Settings(Common.DEFAULTS, 128, "", "");
     }
 
     /**
@@ -159,7 +176,7 @@ public final class Throughput implements Experiment<Throughput.Settings> {
                 + (problems.isEmpty() ? "" : "; not used: " + String.join("; ", problems)));
         List<Row> rows = new ArrayList<>();
         List<TorchPeers.Measurement> measured = new ArrayList<>();
-        for (String name : ORDER) {
+        for (String name : selected(ctx.settings().models())) {
             Architecture a = Architectures.get(name);
             ComputationGraph graph = ctx.build(a);
             long flops = Flops.forwardPerImage(a.configure(ctx.buildOptions()), a.inputShape());
