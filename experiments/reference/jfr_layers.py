@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""Where a DL4J training step spends its time, from a Java Flight Recording: each execution sample (Java code) and
+native-method sample (libnd4j, oneDNN, OpenBLAS, called from Java) is credited to the innermost frame that names a
+layer, a vertex, the updater or the data pipeline, and the shares are printed as a Markdown table.
+
+    MAVEN_OPTS="-XX:StartFlightRecording=settings=profile" mvn exec:java -Dexp=Throughput -Dmodels=lenet5 &
+    jcmd <the java pid> JFR.dump name=1 filename=/tmp/step.jfr    # before it ends
+    jfr print --events jdk.ExecutionSample,jdk.NativeMethodSample --stack-depth 64 /tmp/step.jfr > /tmp/step.txt
+    python3 experiments/reference/jfr_layers.py /tmp/step.txt
+
+`jfr` is the JDK's own tool. Only samples inside Throughput's timed steps count (training and inference passes);
+waiting for PyTorch's turn (a native read) and start-up are left out. `mvn exec:java` ends the JVM in a way that
+can lose the recording at exit: `jcmd <pid> JFR.dump name=1 filename=...` while it runs is the sure way.
+"""
+import re
+import sys
+from collections import Counter
+
+# (pattern on a frame's class.method, bucket), first match from the innermost frame outwards wins
+BUCKETS = [
+    (r"cnnlabs\.onednn\.FastConvolutionLayer", "convolution (oneDNN runtime)"),
+    (r"cnnlabs\.onednn\.FastSubsamplingLayer", "pooling (oneDNN runtime)"),
+    (r"cnnlabs\.onednn\.(FastBatchNorm|DnnlBatchNorm)", "batch norm (oneDNN runtime)"),
+    (r"cnnlabs\.onednn\.FastActivationLayer", "ReLU (oneDNN runtime)"),
+    (r"cnnlabs\.onednn\.FastAddVertex", "residual add (oneDNN runtime)"),
+    (r"cnnlabs\.onednn\.ChannelsLast", "layout conversion NCHW <-> channels-last"),
+    (r"layers\.convolution\.DepthwiseConvolution2DLayer", "depthwise convolution (DL4J)"),
+    (r"layers\.convolution\.subsampling\.SubsamplingLayer", "pooling (DL4J)"),
+    (r"layers\.convolution\.ConvolutionLayer", "convolution (DL4J)"),
+    (r"layers\.normalization\.BatchNormalization", "batch norm (DL4J)"),
+    (r"layers\.ActivationLayer", "activation layer (DL4J)"),
+    (r"layers\.feedforward\.dense\.DenseLayer|nn\.layers\.BaseLayer\.", "dense and output layers (DL4J)"),
+    (r"layers\.(BaseOutputLayer|OutputLayer|LossLayer)", "output layer + loss (DL4J)"),
+    (r"layers\.DropoutLayer", "dropout (DL4J)"),
+    (r"graph\.vertex\.impl\.(PreprocessorVertex|ElementWiseVertex|MergeVertex)", "other vertices (DL4J)"),
+    (r"nn\.conf\.preprocessor", "preprocessors: flatten (DL4J)"),
+    (r"updater\.|learning\.config|nd4j\.linalg\.learning", "updater (Adam)"),
+    (r"activations\.impl", "activation functions (DL4J)"),
+    (r"workspace|MemoryWorkspace", "workspaces"),
+    (r"ComputationGraph\.(fit|computeGradientAndScore|calcBackpropGradients|ffToLayerActivations)", "graph bookkeeping"),
+]
+
+
+WITHIN = r"performance\.Throughput\.time\("  # only samples inside Throughput's timed steps
+
+
+def main(path):
+    counts = Counter()
+    total = 0
+    sample = []
+    in_stack = False
+
+    def flush():
+        nonlocal total
+        if not sample or not any(re.search(WITHIN, f) for f in sample):
+            return  # outside the timed steps: start-up, waiting for PyTorch's turn, writing tables
+        total += 1
+        for frame in sample:  # innermost first
+            for pattern, bucket in BUCKETS:
+                if re.search(pattern, frame):
+                    counts[bucket] += 1
+                    return
+        counts["other"] += 1
+
+    for line in open(path, encoding="utf-8", errors="replace"):
+        s = line.strip()
+        if s.startswith("jdk.ExecutionSample") or s.startswith("jdk.NativeMethodSample"):
+            flush()
+            sample = []
+            in_stack = False
+        elif s.startswith("stackTrace = ["):
+            in_stack = True
+        elif in_stack and s.startswith("]"):
+            in_stack = False
+        elif in_stack and "line:" in s or in_stack and s.endswith(")"):
+            sample.append(s)
+    flush()
+    print("| Where | Samples | Share |")
+    print("| --- | --- | --- |")
+    for bucket, n in counts.most_common():
+        print(f"| {bucket} | {n} | {100.0 * n / max(total, 1):.1f}% |")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
