@@ -22,15 +22,14 @@ public final class SavedModels {
 
     /**
      * A saved graph, through the run's engine, named {@code name}; empty, with a line on the console, where it cannot be
-     * read (a model saved by a cnnlabs older than its oneDNN runtime names cnnlabs' own layer classes): then the caller
-     * trains its own.
+     * read (a model saved by a cnnlabs older than its oneDNN runtime names cnnlabs' own layer classes): the caller then
+     * trains its own or says it has none.
      */
     public static Optional<ComputationGraph> restore(ExperimentContext<?> ctx, String name, Path modelZip) {
         try {
             return Optional.of(ctx.engine().adopt(name, ModelSerializer.restoreComputationGraph(modelZip.toFile(), false)));
         } catch (IOException | RuntimeException e) {
-            ctx.console().println("Cannot read the saved " + name + " " + modelZip + " (" + e.getMessage()
-                    + "); training one here instead.");
+            ctx.console().println("Cannot read the saved " + name + " " + modelZip + " (" + e.getMessage() + ").");
             return Optional.empty();
         }
     }

@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -157,7 +156,11 @@ public final class GradCam implements Experiment<TrainingSettings> {
                     + "Grad-CAM here.";
         }
         String model = RunHistory.summary(saved.get().getParent()).path("model").asText("cifar-model");
-        ComputationGraph graph = ctx.engine().adopt(model, ModelSerializer.restoreComputationGraph(saved.get().toFile(), false));
+        Optional<ComputationGraph> restored = SavedModels.restore(ctx, model, saved.get());
+        if (restored.isEmpty()) {
+            return "The saved " + model + " (" + saved.get() + ") could not be read: no CIFAR model explained.";
+        }
+        ComputationGraph graph = restored.get();
         ImageDataset test = cifar.get().loadTest().head(IMAGES);
         CifarData data = new CifarData(cifar.get().name(), synthetic, test, test, "test", test, CifarData.SEED_002);
         INDArray images = data.batches(test, IMAGES, ctx.common().seed()).next().getFeatures();
