@@ -137,9 +137,7 @@ public final class Cifar10ResNet implements Experiment<Cifar10ResNet.Settings> {
         Settings settings = ctx.settings();
         Training cfg = ctx.training();
         Common common = ctx.common();
-        CifarData data = CifarData.load(ctx.dataDir(), cfg, CifarData.SEED_002);
-        ctx.console().println(data.describe());
-        ctx.run().evaluatedOn(data.evalName());
+        CifarData data = CifarData.forRun(ctx, CifarData.SEED_002);
         ctx.run().picture("samples.png", samples(data));
 
         String model = settings.model();

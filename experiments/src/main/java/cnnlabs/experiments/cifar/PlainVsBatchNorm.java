@@ -106,9 +106,7 @@ public final class PlainVsBatchNorm implements Experiment<PlainVsBatchNorm.Setti
         Settings settings = ctx.settings();
         Training cfg = ctx.training();
         Common common = ctx.common();
-        CifarData data = CifarData.load(ctx.dataDir(), cfg, CifarData.SEED_001);
-        ctx.console().println(data.describe());
-        ctx.run().evaluatedOn(data.evalName());
+        CifarData data = CifarData.forRun(ctx, CifarData.SEED_001);
         StringBuilder summaries = new StringBuilder();
         List<Outcome> outcomes = new ArrayList<>();
         for (String name : List.of(PLAIN, BATCH_NORM)) {

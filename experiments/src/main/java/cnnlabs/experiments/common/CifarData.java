@@ -8,6 +8,7 @@ import cnnlabs.datasets.ImageBatchIterator;
 import cnnlabs.datasets.augment.Augmentation;
 import cnnlabs.datasets.augment.Augmentations;
 import cnnlabs.experiments.ConfigException;
+import cnnlabs.experiments.ExperimentContext;
 import cnnlabs.experiments.settings.Training;
 import cnnlabs.datasets.augment.ChannelNormalization;
 import java.nio.file.Path;
@@ -54,6 +55,17 @@ public record CifarData(String dataset, boolean synthetic, ImageDataset train, I
                 throw new ConfigException(e.getMessage());
             }
         }
+    }
+
+    /**
+     * CIFAR-10 for a run: loaded and split as its training settings say ({@link #load(Path, Training, Pipeline)}), its
+     * splits printed, and its curves told which split the epochs are evaluated on.
+     */
+    public static CifarData forRun(ExperimentContext<?> ctx, Pipeline pipeline) {
+        CifarData data = load(ctx.dataDir(), ctx.training(), pipeline);
+        ctx.console().println(data.describe());
+        ctx.run().evaluatedOn(data.evalName());
+        return data;
     }
 
     /** CIFAR-10 (downloaded on first use, or from {@code -Ddata.cifar10}), split as {@code training} says. */
