@@ -38,6 +38,7 @@ public final class JavaSession implements AutoCloseable {
 
     private final JShell shell;
     private final SourceCodeAnalysis analysis;
+    private volatile boolean stopped;
 
     /** What one cell did: its printed text, its last value (or null), and its error (or null). */
     public record CellResult(String stdout, Object value, String valueText, String error) {
@@ -48,6 +49,7 @@ public final class JavaSession implements AutoCloseable {
 
     /** A session whose snippets see {@code parent}'s classes and compile against {@code classPath}. */
     public JavaSession(ClassLoader parent, List<String> classPath) {
+        ChildLoader loader = new ChildLoader(parent);
         ExecutionControlProvider local = new ExecutionControlProvider() {
             @Override
             public String name() {
@@ -56,13 +58,14 @@ public final class JavaSession implements AutoCloseable {
 
             @Override
             public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) {
-                return new LocalExecutionControl(new ChildLoader(parent));
+                return new LocalExecutionControl(loader);
             }
         };
         this.shell = JShell.builder().executionEngine(local, Map.of()).build();
         for (String entry : classPath) {
-            shell.addToClasspath(entry);
+            shell.addToClasspath(entry); // the compiler's; the parent loader already loads them
         }
+        loader.loadAdditions = true;
         this.analysis = shell.sourceCodeAnalysis();
     }
 
@@ -76,7 +79,7 @@ public final class JavaSession implements AutoCloseable {
      * The class path the compiler needs to see what {@code loader} loads: surefire's test class path, a URL class
      * loader's URLs (Maven's exec:java), or java.class.path.
      */
-    static List<String> classPath(ClassLoader loader) {
+    public static List<String> classPath(ClassLoader loader) {
         Set<String> out = new LinkedHashSet<>();
         String surefire = System.getProperty("surefire.test.class.path");
         if (surefire != null && !surefire.isBlank()) {
@@ -105,43 +108,57 @@ public final class JavaSession implements AutoCloseable {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream capture = new PrintStream(captured, true, StandardCharsets.UTF_8);
         System.setOut(capture);
-        Object value = null;
-        String valueText = null;
         try {
-            String remaining = source;
-            while (!remaining.isBlank()) {
-                SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
-                if (!info.completeness().isComplete()) {
-                    if (info.completeness() == SourceCodeAnalysis.Completeness.EMPTY) {
-                        break;
-                    }
-                    return new CellResult(text(captured), null, null, "the cell ends inside a snippet: "
-                            + firstLine(remaining));
-                }
-                String snippet = info.source();
-                remaining = info.remaining();
-                value = null;
-                valueText = null;
-                for (SnippetEvent event : shell.eval(snippet)) {
-                    if (event.causeSnippet() != null) {
-                        continue; // a dependent snippet's status update
-                    }
-                    String error = error(event);
-                    if (error != null) {
-                        return new CellResult(text(captured), null, null, error);
-                    }
-                    Snippet s = event.snippet();
-                    if (isValue(s)) {
-                        valueText = event.value();
-                        value = fetch(name(s));
-                    }
-                }
-            }
-        } finally {
+            CellResult r = execute(source);
             capture.flush();
+            return new CellResult(text(captured), r.value(), r.valueText(), r.error());
+        } finally {
             System.setOut(original);
         }
-        return new CellResult(text(captured), value, valueText, null);
+    }
+
+    /**
+     * As {@link #run}, but what the cell prints goes where {@code System.out} goes while it runs (a kernel streams it
+     * to the notebook as it comes); the result's {@code stdout} is empty.
+     */
+    public CellResult execute(String source) {
+        stopped = false;
+        Object value = null;
+        String valueText = null;
+        String remaining = source;
+        while (!remaining.isBlank()) {
+            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
+            if (!info.completeness().isComplete()) {
+                if (info.completeness() == SourceCodeAnalysis.Completeness.EMPTY) {
+                    break;
+                }
+                return new CellResult("", null, null, "the cell ends inside a snippet: "
+                        + firstLine(remaining));
+            }
+            String snippet = info.source();
+            remaining = info.remaining();
+            value = null;
+            valueText = null;
+            List<SnippetEvent> events = shell.eval(snippet);
+            if (stopped) {
+                return new CellResult("", null, null, "interrupted (in: " + firstLine(snippet) + ")");
+            }
+            for (SnippetEvent event : events) {
+                if (event.causeSnippet() != null) {
+                    continue; // a dependent snippet's status update
+                }
+                String error = error(event);
+                if (error != null) {
+                    return new CellResult("", null, null, error);
+                }
+                Snippet s = event.snippet();
+                if (isValue(s)) {
+                    valueText = event.value();
+                    value = fetch(name(s));
+                }
+            }
+        }
+        return new CellResult("", value, valueText, null);
     }
 
     /** Whether {@code s} is an expression whose value a notebook shows (a bare expression, not a declaration). */
@@ -193,6 +210,25 @@ public final class JavaSession implements AutoCloseable {
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    /**
+     * Adds jars or class folders ({@code File.pathSeparator}-separated) to what later snippets compile against and
+     * load: what JJava's {@code %classpath} and {@code %jars} magics do.
+     */
+    public void addToClasspath(String path) {
+        shell.addToClasspath(path);
+    }
+
+    /** JShell's analysis of source: completeness, completions, documentation (what a kernel's editor asks for). */
+    public SourceCodeAnalysis analysis() {
+        return analysis;
+    }
+
+    /** Stops the snippet that is running (a kernel's interrupt); the cell then fails as interrupted. */
+    public void stop() {
+        stopped = true;
+        shell.stop();
+    }
+
     @Override
     public void close() {
         shell.close();
@@ -228,23 +264,30 @@ public final class JavaSession implements AutoCloseable {
         private final Map<String, byte[]> bytecodes = new HashMap<>();
         private final Map<String, Class<?>> defined = new HashMap<>();
         private final Loader loader;
+        /** Whether classpath additions reach the loader: not the session's own class path, only later ones. */
+        private boolean loadAdditions;
 
         ChildLoader(ClassLoader parent) {
             this.loader = new Loader(parent);
         }
 
-        private final class Loader extends ClassLoader {
+        /** The snippets' classes, then the jars a cell added ({@code %jars}), then the parent's classes. */
+        private final class Loader extends URLClassLoader {
             Loader(ClassLoader parent) {
-                super("jshell-snippets", parent);
+                super("jshell-snippets", new URL[0], parent);
             }
 
             @Override
             protected Class<?> findClass(String name) throws ClassNotFoundException {
                 byte[] b = bytecodes.get(name);
                 if (b == null) {
-                    throw new ClassNotFoundException(name);
+                    return super.findClass(name);
                 }
                 return defineClass(name, b, 0, b.length);
+            }
+
+            void add(URL url) {
+                addURL(url);
             }
         }
 
@@ -272,8 +315,20 @@ public final class JavaSession implements AutoCloseable {
         }
 
         @Override
-        public void addToClasspath(String path) {
-            // the parent already loads everything on the class path; the compiler gets it from JShell itself
+        public void addToClasspath(String path) throws ExecutionControl.InternalException {
+            if (!loadAdditions) {
+                return;
+            }
+            for (String entry : path.split(File.pathSeparator)) {
+                if (entry.isBlank()) {
+                    continue;
+                }
+                try {
+                    loader.add(new File(entry).toURI().toURL());
+                } catch (java.net.MalformedURLException e) {
+                    throw new ExecutionControl.InternalException("not a path: " + entry);
+                }
+            }
         }
 
         @Override

@@ -41,6 +41,32 @@ public final class Notebook {
         return new Notebook(o);
     }
 
+    /**
+     * A new notebook for the cnnlabs kernel: a markdown cell {@code title}, then one code cell per source, without
+     * outputs (what a test writes to run).
+     */
+    public static Notebook withCode(String title, List<String> code) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("nbformat", 4);
+        root.put("nbformat_minor", 5);
+        root.putObject("metadata").putObject("kernelspec").put("name", "cnnlabs-java")
+                .put("display_name", "Java (cnnlabs)").put("language", "java");
+        ArrayNode cells = root.putArray("cells");
+        ObjectNode md = cells.addObject();
+        md.put("cell_type", "markdown");
+        md.putObject("metadata");
+        md.set("source", lines(title));
+        for (String c : code) {
+            ObjectNode cell = cells.addObject();
+            cell.put("cell_type", "code");
+            cell.putObject("metadata");
+            cell.set("source", lines(c));
+            cell.putArray("outputs");
+            cell.putNull("execution_count");
+        }
+        return new Notebook(root);
+    }
+
     /** The cells, in order; each is the notebook's own JSON object, changed in place by {@link #setOutputs}. */
     public List<ObjectNode> cells() {
         List<ObjectNode> out = new ArrayList<>();

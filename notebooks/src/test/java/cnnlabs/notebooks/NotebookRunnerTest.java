@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -25,25 +23,8 @@ class NotebookRunnerTest {
 
     /** A notebook of a markdown cell followed by code cells with these sources. */
     private Path notebook(String name, String... code) throws Exception {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("nbformat", 4);
-        root.put("nbformat_minor", 5);
-        root.putObject("metadata").putObject("kernelspec").put("name", "cnnlabs-java").put("language", "java");
-        ArrayNode cells = root.putArray("cells");
-        ObjectNode md = cells.addObject();
-        md.put("cell_type", "markdown");
-        md.putObject("metadata");
-        md.put("source", "# A test notebook");
-        for (String c : code) {
-            ObjectNode cell = cells.addObject();
-            cell.put("cell_type", "code");
-            cell.putObject("metadata");
-            cell.set("source", Notebook.lines(c));
-            cell.putArray("outputs");
-            cell.putNull("execution_count");
-        }
         Path file = tmp.resolve(name);
-        Files.writeString(file, JSON.writeValueAsString(root));
+        Notebook.withCode("# A test notebook", List.of(code)).write(file);
         return file;
     }
 
