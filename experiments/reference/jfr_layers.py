@@ -19,9 +19,10 @@ from collections import Counter
 # (pattern on a frame's class.method, bucket), first match from the innermost frame outwards wins
 BUCKETS = [
     (r"cnnlabs\.onednn\.FastConvolutionLayer", "convolution (oneDNN runtime)"),
+    (r"cnnlabs\.onednn\.FastDepthwiseConvolutionLayer", "depthwise convolution (oneDNN runtime)"),
     (r"cnnlabs\.onednn\.FastSubsamplingLayer", "pooling (oneDNN runtime)"),
     (r"cnnlabs\.onednn\.(FastBatchNorm|DnnlBatchNorm)", "batch norm (oneDNN runtime)"),
-    (r"cnnlabs\.onednn\.FastActivationLayer", "ReLU (oneDNN runtime)"),
+    (r"cnnlabs\.onednn\.FastActivationLayer", "ReLU, ReLU6 (oneDNN runtime)"),
     (r"cnnlabs\.onednn\.FastAddVertex", "residual add (oneDNN runtime)"),
     (r"cnnlabs\.onednn\.ChannelsLast", "layout conversion NCHW <-> channels-last"),
     (r"layers\.convolution\.DepthwiseConvolution2DLayer", "depthwise convolution (DL4J)"),
@@ -32,6 +33,7 @@ BUCKETS = [
     (r"layers\.feedforward\.dense\.DenseLayer|nn\.layers\.BaseLayer\.", "dense and output layers (DL4J)"),
     (r"layers\.(BaseOutputLayer|OutputLayer|LossLayer)", "output layer + loss (DL4J)"),
     (r"layers\.DropoutLayer", "dropout (DL4J)"),
+    (r"layers\.convolution\.ZeroPaddingLayer", "zero padding (DL4J)"),
     (r"graph\.vertex\.impl\.(PreprocessorVertex|ElementWiseVertex|MergeVertex)", "other vertices (DL4J)"),
     (r"nn\.conf\.preprocessor", "preprocessors: flatten (DL4J)"),
     (r"updater\.|learning\.config|nd4j\.linalg\.learning", "updater (Adam)"),

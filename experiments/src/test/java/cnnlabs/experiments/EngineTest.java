@@ -77,6 +77,23 @@ class EngineTest {
         }
     }
 
+    /**
+     * MobileNetV2 from its {@code t,c,n,s} table: its depthwise convolutions and ReLU6 activations run on the
+     * runtime's layers too, as do the zero paddings before its stride-2 ones; only the classifier head stays DL4J's.
+     */
+    @Test
+    void mobileNetV2RunsItsDepthwiseConvolutionsAndRelu6Fast() {
+        Assumptions.assumeTrue(OneDnnRuntime.available(), OneDnnRuntime.unavailableReason());
+        RuntimePlan plan = OneDnnRuntime.plan(Architectures.get("mobilenetv2").configure(BuildOptions.defaults()));
+        Set<String> plainTypes = Set.of("DenseLayer", "DropoutLayer", "GlobalPoolingLayer", "OutputLayer");
+        long depthwise = 0;
+        for (RuntimePlan.Entry e : plan.entries()) {
+            assertEquals(!plainTypes.contains(e.type()), e.fast(), "mobilenetv2: " + e);
+            depthwise += e.type().equals("DepthwiseConvolution2D") ? 1 : 0;
+        }
+        assertEquals(17, depthwise, "one depthwise convolution per inverted residual block (1+2+3+4+3+3+1)");
+    }
+
     @Test
     void theSwitchChoosesTheEngine() {
         Properties p = new Properties();

@@ -79,9 +79,24 @@ final class DnnlConvolution {
     record Geometry(int[] kernel, int[] strides, int[] dilation, int[] padding) {
     }
 
+    private final boolean depthwise;
     private final Map<String, Forward> forwards = new HashMap<>();
     private final Map<String, Backward> backwards = new HashMap<>();
     private final List<String> implementations = new ArrayList<>();
+
+    /** A convolution with DL4J's {@code [oC, iC, kH, kW]} weights. */
+    DnnlConvolution() {
+        this(false);
+    }
+
+    /**
+     * A convolution with DL4J's weights: {@code [oC, iC, kH, kW]}, or where {@code depthwise} a depthwise one's
+     * {@code [kH, kW, iC, multiplier]} (DL4J's {@code DepthwiseConvolution2D}: output channel {@code c * multiplier +
+     * m} convolves input channel {@code c} alone), which oneDNN runs as a grouped convolution of {@code iC} groups.
+     */
+    DnnlConvolution(boolean depthwise) {
+        this.depthwise = depthwise;
+    }
 
     /** Whether JavaCPP's oneDNN loads on this machine (tried once; the reason it does not is logged once). */
     static boolean available() {
@@ -151,7 +166,7 @@ final class DnnlConvolution {
         String key = key(training, input, weights, bias, output) + (relu ? "|relu" : "");
         Forward f = forwards.get(key);
         if (f == null) {
-            f = Forward.create(input, weights, bias, output, g, training, relu);
+            f = Forward.create(Descs.of(input, weights, bias, output, g, depthwise), training, relu);
             forwards.put(key, f);
             implementations.add("forward " + f.implementation);
         }
@@ -172,7 +187,7 @@ final class DnnlConvolution {
         String key = key(true, input, weights, biasGrad, delta, weightGrad, inputGrad);
         Backward b = backwards.get(key);
         if (b == null) {
-            b = Backward.create(input, weights, delta, inputGrad, weightGrad, biasGrad, g);
+            b = new Backward(Descs.of(input, weights, biasGrad, delta, g, depthwise), inputGrad);
             backwards.put(key, b);
             implementations.add("backward " + b.implementation);
         }
@@ -192,7 +207,7 @@ final class DnnlConvolution {
         if (!available()) {
             return false;
         }
-        Descs d = Descs.of(input, weights, null, output, g);
+        Descs d = Descs.of(input, weights, null, output, g, false);
         return d.forward(dnnl_forward_training, new primitive_attr(), dnnl_convolution_winograd, any(d.srcDims()),
                 any(d.weightDims()), any(d.dstDims())) != null;
     }
@@ -342,9 +357,7 @@ final class DnnlConvolution {
             }
         }
 
-        static Forward create(INDArray input, INDArray w, INDArray b, INDArray out, Geometry g, boolean training,
-                              boolean relu) {
-            Descs d = Descs.of(input, w, b, out, g);
+        static Forward create(Descs d, boolean training, boolean relu) {
             return new Forward(d, d.forward(training ? dnnl_forward_training : dnnl_forward_inference, relu));
         }
 
@@ -420,11 +433,6 @@ final class DnnlConvolution {
             }
         }
 
-        static Backward create(INDArray input, INDArray w, INDArray delta, INDArray inputGrad, INDArray weightGrad,
-                               INDArray biasGrad, Geometry g) {
-            return new Backward(Descs.of(input, w, biasGrad, delta, g), inputGrad);
-        }
-
         boolean usable() {
             return usable;
         }
@@ -460,7 +468,7 @@ final class DnnlConvolution {
                          long[] dilation, long[] padL, long[] padR, long[] srcDims, long[] weightDims,
                          long[] dstDims) {
 
-        static Descs of(INDArray input, INDArray w, INDArray b, INDArray out, Geometry g) {
+        static Descs of(INDArray input, INDArray w, INDArray b, INDArray out, Geometry g, boolean depthwise) {
             long[] padL = longs(g.padding());
             long[] padR = new long[2];
             long[] dilation = new long[2];
@@ -474,18 +482,57 @@ final class DnnlConvolution {
                     padR[d] = 0;
                 }
             }
-            return new Descs(desc(input), desc(w), b == null ? null : new memory.desc(new long[] {w.size(0)}, F32,
+            memory.desc weights = depthwise ? depthwiseDesc(w) : desc(w);
+            long[] weightDims = depthwise ? depthwiseDims(w) : w.shape();
+            long outChannels = depthwise ? w.size(2) * w.size(3) : w.size(0);
+            return new Descs(desc(input), weights, b == null ? null : new memory.desc(new long[] {outChannels}, F32,
                     memory.format_tag.x), desc(out), longs(g.strides()), dilation, padL, padR, input.shape(),
-                    w.shape(), out.shape());
+                    weightDims, out.shape());
+        }
+
+        /**
+         * DL4J's depthwise weights {@code [kH, kW, iC, m]} described, by their strides, as oneDNN's grouped weights
+         * {@code [groups = iC, m, 1, kH, kW]}: no copy.
+         */
+        private static memory.desc depthwiseDesc(INDArray w) {
+            long[] st = w.stride();
+            long[] strides = {st[2], st[3], st[3] * w.size(3), st[0], st[1]};
+            return new memory.desc(depthwiseDims(w), F32, strides);
+        }
+
+        private static long[] depthwiseDims(INDArray w) {
+            return new long[] {w.size(2), w.size(3), 1, w.size(0), w.size(1)};
+        }
+
+        private boolean grouped() {
+            return weightDims.length == 5;
         }
 
         private boolean valid() {
             return padR[0] >= 0 && padR[1] >= 0;
         }
 
+        /**
+         * Whether a backward pass asks oneDNN for its blocked layouts: Winograd, or a dense convolution with at least
+         * {@link #BLOCK} input channels. A depthwise one takes the arrays as they lie: oneDNN's depthwise kernels read
+         * channels-last, in both backward passes.
+         */
+        private boolean blockedBackward(boolean wino) {
+            return wino || !grouped() && srcDims[1] >= BLOCK;
+        }
+
+        /**
+         * Whether oneDNN's choice on the arrays as they lie is too slow to take: its reference kernels, and for a
+         * depthwise convolution its GEMM-based one (what it picks for an NCHW input's weight gradient), where its
+         * blocked layouts have a depthwise kernel.
+         */
+        private boolean slow(String impl) {
+            return impl.startsWith("ref") || grouped() && impl.contains("gemm");
+        }
+
         /** Whether Winograd is worth trying: enough input channels and output positions (measured, see above). */
         private boolean winogradCandidate() {
-            return srcDims[1] >= WINOGRAD_MIN_CHANNELS && dstDims[2] * dstDims[3] >= WINOGRAD_MIN_POSITIONS;
+            return !grouped() && srcDims[1] >= WINOGRAD_MIN_CHANNELS && dstDims[2] * dstDims[3] >= WINOGRAD_MIN_POSITIONS;
         }
 
         /** The forward primitive's description, with a ReLU post-op where {@code relu}; null where there is none. */
@@ -508,7 +555,7 @@ final class DnnlConvolution {
             }
             convolution_forward.primitive_desc plain = forward(prop, attr, dnnl_convolution_direct, src,
                     any(weightDims), dst);
-            return plain != null && !impl(plain).startsWith("ref") ? plain
+            return plain != null && !slow(impl(plain)) ? plain
                     : forward(prop, attr, dnnl_convolution_direct, any(srcDims), any(weightDims), any(dstDims));
         }
 
@@ -530,10 +577,10 @@ final class DnnlConvolution {
 
         convolution_backward_data.primitive_desc backwardData(convolution_forward.primitive_desc hint) {
             boolean wino = winograd(hint);
-            boolean blocked = wino || srcDims[1] >= BLOCK;
+            boolean blocked = blockedBackward(wino);
             convolution_backward_data.primitive_desc pd = backwardData(hint, wino ? dnnl_convolution_auto
                     : dnnl_convolution_direct, blocked ? any(srcDims) : src, blocked ? any(dstDims) : dst);
-            return pd != null && !impl(pd).startsWith("ref") ? pd
+            return pd != null && !slow(impl(pd)) ? pd
                     : backwardData(hint, dnnl_convolution_direct, any(srcDims), any(dstDims));
         }
 
@@ -549,10 +596,10 @@ final class DnnlConvolution {
 
         convolution_backward_weights.primitive_desc backwardWeights(convolution_forward.primitive_desc hint) {
             boolean wino = winograd(hint);
-            boolean blocked = wino || srcDims[1] >= BLOCK;
+            boolean blocked = blockedBackward(wino);
             convolution_backward_weights.primitive_desc pd = backwardWeights(hint, wino ? dnnl_convolution_auto
                     : dnnl_convolution_direct, blocked ? any(srcDims) : src, blocked ? any(dstDims) : dst);
-            return pd != null && !impl(pd).startsWith("ref") ? pd
+            return pd != null && !slow(impl(pd)) ? pd
                     : backwardWeights(hint, dnnl_convolution_direct, any(srcDims), any(dstDims));
         }
 

@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.impl.ActivationReLU6;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
@@ -14,7 +15,7 @@ import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinearDerivative;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The runtime's stand-in for the layer of DL4J's {@link ActivationLayer} with a plain ReLU (same configuration
+ * The runtime's stand-in for the layer of DL4J's {@link ActivationLayer} with a plain ReLU or ReLU6 (same configuration
  * object and results), without DL4J's copies.
  *
  * <p>Why: in DL4J M2.1 the layer copies its input before applying the activation in place (forward), and in the
@@ -23,14 +24,19 @@ import org.nd4j.linalg.factory.Nd4j;
  * writes {@code max(x, 0)} straight into the output, keeps that output, and writes {@code y > 0 ? dy : 0} from it
  * straight into the gradient with a vectorised compare-and-set (ND4J's {@code relu_bp} calls a {@code std::function}
  * per element; {@link ActivationDerivatives}). Where the output may be changed in place before the backward pass
- * (a consumer with dropout, see {@link FastGraph}) it uses {@code relu_bp} on the input. Other activations are not
- * given this layer ({@link RuntimePlan}); it still runs DL4J's code for them. {@code FastLayersTest} checks the
+ * (a consumer with dropout, see {@link FastGraph}) it uses {@code relu_bp} on the input. ReLU6 runs as oneDNN's
+ * clip, forward and backward from the kept output ({@link DnnlEltwise}), in the input's layout (channels-last
+ * included); where oneDNN cannot, or the output was not kept, DL4J's own code. Other activations are not given this
+ * layer ({@link RuntimePlan}); it still runs DL4J's code for them. {@code FastLayersTest} checks the
  * gradients equal DL4J's own.
  */
 public final class FastActivationLayer extends org.deeplearning4j.nn.layers.ActivationLayer {
 
     private final KeptArray kept = new KeptArray();
+    private final DnnlEltwise eltwise = DnnlEltwise.relu6();
     private long reused;
+    private long dnnlForwards;
+    private long dnnlBackwards;
 
     private boolean keepOutput = true;
 
@@ -52,9 +58,30 @@ public final class FastActivationLayer extends org.deeplearning4j.nn.layers.Acti
         return ActivationDerivatives.isPlainRelu(layerConf().getActivationFn());
     }
 
+    /** Whether the activation is ReLU6, which oneDNN runs ({@link DnnlEltwise}). */
+    boolean relu6() {
+        return layerConf().getActivationFn().getClass() == ActivationReLU6.class;
+    }
+
+    /** How many forward and backward passes oneDNN ran (ReLU6). */
+    public long[] dnnlPasses() {
+        return new long[] {dnnlForwards, dnnlBackwards};
+    }
+
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         kept.forget();
+        if (relu6() && input != null && input.rank() == 4) {
+            INDArray out = ChannelsLast.is(input) ? ChannelsLast.createLike(workspaceMgr, ArrayType.ACTIVATIONS, input)
+                    : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), input.shape(), 'c');
+            if (DnnlEltwise.supports(input, out) && eltwise.forward(input, out, training)) {
+                dnnlForwards++;
+                if (training && keepOutput) {
+                    kept.keep(out, input);
+                }
+                return out;
+            }
+        }
         if (plainRelu() && input != null && ChannelsLast.is(input)) { // channels-last in, channels-last out
             INDArray out = ChannelsLast.createLike(workspaceMgr, ArrayType.ACTIVATIONS, input);
             Nd4j.getExecutioner().exec(new RectifiedLinear(ChannelsLast.nhwc(input), ChannelsLast.nhwc(out), 0.0));
@@ -78,6 +105,24 @@ public final class FastActivationLayer extends org.deeplearning4j.nn.layers.Acti
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        if (relu6()) {
+            INDArray output = kept.forInput(input);
+            kept.forget();
+            if (output != null) {
+                INDArray dy = ChannelsLast.inLayoutOf(output, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM);
+                INDArray delta = ChannelsLast.is(output)
+                        ? ChannelsLast.createLike(workspaceMgr, ArrayType.ACTIVATION_GRAD, output)
+                        : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, output.dataType(),
+                                output.shape(), 'c');
+                if (DnnlEltwise.supports(output, dy) && DnnlEltwise.supports(output, delta)
+                        && eltwise.backward(output, dy, delta)) {
+                    dnnlBackwards++;
+                    reused++;
+                    return new Pair<>(new DefaultGradient(), delta);
+                }
+            }
+            return super.backpropGradient(epsilon, workspaceMgr);
+        }
         if (!plainRelu()) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }

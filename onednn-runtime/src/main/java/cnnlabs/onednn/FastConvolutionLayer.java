@@ -192,7 +192,7 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
      * {@code Tanh} transform DL4J's activation calls computes one float at a time (1.6-2.3 ms); both agree to
      * within 1e-7.
      */
-    private static void activateInPlace(IActivation activation, INDArray x, boolean training) {
+    static void activateInPlace(IActivation activation, INDArray x, boolean training) {
         if (activation instanceof ActivationTanH) {
             Nd4j.exec(DynamicCustomOp.builder("tanh").addInputs(x).addOutputs(x).build());
             return;

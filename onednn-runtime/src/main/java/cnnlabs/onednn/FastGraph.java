@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * <p>It also arranges where activations lie: at {@link #init} every fast convolution whose output only fast
  * convolutions, pooling layers and DL4J's global pooling read is told to write it channels-last ({@link ChannelsLast});
  * those readers take it without a layout conversion (global pooling averages it where it lies and hands back an NCHW
- * gradient, which the layer behind copies channels-last once). The same holds through fast batch norm, ReLU layers
- * and {@link FastAddVertex} (a residual block), whose own readers must then take it too. And a fast convolution or
+ * gradient, which the layer behind copies channels-last once). The same holds through fast batch norm, ReLU and ReLU6
+ * layers, zero padding and {@link FastAddVertex} (a residual block), whose own readers must then take it too. And a fast convolution or
  * ReLU layer whose output a layer with dropout reads does not keep that output for its backward pass: DL4J lets
  * such a layer, when it is its input's only consumer, apply dropout in place. What any layer computes stays the same.
  */
@@ -83,6 +83,8 @@ public class FastGraph extends ComputationGraph {
         for (String name : vertices.keySet()) {
             if (getLayer(name) instanceof FastConvolutionLayer conv) {
                 conv.channelsLastOutput(readersTakeChannelsLast(name));
+            } else if (getLayer(name) instanceof FastDepthwiseConvolutionLayer depthwise) {
+                depthwise.channelsLastOutput(readersTakeChannelsLast(name));
             }
         }
         keepOutputsUnlessDropoutReadsThem();
@@ -101,6 +103,8 @@ public class FastGraph extends ComputationGraph {
                     org.deeplearning4j.nn.api.Layer producer = verticesMap.get(in).getLayer();
                     if (producer instanceof FastConvolutionLayer conv) {
                         conv.keepOutput(false);
+                    } else if (producer instanceof FastDepthwiseConvolutionLayer depthwise) {
+                        depthwise.keepOutput(false);
                     } else if (producer instanceof FastActivationLayer relu) {
                         relu.keepOutput(false);
                     }
@@ -118,8 +122,9 @@ public class FastGraph extends ComputationGraph {
 
     /**
      * Whether every reader of vertex {@code name}'s output takes channels-last arrays where they lie and the output
-     * is not a network output: fast convolution and pooling layers, DL4J's global pooling; also fast batch norm, fast ReLU layers and
-     * {@link FastAddVertex}, which hand channels-last on, so their own readers must take it too.
+     * is not a network output: fast convolution (depthwise too) and pooling layers, DL4J's global pooling; also fast
+     * batch norm, ReLU and ReLU6 layers, zero padding and {@link FastAddVertex}, which hand channels-last on, so their
+     * own readers must take it too.
      */
     private boolean readersTakeChannelsLast(String name) {
         ComputationGraphConfiguration conf = getConfiguration();
@@ -138,7 +143,7 @@ public class FastGraph extends ComputationGraph {
             if (vertex instanceof LayerVertex lv) {
                 org.deeplearning4j.nn.api.Layer layer = getLayer(reader);
                 takes = lv.getPreProcessor() == null && (layer instanceof FastConvolutionLayer
-                        || layer instanceof FastSubsamplingLayer
+                        || layer instanceof FastDepthwiseConvolutionLayer || layer instanceof FastSubsamplingLayer
                         || layer instanceof org.deeplearning4j.nn.layers.pooling.GlobalPoolingLayer
                         || handsOnChannelsLast(layer) && readersTakeChannelsLast(reader));
             } else {
@@ -153,7 +158,8 @@ public class FastGraph extends ComputationGraph {
 
     /** Layers that read a channels-last input where it lies and write their output channels-last. */
     private static boolean handsOnChannelsLast(org.deeplearning4j.nn.api.Layer layer) {
-        return layer instanceof FastActivationLayer relu && relu.plainRelu()
+        return layer instanceof FastActivationLayer relu && (relu.plainRelu() || relu.relu6())
+                || layer instanceof FastZeroPaddingLayer
                 || layer instanceof org.deeplearning4j.nn.layers.normalization.BatchNormalization bn
                 && bn.getHelper() instanceof FastBatchNormHelper;
     }

@@ -13,11 +13,14 @@ import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
+import org.nd4j.linalg.activations.impl.ActivationReLU6;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -25,13 +28,14 @@ import org.nd4j.linalg.api.buffer.DataType;
  * ("plain"), and why: decided by layer type, from the configuration alone.
  *
  * <p>Fast, when DL4J's oneDNN helpers can run in this process and the graph is float32: a 2D convolution
- * ({@link ConvolutionLayer} itself, NCHW, no dilation, identity/ReLU/tanh), max
- * or average pooling ({@link SubsamplingLayer}, NCHW; not average pooling that counts padding in its divisor over
- * padded windows, whose gradient DL4J M2.1's oneDNN helper gets wrong), batch norm ({@link BatchNormalization}
- * itself, NCHW), a plain-ReLU {@link ActivationLayer}, an addition ({@link ElementWiseVertex} {@code Add}), and any
- * of those wrapped by DL4J's {@link FrozenLayer} or {@link FrozenLayerWithBackprop}. Everything else is plain:
- * DL4J's own layer, created exactly as DL4J creates it. Subclasses of those layer types are plain too: they are
- * somebody's own layer, with their own behaviour.
+ * ({@link ConvolutionLayer} itself, NCHW, no dilation, identity/ReLU/tanh), a depthwise convolution
+ * ({@link DepthwiseConvolution2D} itself, the same conditions), max or average pooling ({@link SubsamplingLayer},
+ * NCHW; not average pooling that counts padding in its divisor over padded windows, whose gradient DL4J M2.1's oneDNN
+ * helper gets wrong), batch norm ({@link BatchNormalization} itself, NCHW), a plain-ReLU or ReLU6
+ * {@link ActivationLayer}, zero padding ({@link ZeroPaddingLayer} itself, NCHW), an addition
+ * ({@link ElementWiseVertex} {@code Add}), and any of those wrapped by DL4J's {@link FrozenLayer} or
+ * {@link FrozenLayerWithBackprop}. Everything else is plain: DL4J's own layer, created exactly as DL4J creates it.
+ * Subclasses of those layer types are plain too: they are somebody's own layer, with their own behaviour.
  *
  * @param entries one per layer vertex and addition, in the configuration's order
  */
@@ -86,7 +90,7 @@ public record RuntimePlan(List<Entry> entries) {
 
     /** Null where the runtime has a faster layer for {@code layer}, else why it does not. */
     private static String reasonPlain(Layer layer) {
-        if (layer.getClass() == ConvolutionLayer.class) {
+        if (layer.getClass() == ConvolutionLayer.class || layer.getClass() == DepthwiseConvolution2D.class) {
             ConvolutionLayer c = (ConvolutionLayer) layer;
             if (c.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
                 return "channels-last (NHWC) configuration";
@@ -119,9 +123,14 @@ public record RuntimePlan(List<Entry> entries) {
             return ((BatchNormalization) layer).getCnn2DFormat() == CNN2DFormat.NCHW ? null
                     : "channels-last (NHWC) configuration";
         }
+        if (layer.getClass() == ZeroPaddingLayer.class) {
+            return ((ZeroPaddingLayer) layer).getDataFormat() == CNN2DFormat.NCHW ? null
+                    : "channels-last (NHWC) configuration";
+        }
         if (layer.getClass() == ActivationLayer.class) {
-            return ActivationDerivatives.isPlainRelu(((ActivationLayer) layer).getActivationFn()) ? null
-                    : "activation " + ((ActivationLayer) layer).getActivationFn() + " (only the plain ReLU is faster)";
+            org.nd4j.linalg.activations.IActivation a = ((ActivationLayer) layer).getActivationFn();
+            return ActivationDerivatives.isPlainRelu(a) || a.getClass() == ActivationReLU6.class ? null
+                    : "activation " + a + " (only the plain ReLU and ReLU6 are faster)";
         }
         return "no faster layer for " + layer.getClass().getSimpleName();
     }

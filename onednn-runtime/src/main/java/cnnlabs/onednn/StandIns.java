@@ -10,8 +10,10 @@ import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -61,12 +63,16 @@ final class StandIns {
             ConvolutionLayer c = (ConvolutionLayer) layer;
             LayerValidation.assertNInNOutSet("ConvolutionLayer", c.getLayerName(), index, c.getNIn(), c.getNOut());
             out = new FastConvolutionLayer(conf, dataType);
+        } else if (layer.getClass() == DepthwiseConvolution2D.class) {
+            out = new FastDepthwiseConvolutionLayer(conf, dataType);
         } else if (layer.getClass() == SubsamplingLayer.class) {
             out = new FastSubsamplingLayer(conf, dataType);
         } else if (layer.getClass() == BatchNormalization.class) {
             BatchNormalization bn = (BatchNormalization) layer;
             LayerValidation.assertNOutSet("BatchNormalization", bn.getLayerName(), index, bn.getNOut());
             out = FastBatchNormalization.create(conf, dataType);
+        } else if (layer.getClass() == ZeroPaddingLayer.class) {
+            out = new FastZeroPaddingLayer(conf, dataType);
         } else if (layer.getClass() == ActivationLayer.class) {
             out = new FastActivationLayer(conf, dataType);
         } else {

@@ -22,12 +22,14 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -176,6 +178,66 @@ class FastLayersTest {
         assertEquals(2, ((FastConvolutionLayer) fast.getLayer("c3")).reusedForwardPasses(), "tanh conv");
         assertEquals(2, ((FastActivationLayer) fast.getLayer("relu")).reusedForwardOutputs(), "relu layer");
         assertFalse(fast.getLayer("tanh") instanceof FastActivationLayer, "a tanh layer is DL4J's own");
+    }
+
+    /**
+     * conv(relu) -> depthwise 3x3 Same (identity, no bias) -> bn -> relu6 -> zero padding (bottom and right, Keras'
+     * {@code correct_pad}) -> depthwise 3x3 stride 2, multiplier 2 (tanh, bias) -> conv 1x1 -> avg -> softmax:
+     * MobileNetV2's pattern, and a multiplier above one.
+     */
+    static ComputationGraphConfiguration depthwiseConf() {
+        return new NeuralNetConfiguration.Builder().seed(11).updater(new Sgd(0.05))
+                .dataType(DataType.FLOAT).graphBuilder().addInputs("in").setInputTypes(InputType.convolutional(10, 10, 3))
+                .addLayer("c1", conv(8, Activation.RELU), "in")
+                .addLayer("dw1", new DepthwiseConvolution2D.Builder(3, 3).depthMultiplier(1).hasBias(false)
+                        .convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY).build(), "c1")
+                .addLayer("bn", bn(false), "dw1")
+                .addLayer("relu6", activation(Activation.RELU6), "bn")
+                .addLayer("pad", new ZeroPaddingLayer.Builder(0, 1, 0, 1).build(), "relu6")
+                .addLayer("dw2", new DepthwiseConvolution2D.Builder(3, 3).depthMultiplier(2).stride(2, 2)
+                        .convolutionMode(ConvolutionMode.Truncate).activation(Activation.TANH).build(), "pad")
+                .addLayer("c2", new ConvolutionLayer.Builder(1, 1).nOut(6).activation(Activation.IDENTITY).build(),
+                        "dw2")
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "c2")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4)
+                        .activation(Activation.SOFTMAX).build(), "pool")
+                .setOutputs("out").build();
+    }
+
+    @Test
+    void depthwiseConvolutionsAndRelu6GiveDl4jsAnswersThroughOneDnn() {
+        ComputationGraph[] graphs = fastAndPlain(depthwiseConf());
+        ComputationGraph fast = graphs[0];
+        ComputationGraph dl4j = graphs[1];
+        assertInstanceOf(FastDepthwiseConvolutionLayer.class, fast.getLayer("dw1"));
+        assertSameScoreAndGradients(dl4j, fast, batch(3));
+        for (int step = 0; step < 5; step++) {
+            DataSet d = batch(20 + step);
+            dl4j.fit(d);
+            fast.fit(d);
+        }
+        for (String layer : new String[] {"dw1", "dw2", "c2"}) {
+            for (var e : dl4j.getLayer(layer).paramTable().entrySet()) {
+                assertClose(e.getValue(), fast.getLayer(layer).getParam(e.getKey()), 1e-3, layer + "." + e.getKey()
+                        + " after 5 steps");
+            }
+        }
+        INDArray x = batch(98).getFeatures();
+        assertClose(dl4j.outputSingle(x), fast.outputSingle(x), 1e-3, "inference output after training");
+        if (OneDnnRuntime.available()) {
+            for (String layer : new String[] {"dw1", "dw2"}) {
+                FastDepthwiseConvolutionLayer dw = (FastDepthwiseConvolutionLayer) fast.getLayer(layer);
+                assertTrue(dw.dnnlPasses()[0] >= 6 && dw.dnnlPasses()[1] >= 6, layer + " ran on oneDNN: "
+                        + java.util.Arrays.toString(dw.dnnlPasses()) + " " + dw.implementations());
+            }
+            long[] relu6 = ((FastActivationLayer) fast.getLayer("relu6")).dnnlPasses();
+            assertTrue(relu6[0] >= 6 && relu6[1] >= 6, "relu6 ran on oneDNN: " + java.util.Arrays.toString(relu6));
+            Map<String, INDArray> acts = fast.feedForward(batch(5).getFeatures(), false);
+            assertTrue(ChannelsLast.is(acts.get("relu6")) && ChannelsLast.is(acts.get("pad")),
+                    "bn, relu6 and the padding hand channels-last on to the depthwise convolution that reads it");
+            assertTrue(((FastZeroPaddingLayer) fast.getLayer("pad")).channelsLastPasses() >= 12,
+                    "the padding ran channels-last, forward and backward");
+        }
     }
 
     /**
