@@ -515,7 +515,8 @@ final class DnnlConvolution {
         /**
          * Whether a backward pass asks oneDNN for its blocked layouts: Winograd, or a dense convolution with at least
          * {@link #BLOCK} input channels. A depthwise one takes the arrays as they lie: oneDNN's depthwise kernels read
-         * channels-last, in both backward passes.
+         * channels-last, in both backward passes (MobileNetV2 trained at 390-530 images/s so, against 240-330 with its
+         * depthwise backward passes on blocked arrays, on the Zen 4 EPYC).
          */
         private boolean blockedBackward(boolean wino) {
             return wino || !grouped() && srcDims[1] >= BLOCK;
