@@ -16,10 +16,12 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WORKSPACE;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_inference;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_pooling_avg_exclude_padding;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_pooling_avg_include_padding;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_pooling_max;
 
 /**
- * One float32 2D max-pooling layer's passes run by oneDNN 2.5 itself (JavaCPP's {@code dnnl}, as
+ * One float32 2D pooling layer's passes, max or average, run by oneDNN 2.5 itself (JavaCPP's {@code dnnl}, as
  * {@link DnnlConvolution}), for {@link FastSubsamplingLayer}. Arrays are ND4J's (N, C, H, W), passed by address with
  * their strides.
  *
@@ -27,16 +29,33 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_pooling_max;
  * maximum was (the simple CNN's two pooling layers: 1.7 ms of a 36-42 ms training step). Here the training forward
  * pass keeps oneDNN's record of those positions (its workspace, one per layer) and the backward pass reads it; it is
  * used only for the input the forward pass saw ({@link KeptArray}), and any other backward pass returns false (the
- * caller then runs libnd4j's op, which pools again).
+ * caller then runs libnd4j's op, which pools again). Average pooling needs no record: its backward pass spreads each
+ * gradient over its window, divided by the window's size (padding counted or not, as DL4J's layer says); libnd4j's
+ * ops for it, which LeNet-5's two layers ran on before, work outside oneDNN.
  */
 final class DnnlPooling {
 
+    private final int algorithm;
     private final Map<String, Pass> built = new HashMap<>();
     private final KeptArray workspaceInput = new KeptArray();
     private memory workspace;
 
+    /** Max pooling. */
+    static DnnlPooling max() {
+        return new DnnlPooling(dnnl_pooling_max);
+    }
+
+    /** Average pooling, dividing by the whole window where {@code includePadding}, else by its part inside the input. */
+    static DnnlPooling average(boolean includePadding) {
+        return new DnnlPooling(includePadding ? dnnl_pooling_avg_include_padding : dnnl_pooling_avg_exclude_padding);
+    }
+
+    private DnnlPooling(int algorithm) {
+        this.algorithm = algorithm;
+    }
+
     /**
-     * Max-pools {@code input} into {@code output}; in training, records where the maxima were for
+     * Pools {@code input} into {@code output}; in training, for max pooling, records where the maxima were for
      * {@link #backward}. False, with nothing written, where oneDNN has only its reference implementation for these
      * layouts.
      */
@@ -59,11 +78,11 @@ final class DnnlPooling {
 
     /**
      * The gradient at the pooling's input, for gradient {@code delta} at its output, into {@code inputGrad}; false,
-     * with nothing written, where oneDNN has only its reference implementation, or where the last training forward
-     * pass did not see {@code input}.
+     * with nothing written, where oneDNN has only its reference implementation, or, for max pooling, where the last
+     * training forward pass did not see {@code input}.
      */
     boolean backward(INDArray input, INDArray delta, INDArray inputGrad, DnnlConvolution.Geometry g) {
-        if (workspaceInput.forInput(input) == null) {
+        if (algorithm == dnnl_pooling_max && workspaceInput.forInput(input) == null) {
             return false;
         }
         Pass p = pass(true, true, inputGrad, delta, g);
@@ -72,7 +91,9 @@ final class DnnlPooling {
         }
         p.args.bind(DNNL_ARG_DIFF_DST, delta);
         p.args.bind(DNNL_ARG_DIFF_SRC, inputGrad);
-        p.args.set(DNNL_ARG_WORKSPACE, workspace);
+        if (algorithm == dnnl_pooling_max) {
+            p.args.set(DNNL_ARG_WORKSPACE, workspace);
+        }
         p.primitive.execute(DnnlConvolution.stream(), p.args.map);
         return true;
     }
@@ -82,7 +103,7 @@ final class DnnlPooling {
         String key = (backward ? "B" : training ? "T" : "I") + DnnlArguments.key(src, dst)
                 + Arrays.toString(g.kernel()) + Arrays.toString(g.strides()) + Arrays.toString(g.dilation())
                 + Arrays.toString(g.padding());
-        return built.computeIfAbsent(key, k -> new Pass(backward, training, src, dst, g));
+        return built.computeIfAbsent(key, k -> new Pass(algorithm, backward, training, src, dst, g));
     }
 
     /** The primitive of one pass for one shape, layout and window; null where oneDNN offers only its reference one. */
@@ -91,7 +112,8 @@ final class DnnlPooling {
         final memory workspace;
         final DnnlArguments args = new DnnlArguments();
 
-        Pass(boolean backward, boolean training, INDArray src, INDArray dst, DnnlConvolution.Geometry g) {
+        Pass(int algorithm, boolean backward, boolean training, INDArray src, INDArray dst,
+             DnnlConvolution.Geometry g) {
             long[] strides = {g.strides()[0], g.strides()[1]};
             long[] kernel = {g.kernel()[0], g.kernel()[1]};
             long[] dilation = new long[2];
@@ -106,17 +128,18 @@ final class DnnlPooling {
             memory.desc dstDesc = DnnlConvolution.desc(dst);
             pooling_v2_forward.primitive_desc fpd = DnnlArguments.notReference(() -> new pooling_v2_forward.primitive_desc(
                     new pooling_v2_forward.desc(training ? dnnl_forward_training : dnnl_forward_inference,
-                            dnnl_pooling_max, srcDesc, dstDesc, strides, kernel, dilation, padL, padR),
+                            algorithm, srcDesc, dstDesc, strides, kernel, dilation, padL, padR),
                     DnnlConvolution.engine()));
             if (fpd == null) {
                 primitive = null;
                 workspace = null;
             } else if (!backward) {
                 primitive = new pooling_v2_forward(fpd);
-                workspace = training ? new memory(fpd.workspace_desc(), DnnlConvolution.engine()) : null;
+                workspace = training && algorithm == dnnl_pooling_max
+                        ? new memory(fpd.workspace_desc(), DnnlConvolution.engine()) : null;
             } else {
                 pooling_v2_backward.primitive_desc bpd = DnnlArguments.notReference(() -> new pooling_v2_backward.primitive_desc(
-                        new pooling_v2_backward.desc(dnnl_pooling_max, srcDesc, dstDesc, strides, kernel, dilation, padL,
+                        new pooling_v2_backward.desc(algorithm, srcDesc, dstDesc, strides, kernel, dilation, padL,
                                 padR), DnnlConvolution.engine(), fpd));
                 primitive = bpd == null ? null : new pooling_v2_backward(bpd);
                 workspace = null;

@@ -24,22 +24,24 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p>Why: given an NCHW array, libnd4j runs oneDNN's max pooling on the NCHW layout (2.3 ms forward and 2.1 ms backward
  * for the simple CNN's 128 x 32 x 26 x 26 batch); channels-last it is faster, and the convolutions on either side
- * need no layout conversion. With DL4J's oneDNN helper attached (this layer attaches it itself), for max and average pooling of such an input, this layer
- * pools channels-last: max pooling through oneDNN directly ({@link DnnlPooling}, whose backward pass reads the
- * forward pass's record of the maxima where libnd4j's pools again), average pooling (and max pooling where
- * {@link DnnlPooling} declines) through libnd4j's pooling ops with the arguments DL4J passes them (its layer's
- * forward op, its helper's backward op), told the data is NHWC; any other input or configuration, or no helper:
- * DL4J's own layer, unchanged. {@code FastLayersTest} checks it against DL4J's layer.
+ * need no layout conversion. With DL4J's oneDNN helper attached (this layer attaches it itself), for max and average
+ * pooling of such an input, this layer pools channels-last: through oneDNN directly ({@link DnnlPooling}, whose max
+ * pooling's backward pass reads the forward pass's record of the maxima where libnd4j's pools again), and where
+ * {@link DnnlPooling} declines through libnd4j's pooling ops with the arguments DL4J passes them (its layer's forward
+ * op, its helper's backward op), told the data is NHWC; any other input or configuration, or no helper: DL4J's own
+ * layer, unchanged. {@code FastLayersTest} checks it against DL4J's layer.
  */
 public final class FastSubsamplingLayer extends org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer {
 
     private long channelsLastPasses;
     private long dnnlPasses;
-    private final DnnlPooling dnnl = new DnnlPooling();
+    private final DnnlPooling dnnl;
 
     FastSubsamplingLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
         helper = OneDnnRuntime.dl4jHelper(helper, () -> new MKLDNNSubsamplingHelper(dataType));
+        SubsamplingLayer c = (SubsamplingLayer) conf.getLayer();
+        dnnl = isMax(c) ? DnnlPooling.max() : DnnlPooling.average(c.isAvgPoolIncludePadInDivisor());
     }
 
     /** How many forward and backward passes ran channels-last. */
@@ -80,7 +82,7 @@ public final class FastSubsamplingLayer extends org.deeplearning4j.nn.layers.con
         INDArray out = ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, dataType, input.size(0),
                 input.size(1), window.outHeight(), window.outWidth());
         channelsLastPasses++;
-        if (isMax(conf) && DnnlConvolution.available() && dnnl.forward(input, out,
+        if (DnnlConvolution.available() && dnnl.forward(input, out,
                 new DnnlConvolution.Geometry(kernel, strides, dilation, pad), training)) {
             dnnlPasses++;
             return out;
@@ -107,7 +109,7 @@ public final class FastSubsamplingLayer extends org.deeplearning4j.nn.layers.con
                 conf.getPadding(), dilation, convolutionMode);
         INDArray gradIn = ChannelsLast.createLike(workspaceMgr, ArrayType.ACTIVATION_GRAD, input);
         channelsLastPasses++;
-        if (isMax(conf) && DnnlConvolution.available() && dnnl.backward(input,
+        if (DnnlConvolution.available() && dnnl.backward(input,
                 ChannelsLast.inLayoutOf(input, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM), gradIn,
                 new DnnlConvolution.Geometry(kernel, strides, dilation, pad))) {
             dnnlPasses++;
