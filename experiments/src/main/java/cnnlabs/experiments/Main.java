@@ -6,6 +6,7 @@ import cnnlabs.datasets.DataDirectory;
 import cnnlabs.datasets.DataException;
 import cnnlabs.experiments.settings.ExperimentSettings;
 import cnnlabs.experiments.settings.SettingsParser;
+import cnnlabs.experiments.sweep.Sweep;
 import cnnlabs.experiments.training.Console;
 import cnnlabs.experiments.training.Diverged;
 import cnnlabs.experiments.training.TrainingUi;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 
@@ -71,9 +73,10 @@ public final class Main {
         if (status != 0) {
             System.exit(status);
         }
-        if (TrainingUi.current().isPresent()) {
-            console.println("The run is over; the training UI stays at " + TrainingUi.current().get().address()
-                    + " until you stop this command (Ctrl+C).");
+        Optional<String> page = TrainingUi.current().map(ui -> "the training UI stays at " + ui.address())
+                .or(() -> Sweep.uiAddress().map(address -> "Arbiter's page of the sweep stays at " + address));
+        if (page.isPresent()) {
+            console.println("The run is over; " + page.get() + " until you stop this command (Ctrl+C).");
             try {
                 Thread.currentThread().join();
             } catch (InterruptedException e) {

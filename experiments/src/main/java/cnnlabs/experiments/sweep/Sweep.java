@@ -15,9 +15,11 @@ import cnnlabs.experiments.settings.Common;
 import cnnlabs.experiments.settings.ExperimentSettings;
 import cnnlabs.experiments.settings.Setting;
 import cnnlabs.experiments.settings.SettingsParser;
+import cnnlabs.experiments.training.Callback;
 import cnnlabs.experiments.training.Console;
 import cnnlabs.experiments.training.Diverged;
 import cnnlabs.experiments.training.EpochMetrics;
+import cnnlabs.experiments.training.Fit;
 import cnnlabs.experiments.training.Trainer;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,7 +41,17 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.deeplearning4j.arbiter.optimize.api.Candidate;
+import org.deeplearning4j.arbiter.optimize.api.CandidateGenerator;
+import org.deeplearning4j.arbiter.optimize.api.ParameterSpace;
+import org.deeplearning4j.arbiter.optimize.api.termination.MaxCandidatesCondition;
+import org.deeplearning4j.arbiter.optimize.api.termination.MaxTimeCondition;
+import org.deeplearning4j.arbiter.optimize.api.termination.TerminationCondition;
+import org.deeplearning4j.arbiter.optimize.config.OptimizationConfiguration;
 import org.deeplearning4j.arbiter.optimize.generator.GridSearchCandidateGenerator;
 import org.deeplearning4j.arbiter.optimize.generator.RandomSearchGenerator;
 import org.nd4j.linalg.factory.Nd4j;
@@ -70,6 +82,7 @@ public final class Sweep implements Experiment<Sweep.Settings> {
     static final String TRIAL_JSON = "trial.json";
     /** The default sweep: a few minutes on a 2-core CPU. */
     static final String QUICK = "sweeps/mnist-quick.yaml";
+    private static volatile String uiAddress;
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -89,7 +102,9 @@ public final class Sweep implements Experiment<Sweep.Settings> {
             @Setting(key = "sweep.parallel", help = "trials at once on this machine, each with cores / N threads",
                     example = "2") int parallel,
             @Setting(key = "sweep.spark", help = "run the trials as Apache Spark tasks on this master (local[2], "
-                    + "spark://host:7077); empty: on this machine", example = "local[2]") String spark)
+                    + "spark://host:7077); empty: on this machine", example = "local[2]") String spark,
+            @Setting(key = "sweep.ui", help = "serve the running sweep in Arbiter's results page on localhost (run "
+                    + "from the sweep-ui module)", example = "true") boolean ui)
             implements ExperimentSettings {
 
         public Settings {
@@ -110,7 +125,7 @@ public final class Sweep implements Experiment<Sweep.Settings> {
 
     @Override
     public Settings defaults() {
-        return new Settings(Common.DEFAULTS, QUICK, 1, "");
+        return new Settings(Common.DEFAULTS, QUICK, 1, "", false);
     }
 
     @Override
@@ -129,6 +144,9 @@ public final class Sweep implements Experiment<Sweep.Settings> {
                         + "once), or use random or grid search on Spark.");
             }
             runner();
+        }
+        if (settings.ui()) {
+            monitor();
         }
     }
 
@@ -197,23 +215,57 @@ public final class Sweep implements Experiment<Sweep.Settings> {
 
     /** The candidates a sweep file asks for, in order: the same file and seed give the same list. */
     static List<Map<String, String>> candidates(SweepSpec spec) {
-        SweepSpace space = new SweepSpace(spec.space());
-        List<Map<String, String>> out = new ArrayList<>();
-        if (spec.search().kind() == SweepSpec.Search.Kind.GRID) {
-            GridSearchCandidateGenerator grid = new GridSearchCandidateGenerator(space, spec.search().gridPoints(),
-                    GridSearchCandidateGenerator.Mode.Sequential, null);
-            grid.setRngSeed(spec.seed());
-            while (grid.hasMoreCandidates() && out.size() < spec.search().trials()) {
-                out.add(cast(grid.getCandidate().getValue()));
-            }
-        } else {
-            RandomSearchGenerator random = new RandomSearchGenerator(space, null);
-            random.setRngSeed(spec.seed());
-            while (out.size() < spec.search().trials()) {
-                out.add(cast(random.getCandidate().getValue()));
-            }
+        return generated(spec).stream().map(c -> cast(c.getValue())).toList();
+    }
+
+    /** Where each candidate lies in Arbiter's space (coordinates in [0, 1]), in {@link #candidates}' order. */
+    static List<double[]> positions(SweepSpec spec) {
+        return generated(spec).stream().map(Candidate::getFlatParameters).toList();
+    }
+
+    private static List<Candidate> generated(SweepSpec spec) {
+        CandidateGenerator generator = generator(spec, space -> space);
+        List<Candidate> out = new ArrayList<>();
+        while (generator.hasMoreCandidates() && out.size() < spec.search().trials()) {
+            out.add(generator.getCandidate());
         }
         return out;
+    }
+
+    /** Arbiter's generator for the sweep's search over its space ({@code wrap} of it), seeded. */
+    private static CandidateGenerator generator(SweepSpec spec, UnaryOperator<ParameterSpace<Map<String, String>>> wrap) {
+        ParameterSpace<Map<String, String>> space = wrap.apply(new SweepSpace(spec.space()));
+        CandidateGenerator generator = spec.search().kind() == SweepSpec.Search.Kind.GRID
+                ? new GridSearchCandidateGenerator(space, spec.search().gridPoints(),
+                        GridSearchCandidateGenerator.Mode.Sequential, null)
+                : new RandomSearchGenerator(space, null);
+        generator.setRngSeed(spec.seed());
+        return generator;
+    }
+
+    /**
+     * The sweep in Arbiter's terms: the generator over the sweep's space, the objective, and the budget (trials, and
+     * minutes where given).
+     */
+    static OptimizationConfiguration arbiterConfiguration(SweepSpec spec) {
+        return arbiterConfiguration(spec, space -> space, builder -> { });
+    }
+
+    /**
+     * {@link #arbiterConfiguration(SweepSpec)} with the sweep's space given to the generator as {@code wrap} of it, and
+     * {@code extra} adding to Arbiter's builder (what a UI needs to show it).
+     */
+    public static OptimizationConfiguration arbiterConfiguration(SweepSpec spec,
+            UnaryOperator<ParameterSpace<Map<String, String>>> wrap, Consumer<OptimizationConfiguration.Builder> extra) {
+        List<TerminationCondition> budget = new ArrayList<>(List.of(new MaxCandidatesCondition(spec.search().trials())));
+        if (spec.search().minutes() > 0) {
+            budget.add(new MaxTimeCondition((long) Math.ceil(spec.search().minutes() * 60), TimeUnit.SECONDS));
+        }
+        OptimizationConfiguration.Builder builder = new OptimizationConfiguration.Builder()
+                .candidateGenerator(generator(spec, wrap)).scoreFunction(new SweepObjective(spec.objective()))
+                .terminationConditions(budget).rngSeed(spec.seed());
+        extra.accept(builder);
+        return builder.build();
     }
 
     @SuppressWarnings("unchecked")
@@ -227,6 +279,7 @@ public final class Sweep implements Experiment<Sweep.Settings> {
         Experiment<?> target = target(spec);
         ctx.run().writeJson("sweep.json", spec);
         List<Map<String, String>> candidates = candidates(spec);
+        List<double[]> positions = positions(spec);
         Pruner pruner = spec.search().kind() == SweepSpec.Search.Kind.HALVING
                 ? new Pruner(spec.search().rungs(), spec.search().keep(), spec.objective()) : null;
         Map<Integer, Trial> trials = new TreeMap<>();
@@ -247,21 +300,37 @@ public final class Sweep implements Experiment<Sweep.Settings> {
                         ctx.dataDir().toString(), ctx.common().maxBatches(), ctx.engine().isFast()));
             }
         }
-        String spark = ctx.settings().spark();
-        if (!spark.isBlank()) {
-            ctx.console().println("Running " + jobs.size() + " trials on Spark (" + spark + ")");
-            for (Trial t : runner().run(spark, jobs)) {
-                trials.put(t.trial(), t);
+        SweepMonitor monitor = ctx.settings().ui() ? monitor() : null;
+        if (monitor != null) {
+            uiAddress = monitor.start(ctx.run().path().getFileName().toString(), spec, candidates.size());
+            ctx.console().println("Arbiter's UI: " + uiAddress);
+            trials.values().forEach(t -> monitor.ended(t, positions.get(t.trial() - 1)));
+        }
+        try {
+            String spark = ctx.settings().spark();
+            if (!spark.isBlank()) {
+                ctx.console().println("Running " + jobs.size() + " trials on Spark (" + spark + ")");
+                for (Trial t : runner().run(spark, jobs)) {
+                    trials.put(t.trial(), t);
+                    if (monitor != null) {
+                        monitor.ended(t, positions.get(t.trial() - 1));
+                    }
+                }
+            } else {
+                local(ctx, spec, target, jobs, pruner, trials, candidates.size(), deadline, monitor, positions);
             }
-        } else {
-            local(ctx, spec, target, jobs, pruner, trials, candidates.size(), deadline);
+        } finally {
+            if (monitor != null) {
+                monitor.close();
+            }
         }
         return new ExperimentResult(summary(spec, trials), publish(ctx, spec, target, trials, candidates.size()));
     }
 
     /** Runs the jobs in this JVM, {@code sweep.parallel} at a time, publishing after each trial. */
     private static void local(ExperimentContext<Settings> ctx, SweepSpec spec, Experiment<?> target, List<TrialJob> jobs,
-                              Pruner pruner, Map<Integer, Trial> trials, int planned, long deadline) throws Exception {
+                              Pruner pruner, Map<Integer, Trial> trials, int planned, long deadline,
+                              SweepMonitor monitor, List<double[]> positions) throws Exception {
         int parallel = ctx.settings().parallel();
         if (parallel > 1) {
             int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / parallel);
@@ -276,7 +345,8 @@ public final class Sweep implements Experiment<Sweep.Settings> {
         try {
             List<Future<Trial>> running = new ArrayList<>();
             for (TrialJob job : jobs) {
-                running.add(pool.submit(() -> System.nanoTime() > deadline ? null : runJob(job, pruner)));
+                running.add(pool.submit(() -> System.nanoTime() > deadline ? null
+                        : runJob(job, pruner, monitor, positions.get(job.n() - 1))));
             }
             for (Future<Trial> f : running) {
                 Trial t = f.get();
@@ -284,6 +354,9 @@ public final class Sweep implements Experiment<Sweep.Settings> {
                     continue; // over the time budget: not started
                 }
                 trials.put(t.trial(), t);
+                if (monitor != null) {
+                    monitor.ended(t, positions.get(t.trial() - 1));
+                }
                 publish(ctx, spec, target, trials, planned);
                 ctx.console().println(String.format(Locale.ROOT, "trial %d/%d %s: %s %s %s", t.trial(), planned,
                         t.params(), t.status().label(), spec.objective().metric(),
@@ -297,6 +370,20 @@ public final class Sweep implements Experiment<Sweep.Settings> {
         }
     }
 
+    /** The address of the last sweep's page in Arbiter's UI in this JVM, if one was served ({@code -Dsweep.ui}). */
+    public static Optional<String> uiAddress() {
+        return Optional.ofNullable(uiAddress);
+    }
+
+    /** The sweep's page in Arbiter's UI, when the sweep-ui module is on the class path. */
+    static SweepMonitor monitor() {
+        return java.util.ServiceLoader.load(SweepMonitor.class).findFirst().orElseThrow(() -> new ConfigException(
+                "-Dsweep.ui=true needs Arbiter's UI, which the default build leaves out. Run the sweep from the "
+                        + "sweep-ui module: mvn install -DskipTests, then mvn -pl sweep-ui exec:java "
+                        + "-Dsweep.ui.exec.skip=false -Dexp=Sweep -Dsweep=FILE -Dsweep.ui=true (see the README's "
+                        + "sweeps section)."));
+    }
+
     /** The Spark trial runner, when the sweep-spark module is on the class path. */
     static TrialRunner runner() {
         return java.util.ServiceLoader.load(TrialRunner.class).findFirst().orElseThrow(() -> new ConfigException(
@@ -308,16 +395,20 @@ public final class Sweep implements Experiment<Sweep.Settings> {
 
     /** Runs one trial into {@code trials/<n>/}; a failure or divergence is recorded, not thrown. */
     public static Trial runJob(TrialJob job) {
-        return runJob(job, null);
+        return runJob(job, null, null, null);
     }
 
-    static Trial runJob(TrialJob job, Pruner pruner) {
+    static Trial runJob(TrialJob job, Pruner pruner, SweepMonitor monitor, double[] position) {
         SweepSpec spec = SweepSpec.fromJson(job.spec());
-        return trial(Experiments.get(spec.experiment()), spec, job, pruner);
+        if (monitor != null) {
+            monitor.started(job.n(), position);
+        }
+        return trial(Experiments.get(spec.experiment()), spec, job, pruner, monitor);
     }
 
     private static <S extends Record & ExperimentSettings> Trial trial(Experiment<S> target, SweepSpec spec,
-                                                                      TrialJob job, Pruner pruner) {
+                                                                      TrialJob job, Pruner pruner,
+                                                                      SweepMonitor monitor) {
         Path sweepFolder = Path.of(job.sweepFolder());
         Path root = sweepFolder.resolve("trials").resolve(String.valueOf(job.n()));
         long start = System.nanoTime();
@@ -326,7 +417,8 @@ public final class Sweep implements Experiment<Sweep.Settings> {
         Trial.Status status;
         String reason = "";
         double score = Double.NaN;
-        try (AutoCloseable hook = pruner == null ? () -> { } : Trainer.onThisThread(() -> pruner.callback(outcome))) {
+        try (AutoCloseable hook = pruner == null ? () -> { } : Trainer.onThisThread(() -> pruner.callback(outcome));
+             AutoCloseable watch = monitor == null ? () -> { } : Trainer.onThisThread(() -> steps(monitor, job.n()))) {
             Map<String, String> values = new LinkedHashMap<>(spec.fixed());
             values.putAll(job.params());
             if (job.maxBatches() > 0) {
@@ -358,6 +450,16 @@ public final class Sweep implements Experiment<Sweep.Settings> {
                 folder, outcome.rungs);
         writeTrial(root, t);
         return t;
+    }
+
+    /** The callback for one fit of a watched trial: each step's loss to the monitor. */
+    private static Callback steps(SweepMonitor monitor, int trial) {
+        return new Callback() {
+            @Override
+            public void onBatchEnd(Fit fit, int epoch, int batch, double loss) {
+                monitor.step(trial, loss);
+            }
+        };
     }
 
     /** A trial's run folder that was interrupted (a resumed sweep continues it). */

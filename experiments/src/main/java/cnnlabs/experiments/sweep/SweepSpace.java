@@ -19,8 +19,15 @@ import org.deeplearning4j.arbiter.optimize.parameter.integer.IntegerParameterSpa
  */
 final class SweepSpace extends AbstractParameterSpace<Map<String, String>> {
 
-    private final List<String> keys;
-    private final List<ParameterSpace<?>> leaves;
+    // not final: Arbiter's JSON reader (its UI reads the sweep's configuration back) sets them
+    private List<String> keys;
+    private List<ParameterSpace<?>> leaves;
+
+    /** For Arbiter's JSON reader. */
+    private SweepSpace() {
+        this.keys = new ArrayList<>();
+        this.leaves = new ArrayList<>();
+    }
 
     SweepSpace(Map<String, SweepSpec.Dimension> space) {
         this.keys = List.copyOf(space.keySet());
@@ -61,6 +68,16 @@ final class SweepSpace extends AbstractParameterSpace<Map<String, String>> {
             return new java.math.BigDecimal(d).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
         }
         return String.valueOf(value);
+    }
+
+    /** The searched settings by key, each with its leaf (as Arbiter's UI lists a space's hyperparameters). */
+    @Override
+    public Map<String, ParameterSpace> getNestedSpaces() {
+        Map<String, ParameterSpace> out = new LinkedHashMap<>();
+        for (int i = 0; i < keys.size(); i++) {
+            out.put(keys.get(i), leaves.get(i));
+        }
+        return out;
     }
 
     @Override

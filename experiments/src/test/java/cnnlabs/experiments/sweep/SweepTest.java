@@ -23,6 +23,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.deeplearning4j.arbiter.optimize.config.OptimizationConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,8 +46,8 @@ class SweepTest {
 
     /** Runs a sweep file with every trial cut to {@code batches} batches. */
     private Experiments.Finished sweep(Path file, int batches, int parallel) throws Exception {
-        return Experiments.run(new Sweep(), new Sweep.Settings(new Common(42, batches), file.toString(), parallel, ""),
-                Engine.fast(), dir.resolve("results"), DataDirectory.resolve(), quiet(), "test");
+        return Experiments.run(new Sweep(), new Sweep.Settings(new Common(42, batches), file.toString(), parallel, "",
+                false), Engine.fast(), dir.resolve("results"), DataDirectory.resolve(), quiet(), "test");
     }
 
     @Test
@@ -184,8 +185,8 @@ class SweepTest {
         Files.delete(third.resolve("trial.json"));
         Files.writeString(folder.resolve("summary.json"), "{\"status\": \"running\"}");
         Experiments.Finished resumed = Experiments.run(new Sweep(), new Sweep.Settings(new Common(42, 3),
-                file.toString(), 1, ""), Engine.fast(), dir.resolve("results"), DataDirectory.resolve(), quiet(), "test",
-                folder);
+                file.toString(), 1, "", false), Engine.fast(), dir.resolve("results"), DataDirectory.resolve(), quiet(),
+                "test", folder);
         assertEquals(folder, resumed.run().path());
         assertEquals(3, ((Sweep.Summary) resumed.result().summary()).trials());
         assertTrue(Files.isRegularFile(third.resolve("trial.json")));
@@ -231,7 +232,7 @@ class SweepTest {
     }
 
     @Test
-    void sparkWithoutTheSparkModuleOrWithHalvingStopsWithTheFix() throws Exception {
+    void sparkOrTheUiWithoutTheirModuleOrHalvingOnSparkStopWithTheFix() throws Exception {
         Path file = write("s.yaml", """
                 experiment: MnistSimpleCnn
                 search: {kind: random, trials: 2}
@@ -239,9 +240,13 @@ class SweepTest {
                 space: {lr: {log_uniform: [0.0001, 0.01]}}
                 """);
         ConfigException e = assertThrows(ConfigException.class, () -> Experiments.run(new Sweep(),
-                new Sweep.Settings(new Common(42, 1), file.toString(), 1, "local[2]"), Engine.fast(), dir.resolve("results"),
-                DataDirectory.resolve(), quiet(), "test"));
+                new Sweep.Settings(new Common(42, 1), file.toString(), 1, "local[2]", false), Engine.fast(),
+                dir.resolve("results"), DataDirectory.resolve(), quiet(), "test"));
         assertTrue(e.getMessage().contains("sweep-spark"), e.getMessage());
+        ConfigException ui = assertThrows(ConfigException.class, () -> Experiments.run(new Sweep(),
+                new Sweep.Settings(new Common(42, 1), file.toString(), 1, "", true), Engine.fast(),
+                dir.resolve("results"), DataDirectory.resolve(), quiet(), "test"));
+        assertTrue(ui.getMessage().contains("mvn -pl sweep-ui exec:java"), ui.getMessage());
         Path halving = write("h.yaml", """
                 experiment: MnistSimpleCnn
                 search: {kind: halving, trials: 2, rungs: [1]}
@@ -249,10 +254,37 @@ class SweepTest {
                 space: {lr: {log_uniform: [0.0001, 0.01]}}
                 """);
         ConfigException h = assertThrows(ConfigException.class, () -> Experiments.run(new Sweep(),
-                new Sweep.Settings(new Common(42, 1), halving.toString(), 1, "local[2]"), Engine.fast(),
+                new Sweep.Settings(new Common(42, 1), halving.toString(), 1, "local[2]", false), Engine.fast(),
                 dir.resolve("results"), DataDirectory.resolve(), quiet(), "test"));
         assertTrue(h.getMessage().contains("Halving"), h.getMessage());
         assertFalse(Files.exists(dir.resolve("results")));
+    }
+
+    /**
+     * Arbiter's description of a sweep (what its UI shows) reads back through Arbiter's own JSON: the generator over
+     * the sweep's space gives the same settings for the same coordinates, and the objective keeps its direction.
+     */
+    @Test
+    void arbitersConfigurationOfASweepRoundTripsThroughItsJson() throws Exception {
+        SweepSpec spec = SweepSpec.read(write("a.yaml", """
+                experiment: MnistSimpleCnn
+                seed: 3
+                search: {kind: random, trials: 4, minutes: 2}
+                objective: {metric: val_loss}
+                space:
+                  lr: {log_uniform: [0.0001, 0.01]}
+                  batch.size: {choice: [32, 64]}
+                """));
+        OptimizationConfiguration c = Sweep.arbiterConfiguration(spec);
+        OptimizationConfiguration back = OptimizationConfiguration.fromJson(c.toJson());
+        assertTrue(back.getScoreFunction().minimize(), "val_loss is minimised");
+        assertEquals(2, back.getTerminationConditions().size(), "4 trials and 2 minutes");
+        List<double[]> positions = Sweep.positions(spec);
+        List<Map<String, String>> candidates = Sweep.candidates(spec);
+        assertEquals(4, positions.size());
+        for (int i = 0; i < positions.size(); i++) {
+            assertEquals(candidates.get(i), back.getCandidateGenerator().getParameterSpace().getValue(positions.get(i)));
+        }
     }
 
     @Test

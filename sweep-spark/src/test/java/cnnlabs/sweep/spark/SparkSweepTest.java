@@ -24,7 +24,7 @@ class SparkSweepTest {
     Path dir;
 
     private Experiments.Finished sweep(Path file, String spark, String results) throws Exception {
-        return Experiments.run(new Sweep(), new Sweep.Settings(new Common(42, 5), file.toString(), 1, spark),
+        return Experiments.run(new Sweep(), new Sweep.Settings(new Common(42, 5), file.toString(), 1, spark, false),
                 Engine.fast(), dir.resolve(results), DataDirectory.resolve(),
                 new Console(new PrintStream(new ByteArrayOutputStream()), Console.Mode.OFF), "test");
     }
