@@ -51,6 +51,15 @@ final class ChannelsLast {
     }
 
     /**
+     * A new uninitialised array of {@code x}'s (N, C, H, W) shape laid out as {@code x} is: channels-last where
+     * {@link #is} holds for {@code x}, C-ordered where not.
+     */
+    static INDArray createInLayoutOf(LayerWorkspaceMgr workspaceMgr, ArrayType type, INDArray x) {
+        return is(x) ? createLike(workspaceMgr, type, x)
+                : workspaceMgr.createUninitialized(type, x.dataType(), x.shape(), 'c');
+    }
+
+    /**
      * A channels-last copy of the (N, C, H, W) array {@code x} (any layout), in the workspace for {@code type}: a
      * contiguous copy where {@code x} is channels-last, a strided one where not.
      */

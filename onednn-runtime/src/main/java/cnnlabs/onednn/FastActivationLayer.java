@@ -72,8 +72,7 @@ public final class FastActivationLayer extends org.deeplearning4j.nn.layers.Acti
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         kept.forget();
         if (relu6() && input != null && input.rank() == 4) {
-            INDArray out = ChannelsLast.is(input) ? ChannelsLast.createLike(workspaceMgr, ArrayType.ACTIVATIONS, input)
-                    : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), input.shape(), 'c');
+            INDArray out = ChannelsLast.createInLayoutOf(workspaceMgr, ArrayType.ACTIVATIONS, input);
             if (DnnlEltwise.supports(input, out) && eltwise.forward(input, out, training)) {
                 dnnlForwards++;
                 if (training && keepOutput) {
@@ -110,10 +109,7 @@ public final class FastActivationLayer extends org.deeplearning4j.nn.layers.Acti
             kept.forget();
             if (output != null) {
                 INDArray dy = ChannelsLast.inLayoutOf(output, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM);
-                INDArray delta = ChannelsLast.is(output)
-                        ? ChannelsLast.createLike(workspaceMgr, ArrayType.ACTIVATION_GRAD, output)
-                        : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, output.dataType(),
-                                output.shape(), 'c');
+                INDArray delta = ChannelsLast.createInLayoutOf(workspaceMgr, ArrayType.ACTIVATION_GRAD, output);
                 if (DnnlEltwise.supports(output, dy) && DnnlEltwise.supports(output, delta)
                         && eltwise.backward(output, dy, delta)) {
                     dnnlBackwards++;

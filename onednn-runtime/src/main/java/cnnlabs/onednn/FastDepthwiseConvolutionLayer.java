@@ -147,9 +147,7 @@ public final class FastDepthwiseConvolutionLayer
                 : ChannelsLast.inLayoutOf(output, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM));
         INDArray weightGrad = gradientViews.get(W);
         INDArray biasGrad = hasBias() ? gradientViews.get(B) : null;
-        INDArray inputGrad = ChannelsLast.is(input)
-                ? ChannelsLast.createLike(workspaceMgr, ArrayType.ACTIVATION_GRAD, input)
-                : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType, input.shape(), 'c');
+        INDArray inputGrad = ChannelsLast.createInLayoutOf(workspaceMgr, ArrayType.ACTIVATION_GRAD, input);
         if (!dnnl.backward(input, weights, delta, inputGrad, weightGrad, biasGrad,
                 geometry(delta.size(2), delta.size(3)))) {
             return null;

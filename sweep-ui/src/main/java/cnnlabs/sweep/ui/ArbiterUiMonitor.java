@@ -59,6 +59,7 @@ public final class ArbiterUiMonitor implements SweepMonitor {
         TrialView v = new TrialView(trial, position);
         trials.put(trial, v);
         post(v);
+        storage.putStaticInfo(global()); // the counts change only as trials start and end
     }
 
     @Override
@@ -89,6 +90,7 @@ public final class ArbiterUiMonitor implements SweepMonitor {
             v.reason = trial.reason().isEmpty() ? null : trial.status().label() + ": " + trial.reason();
         }
         post(v);
+        storage.putStaticInfo(global());
     }
 
     @Override
@@ -123,7 +125,6 @@ public final class ArbiterUiMonitor implements SweepMonitor {
             p = v.persistable(session);
         }
         storage.putUpdate(p);
-        storage.putStaticInfo(global());
     }
 
     /** One trial as the page shows it. */
