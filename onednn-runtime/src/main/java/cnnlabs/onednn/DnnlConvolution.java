@@ -35,6 +35,7 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_auto;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_direct;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_convolution_winograd;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_relu;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_tanh;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_inference;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
 
@@ -157,16 +158,17 @@ final class DnnlConvolution {
 
     /**
      * Writes the convolution of {@code input} with {@code weights} plus {@code bias} (null: none) into {@code output}
-     * (any layout), passed through a ReLU where {@code relu} (oneDNN applies it as the convolution writes each
+     * (any layout), passed through the activation {@code postOp} (a oneDNN eltwise algorithm, {@link #postOp}; 0 for
+     * none), which oneDNN applies as the convolution writes each
      * output, a post-op, saving a pass over the output); false, with nothing written, where oneDNN has no
      * implementation for it.
      */
     boolean forward(INDArray input, INDArray weights, INDArray bias, INDArray output, Geometry g, boolean training,
-                    boolean relu) {
-        String key = key(training, input, weights, bias, output) + (relu ? "|relu" : "");
+                    int postOp) {
+        String key = key(training, input, weights, bias, output) + "|" + postOp;
         Forward f = forwards.get(key);
         if (f == null) {
-            f = Forward.create(Descs.of(input, weights, bias, output, g, depthwise), training, relu);
+            f = Forward.create(Descs.of(input, weights, bias, output, g, depthwise), training, postOp);
             forwards.put(key, f);
             implementations.add("forward " + f.implementation);
         }
@@ -196,6 +198,15 @@ final class DnnlConvolution {
         }
         b.run(CONTEXT.get(), input, weights, delta, inputGrad, weightGrad, biasGrad);
         return true;
+    }
+
+    /**
+     * The oneDNN post-op that applies {@code activation} as a primitive writes its output: ReLU for a plain ReLU,
+     * tanh, 0 (none) for anything else (the identity, or an activation the caller applies itself).
+     */
+    static int postOp(org.nd4j.linalg.activations.IActivation activation) {
+        return ActivationDerivatives.isPlainRelu(activation) ? dnnl_eltwise_relu
+                : activation instanceof org.nd4j.linalg.activations.impl.ActivationTanH ? dnnl_eltwise_tanh : 0;
     }
 
     /**
@@ -357,8 +368,8 @@ final class DnnlConvolution {
             }
         }
 
-        static Forward create(Descs d, boolean training, boolean relu) {
-            return new Forward(d, d.forward(training ? dnnl_forward_training : dnnl_forward_inference, relu));
+        static Forward create(Descs d, boolean training, int postOp) {
+            return new Forward(d, d.forward(training ? dnnl_forward_training : dnnl_forward_inference, postOp));
         }
 
         boolean usable() {
@@ -394,7 +405,7 @@ final class DnnlConvolution {
         final String implementation;
 
         private Backward(Descs d, INDArray inputGradArray) {
-            convolution_forward.primitive_desc hint = d.forward(dnnl_forward_training, false);
+            convolution_forward.primitive_desc hint = d.forward(dnnl_forward_training, 0);
             convolution_backward_weights.primitive_desc wpd = hint == null ? null : d.backwardWeights(hint);
             convolution_backward_data.primitive_desc dpd = hint == null || wpd == null || inputGradArray == null
                     ? null : d.backwardData(hint);
@@ -536,15 +547,18 @@ final class DnnlConvolution {
             return !grouped() && srcDims[1] >= WINOGRAD_MIN_CHANNELS && dstDims[2] * dstDims[3] >= WINOGRAD_MIN_POSITIONS;
         }
 
-        /** The forward primitive's description, with a ReLU post-op where {@code relu}; null where there is none. */
-        convolution_forward.primitive_desc forward(int prop, boolean relu) {
+        /**
+         * The forward primitive's description, with the eltwise post-op {@code postOp} (0: none); null where there is
+         * none.
+         */
+        convolution_forward.primitive_desc forward(int prop, int postOp) {
             if (!valid()) {
                 return null;
             }
             primitive_attr attr = new primitive_attr();
-            if (relu) {
+            if (postOp != 0) {
                 post_ops ops = new post_ops();
-                ops.append_eltwise(1.0f, dnnl_eltwise_relu, 0.0f, 0.0f);
+                ops.append_eltwise(1.0f, postOp, 0.0f, 0.0f);
                 attr.set_post_ops(ops);
             }
             if (winogradCandidate()) {

@@ -12,12 +12,14 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_clip_v2_use_dst_for_bwd;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_tanh_use_dst_for_bwd;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_inference;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
 
 /**
- * An element-wise activation's passes run by oneDNN 2.5 itself (JavaCPP's {@code dnnl}, as {@link DnnlConvolution}),
- * for {@link FastActivationLayer}: ReLU6, {@code min(max(x, 0), 6)}, as oneDNN's {@code clip_v2} whose backward pass
+ * An element-wise activation's passes run by oneDNN 2.5 itself (JavaCPP's {@code dnnl}, as {@link DnnlConvolution}):
+ * tanh's backward pass from the output for the convolutions ({@code dx = dy (1 - y^2)}, one pass where ND4J takes
+ * three), and for {@link FastActivationLayer} ReLU6, {@code min(max(x, 0), 6)}, as oneDNN's {@code clip_v2} whose backward pass
  * reads the forward output ({@code dx = 0 < y < 6 ? dy : 0}, DL4J's {@code relu6_bp} everywhere but at exactly 0 and
  * 6). Arrays are ND4J's, by address with their strides; input and output, and both gradients, share one layout.
  *
@@ -42,6 +44,11 @@ final class DnnlEltwise {
     /** ReLU6: clip to [0, 6], its gradient from the output. */
     static DnnlEltwise relu6() {
         return new DnnlEltwise(dnnl_eltwise_clip_v2_use_dst_for_bwd, 0f, 6f);
+    }
+
+    /** tanh, its gradient from the output ({@code dx = dy (1 - y^2)}). */
+    static DnnlEltwise tanh() {
+        return new DnnlEltwise(dnnl_eltwise_tanh_use_dst_for_bwd, 0f, 0f);
     }
 
     /** Whether oneDNN takes these arrays: float32, rank 4, the same layout, no negative strides. */

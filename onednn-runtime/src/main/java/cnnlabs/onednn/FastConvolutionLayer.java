@@ -52,6 +52,7 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
     private long channelsLastForwards;
     private long skippedInputGradients;
     private final DnnlConvolution dnnl = new DnnlConvolution();
+    private final DnnlEltwise tanh = DnnlEltwise.tanh();
     private long dnnlForwards;
     private long dnnlBackwards;
 
@@ -155,14 +156,14 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
                 ? new INDArray[] {input, weights,
                     getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr)}
                 : new INDArray[] {input, weights};
-        boolean relu = ActivationDerivatives.isPlainRelu(conf.getActivationFn());
+        int postOp = DnnlConvolution.postOp(conf.getActivationFn());
         boolean activated = false;
         try {
             if (DnnlConvolution.supports(input, weights) && dnnl.forward(input, weights,
                     hasBias() ? inputs[2] : null, out, new DnnlConvolution.Geometry(kernel, strides, dilation, pad),
-                    training, relu)) {
+                    training, postOp)) {
                 dnnlForwards++;
-                activated = relu;
+                activated = postOp != 0;
             } else {
                 Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(inputs).addOutputs(out)
                         .addIntegerArguments(kernel[0], kernel[1], strides[0], strides[1], pad[0], pad[1],
@@ -221,6 +222,21 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
     }
 
     /**
+     * tanh's derivative from the forward output, through oneDNN in one pass ({@link DnnlEltwise}): a new array laid
+     * out as {@code output}; null where the activation is not tanh or oneDNN does not take the arrays.
+     */
+    static INDArray tanhFromOutput(IActivation afn, INDArray output, INDArray epsilon, LayerWorkspaceMgr workspaceMgr,
+                                   DnnlEltwise tanh) {
+        if (!(afn instanceof ActivationTanH)) {
+            return null;
+        }
+        INDArray dy = ChannelsLast.inLayoutOf(output, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM);
+        INDArray delta = ChannelsLast.createInLayoutOf(workspaceMgr, ArrayType.BP_WORKING_MEM, output);
+        return DnnlEltwise.supports(output, dy) && DnnlEltwise.supports(output, delta)
+                && tanh.backward(output, dy, delta) ? delta : null;
+    }
+
+    /**
      * DL4J's helper branch of {@code ConvolutionLayer.backpropGradient} (NCHW, no casts, no weight noise), with
      * the activation's derivative taken from the kept forward output; null where the helper declines or fails
      * (then DL4J's own path runs, as it would have).
@@ -230,8 +246,11 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
         INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
         INDArray bias = getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, true, workspaceMgr);
         IActivation afn = layerConf().getActivationFn();
-        INDArray delta = ActivationDerivatives.fromOutput(afn, output, afn instanceof ActivationIdentity ? epsilon
-                : ChannelsLast.inLayoutOf(output, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM));
+        INDArray delta = tanhFromOutput(afn, output, epsilon, workspaceMgr, tanh);
+        if (delta == null) {
+            delta = ActivationDerivatives.fromOutput(afn, output, afn instanceof ActivationIdentity ? epsilon
+                    : ChannelsLast.inLayoutOf(output, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM));
+        }
         int[] kernel = layerConf().getKernelSize();
         int[] strides = layerConf().getStride();
         int[] dilation = layerConf().getDilation();

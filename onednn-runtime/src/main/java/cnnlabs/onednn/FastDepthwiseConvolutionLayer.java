@@ -37,6 +37,7 @@ public final class FastDepthwiseConvolutionLayer
 
     private final KeptArray kept = new KeptArray();
     private final DnnlConvolution dnnl = new DnnlConvolution(true);
+    private final DnnlEltwise tanh = DnnlEltwise.tanh();
     private boolean keepOutput = true;
     private boolean channelsLastOutput;
     private long dnnlForwards;
@@ -115,13 +116,13 @@ public final class FastDepthwiseConvolutionLayer
                 : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
                         new long[] {input.size(0), channels, window.outHeight(), window.outWidth()}, 'c');
         IActivation afn = c.getActivationFn();
-        boolean relu = ActivationDerivatives.isPlainRelu(afn);
+        int postOp = DnnlConvolution.postOp(afn);
         if (!dnnl.forward(input, weights, hasBias() ? getParamWithNoise(B, training, workspaceMgr) : null, out,
-                geometry(window.outHeight(), window.outWidth()), training, relu)) {
+                geometry(window.outHeight(), window.outWidth()), training, postOp)) {
             return null;
         }
         dnnlForwards++;
-        if (!relu) {
+        if (postOp == 0) {
             FastConvolutionLayer.activateInPlace(afn, channelsLastOutput ? ChannelsLast.nhwc(out) : out, training);
         }
         return out;
@@ -143,8 +144,11 @@ public final class FastDepthwiseConvolutionLayer
     private Pair<Gradient, INDArray> ownBackward(INDArray output, INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         INDArray weights = getParamWithNoise(W, true, workspaceMgr);
         IActivation afn = depthwiseConf().getActivationFn();
-        INDArray delta = ActivationDerivatives.fromOutput(afn, output, afn instanceof ActivationIdentity ? epsilon
-                : ChannelsLast.inLayoutOf(output, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM));
+        INDArray delta = FastConvolutionLayer.tanhFromOutput(afn, output, epsilon, workspaceMgr, tanh);
+        if (delta == null) {
+            delta = ActivationDerivatives.fromOutput(afn, output, afn instanceof ActivationIdentity ? epsilon
+                    : ChannelsLast.inLayoutOf(output, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM));
+        }
         INDArray weightGrad = gradientViews.get(W);
         INDArray biasGrad = hasBias() ? gradientViews.get(B) : null;
         INDArray inputGrad = ChannelsLast.createInLayoutOf(workspaceMgr, ArrayType.ACTIVATION_GRAD, input);

@@ -73,7 +73,7 @@ class DnnlConvolutionTest {
         DnnlConvolution conv = new DnnlConvolution();
         DnnlConvolution.Geometry g = geometry(c);
         INDArray out = layout(Nd4j.create(DataType.FLOAT, c.n(), c.outC(), c.outH(), c.outW()), true);
-        assertTrue(conv.forward(x, weights, bias, out, g, true, false), "forward runs");
+        assertTrue(conv.forward(x, weights, bias, out, g, true, 0), "forward runs");
         INDArray inputGrad = inputGradient ? layout(Nd4j.create(DataType.FLOAT, x.shape()), c.channelsLast()) : null;
         INDArray weightGrad = Nd4j.create(DataType.FLOAT, weights.shape());
         INDArray biasGrad = c.bias() ? Nd4j.create(DataType.FLOAT, 1, c.outC()) : null;
@@ -88,16 +88,20 @@ class DnnlConvolutionTest {
         if (inputGradient) {
             assertClose(r.inputGrad, inputGrad, c + " input gradient");
         }
-        // with the ReLU as a post-op: max(0, the output)
+        // with the ReLU as a post-op: max(0, the output); with tanh, tanh of it
         INDArray activated = layout(Nd4j.create(DataType.FLOAT, c.n(), c.outC(), c.outH(), c.outW()), true);
-        assertTrue(conv.forward(x, weights, bias, activated, g, true, true), "forward with ReLU runs");
+        assertTrue(conv.forward(x, weights, bias, activated, g, true,
+                DnnlConvolution.postOp(new org.nd4j.linalg.activations.impl.ActivationReLU())), "forward with ReLU runs");
         assertClose(Transforms.relu(r.out, true), activated, c + " output with ReLU");
+        assertTrue(conv.forward(x, weights, bias, activated, g, true,
+                DnnlConvolution.postOp(new org.nd4j.linalg.activations.impl.ActivationTanH())), "forward with tanh runs");
+        assertClose(Transforms.tanh(r.out, true), activated, c + " output with tanh");
         // a second pass reuses the primitives, with the arrays' new values
         weights.muli(-2);
-        assertTrue(conv.forward(x, weights, bias, out, g, true, false));
+        assertTrue(conv.forward(x, weights, bias, out, g, true, 0));
         INDArray biasPart = r.biasAsOutput();
         assertClose(r.out.sub(biasPart).muli(-2).addi(biasPart), out, c + " second output");
-        assertEquals(3, conv.implementations().size(), "primitives built once: " + conv.implementations());
+        assertEquals(4, conv.implementations().size(), "primitives built once: " + conv.implementations());
         return conv;
     }
 
