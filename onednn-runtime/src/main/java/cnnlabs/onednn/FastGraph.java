@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
  * convolutions, pooling layers and DL4J's global pooling read is told to write it channels-last ({@link ChannelsLast});
  * those readers take it without a layout conversion (global pooling averages it where it lies and hands back an NCHW
  * gradient, which the layer behind copies channels-last once). The same holds through fast batch norm, ReLU and ReLU6
- * layers, zero padding and {@link FastAddVertex} (a residual block), whose own readers must then take it too. And a fast convolution or
- * ReLU layer whose output a layer with dropout reads does not keep that output for its backward pass: DL4J lets
- * such a layer, when it is its input's only consumer, apply dropout in place. What any layer computes stays the same.
+ * layers, zero padding and {@link FastAddVertex} (a residual block), whose own readers must then take it too. And a
+ * fast convolution, dense or ReLU layer whose output a layer with dropout reads does not keep that output for its
+ * backward pass: DL4J lets such a layer, when it is its input's only consumer, apply dropout in place. What any layer
+ * computes stays the same.
  */
 public class FastGraph extends ComputationGraph {
 
@@ -91,7 +92,7 @@ public class FastGraph extends ComputationGraph {
     }
 
     /**
-     * Turns output keeping off for every fast convolution and ReLU layer whose output goes to a layer with dropout
+     * Turns output keeping off for every fast convolution, dense and ReLU layer whose output goes to a layer with dropout
      * (or Gaussian noise): DL4J lets a layer that is its input's only consumer apply it in place, which would change
      * the kept array before the backward pass reads it.
      */
@@ -107,6 +108,8 @@ public class FastGraph extends ComputationGraph {
                         depthwise.keepOutput(false);
                     } else if (producer instanceof FastActivationLayer relu) {
                         relu.keepOutput(false);
+                    } else if (producer instanceof FastDenseLayer dense) {
+                        dense.keepOutput(false);
                     }
                 }
             }

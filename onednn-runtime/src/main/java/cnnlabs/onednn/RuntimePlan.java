@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
@@ -28,7 +29,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  * ("plain"), and why: decided by layer type, from the configuration alone.
  *
  * <p>Fast, when DL4J's oneDNN helpers can run in this process and the graph is float32: a 2D convolution
- * ({@link ConvolutionLayer} itself, NCHW, no dilation, identity/ReLU/tanh), a depthwise convolution
+ * ({@link ConvolutionLayer} itself, NCHW, no dilation, identity/ReLU/tanh), a dense layer ({@link DenseLayer} itself, identity/ReLU/tanh, no layer
+ * normalisation), a depthwise convolution
  * ({@link DepthwiseConvolution2D} itself, the same conditions), max or average pooling ({@link SubsamplingLayer},
  * NCHW; not average pooling that counts padding in its divisor over padded windows, whose gradient DL4J M2.1's oneDNN
  * helper gets wrong), batch norm ({@link BatchNormalization} itself, NCHW), a plain-ReLU or ReLU6
@@ -104,6 +106,14 @@ public record RuntimePlan(List<Entry> entries) {
                 return "activation " + c.getActivationFn() + " (fast convolutions take identity, ReLU or tanh)";
             }
             return null;
+        }
+        if (layer.getClass() == DenseLayer.class) {
+            DenseLayer d = (DenseLayer) layer;
+            if (d.hasLayerNorm()) {
+                return "layer normalisation";
+            }
+            return FastDenseLayer.supports(d.getActivationFn()) ? null
+                    : "activation " + d.getActivationFn() + " (fast dense layers take identity, ReLU or tanh)";
         }
         if (layer.getClass() == SubsamplingLayer.class) {
             SubsamplingLayer s = (SubsamplingLayer) layer;

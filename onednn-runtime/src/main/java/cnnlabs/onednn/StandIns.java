@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.LayerValidation;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
@@ -63,6 +64,10 @@ final class StandIns {
             ConvolutionLayer c = (ConvolutionLayer) layer;
             LayerValidation.assertNInNOutSet("ConvolutionLayer", c.getLayerName(), index, c.getNIn(), c.getNOut());
             out = new FastConvolutionLayer(conf, dataType);
+        } else if (layer.getClass() == DenseLayer.class) {
+            DenseLayer d = (DenseLayer) layer;
+            LayerValidation.assertNInNOutSet("DenseLayer", d.getLayerName(), index, d.getNIn(), d.getNOut());
+            out = new FastDenseLayer(conf, dataType);
         } else if (layer.getClass() == DepthwiseConvolution2D.class) {
             out = new FastDepthwiseConvolutionLayer(conf, dataType);
         } else if (layer.getClass() == SubsamplingLayer.class) {

@@ -142,6 +142,27 @@ class FastLayersTest {
         }
     }
 
+    /**
+     * Five SGD steps on batches {@code firstSeed..+4}: the listed layers' parameters equal DL4J's afterwards, and so
+     * does the inference output on batch {@code checkSeed}.
+     */
+    private static void assertSameTraining(ComputationGraph dl4j, ComputationGraph fast, long firstSeed, long checkSeed,
+                                           String... layers) {
+        for (int step = 0; step < 5; step++) {
+            DataSet d = batch(firstSeed + step);
+            dl4j.fit(d);
+            fast.fit(d);
+        }
+        for (String layer : layers) {
+            for (var e : dl4j.getLayer(layer).paramTable().entrySet()) {
+                assertClose(e.getValue(), fast.getLayer(layer).getParam(e.getKey()), 1e-3, layer + "." + e.getKey()
+                        + " after 5 steps");
+            }
+        }
+        INDArray x = batch(checkSeed).getFeatures();
+        assertClose(dl4j.outputSingle(x), fast.outputSingle(x), 1e-3, "inference output after training");
+    }
+
     @Test
     void sameLossGradientsStatisticsAndTrainingAsDl4jsLayers() {
         ComputationGraph[] graphs = fastAndPlain(residualConf());
@@ -149,19 +170,7 @@ class FastLayersTest {
         ComputationGraph dl4j = graphs[1];
         assertSameScoreAndGradients(dl4j, fast, batch(1));
 
-        for (int step = 0; step < 5; step++) {
-            DataSet d = batch(10 + step);
-            dl4j.fit(d);
-            fast.fit(d);
-        }
-        for (String layer : new String[] {"c1", "c2", "c3", "bn1", "bn2"}) {
-            for (var e : dl4j.getLayer(layer).paramTable().entrySet()) {
-                assertClose(e.getValue(), fast.getLayer(layer).getParam(e.getKey()), 1e-3, layer + "." + e.getKey()
-                        + " after 5 steps");
-            }
-        }
-        INDArray x = batch(99).getFeatures();
-        assertClose(dl4j.outputSingle(x), fast.outputSingle(x), 1e-3, "inference output after training");
+        assertSameTraining(dl4j, fast, 10, 99, "c1", "c2", "c3", "bn1", "bn2");
     }
 
     @Test
@@ -211,19 +220,7 @@ class FastLayersTest {
         ComputationGraph dl4j = graphs[1];
         assertInstanceOf(FastDepthwiseConvolutionLayer.class, fast.getLayer("dw1"));
         assertSameScoreAndGradients(dl4j, fast, batch(3));
-        for (int step = 0; step < 5; step++) {
-            DataSet d = batch(20 + step);
-            dl4j.fit(d);
-            fast.fit(d);
-        }
-        for (String layer : new String[] {"dw1", "dw2", "c2"}) {
-            for (var e : dl4j.getLayer(layer).paramTable().entrySet()) {
-                assertClose(e.getValue(), fast.getLayer(layer).getParam(e.getKey()), 1e-3, layer + "." + e.getKey()
-                        + " after 5 steps");
-            }
-        }
-        INDArray x = batch(98).getFeatures();
-        assertClose(dl4j.outputSingle(x), fast.outputSingle(x), 1e-3, "inference output after training");
+        assertSameTraining(dl4j, fast, 20, 98, "dw1", "dw2", "c2");
         if (OneDnnRuntime.available()) {
             for (String layer : new String[] {"dw1", "dw2"}) {
                 FastDepthwiseConvolutionLayer dw = (FastDepthwiseConvolutionLayer) fast.getLayer(layer);
@@ -237,6 +234,44 @@ class FastLayersTest {
                     "bn, relu6 and the padding hand channels-last on to the depthwise convolution that reads it");
             assertTrue(((FastZeroPaddingLayer) fast.getLayer("pad")).channelsLastPasses() >= 12,
                     "the padding ran channels-last, forward and backward");
+        }
+    }
+
+    /**
+     * conv(tanh) -> avg pool -> dense(tanh) -> dense(relu) -> dense(identity, no bias) -> softmax: LeNet-5's pattern
+     * with each activation the fast dense layer takes.
+     */
+    static ComputationGraphConfiguration denseConf() {
+        return new NeuralNetConfiguration.Builder().seed(13).updater(new Sgd(0.05))
+                .dataType(DataType.FLOAT).graphBuilder().addInputs("in").setInputTypes(InputType.convolutional(10, 10, 3))
+                .addLayer("c1", conv(6, Activation.TANH), "in")
+                .addLayer("pool", new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.AVG, new int[] {2, 2}, new int[] {2, 2})
+                        .build(), "c1")
+                .addLayer("d1", new DenseLayer.Builder().nOut(20).activation(Activation.TANH).build(), "pool")
+                .addLayer("d2", new DenseLayer.Builder().nOut(12).activation(Activation.RELU).build(), "d1")
+                .addLayer("d3", new DenseLayer.Builder().nOut(8).hasBias(false).activation(Activation.IDENTITY)
+                        .build(), "d2")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4)
+                        .activation(Activation.SOFTMAX).build(), "d3")
+                .setOutputs("out").build();
+    }
+
+    @Test
+    void denseLayersGiveDl4jsAnswersThroughOneDnn() {
+        ComputationGraph[] graphs = fastAndPlain(denseConf());
+        ComputationGraph fast = graphs[0];
+        ComputationGraph dl4j = graphs[1];
+        for (String layer : new String[] {"d1", "d2", "d3"}) {
+            assertInstanceOf(FastDenseLayer.class, fast.getLayer(layer), layer);
+        }
+        assertSameScoreAndGradients(dl4j, fast, batch(4));
+        assertSameTraining(dl4j, fast, 30, 97, "c1", "d1", "d2", "d3", "out");
+        if (OneDnnRuntime.available()) {
+            for (String layer : new String[] {"d1", "d2", "d3"}) {
+                FastDenseLayer d = (FastDenseLayer) fast.getLayer(layer);
+                assertTrue(d.dnnlPasses()[0] >= 6 && d.dnnlPasses()[1] >= 6, layer + " ran on oneDNN: "
+                        + java.util.Arrays.toString(d.dnnlPasses()) + " " + d.implementations());
+            }
         }
     }
 
@@ -544,11 +579,16 @@ class FastLayersTest {
                 .addLayer("c2", new ConvolutionLayer.Builder(3, 3).nOut(4).dropOut(0.8)
                         .activation(Activation.RELU).build(), "relu")
                 .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "c2")
+                .addLayer("d1", new DenseLayer.Builder().nOut(6).activation(Activation.TANH).build(), "pool")
+                .addLayer("d2", new DenseLayer.Builder().nOut(6).dropOut(0.7).activation(Activation.TANH).build(),
+                        "d1")
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4)
-                        .activation(Activation.SOFTMAX).build(), "pool")
+                        .activation(Activation.SOFTMAX).build(), "d2")
                 .setOutputs("out").build();
         ComputationGraph graph = OneDnnRuntime.graph(conf);
         assertFalse(keeps(graph, "c1"), "c1 feeds a Gaussian-noise layer");
+        assertFalse(keeps(graph, "d1"), "d1 feeds a dense layer with dropout");
+        assertTrue(keeps(graph, "d2"), "d2 feeds the output layer");
         assertFalse(keeps(graph, "relu"), "relu feeds a convolution with dropout");
         assertTrue(keeps(graph, "c2"), "c2 feeds a pooling layer");
         graph.fit(batch(1));
@@ -556,10 +596,14 @@ class FastLayersTest {
         assertEquals(0, ((FastConvolutionLayer) graph.getLayer("c1")).reusedForwardPasses());
         assertEquals(0, ((FastActivationLayer) graph.getLayer("relu")).reusedForwardOutputs());
         assertEquals(2, ((FastConvolutionLayer) graph.getLayer("c2")).reusedForwardPasses());
+        assertEquals(2, ((FastDenseLayer) graph.getLayer("d1")).dnnlPasses()[0]);
+        assertEquals(0, ((FastDenseLayer) graph.getLayer("d1")).dnnlPasses()[1], "d1 did not keep its output");
+        assertEquals(2, ((FastDenseLayer) graph.getLayer("d2")).dnnlPasses()[1], "d2 did, its input after dropout");
     }
 
     private static boolean keeps(ComputationGraph graph, String layer) {
         return graph.getLayer(layer) instanceof FastConvolutionLayer conv ? conv.keepsOutput()
+                : graph.getLayer(layer) instanceof FastDenseLayer dense ? dense.keepsOutput()
                 : ((FastActivationLayer) graph.getLayer(layer)).keepsOutput();
     }
 

@@ -93,18 +93,27 @@ class OneDnnRuntimeTest {
     void thePlanCoversLayersByTypeAndSaysWhyNot() {
         Assumptions.assumeTrue(OneDnnRuntime.available(), OneDnnRuntime.unavailableReason());
         RuntimePlan plan = OneDnnRuntime.plan(mixedConf());
-        for (String fast : new String[] {"conv", "bn", "relu", "add", "max"}) {
+        for (String fast : new String[] {"conv", "bn", "relu", "add", "max", "dense"}) {
             assertTrue(plan.isFast(fast), fast + ": " + plan);
         }
         Map<String, String> plain = plan.plainReasons();
-        assertEquals(java.util.Set.of("dilated", "avg", "own", "sigmoid", "pool", "dense", "out"), plain.keySet());
+        assertEquals(java.util.Set.of("dilated", "avg", "own", "sigmoid", "pool", "out"), plain.keySet());
         assertTrue(plain.get("dilated").contains("dilated"), plain.toString());
         assertTrue(plain.get("avg").contains("padding"), plain.toString());
         assertTrue(plain.get("own").contains("OwnConvolution"), plain.toString());
         assertTrue(plain.get("sigmoid").contains("sigmoid"), plain.toString());
-        assertEquals(5, plan.fastCount());
-        assertEquals(7, plan.plainCount());
-        assertEquals("5 fast, 7 plain (DL4J's own) of 12 layers", plan.summary());
+        assertEquals(6, plan.fastCount());
+        assertEquals(6, plan.plainCount());
+        assertEquals("6 fast, 6 plain (DL4J's own) of 12 layers", plan.summary());
+
+        ComputationGraphConfiguration dense = new NeuralNetConfiguration.Builder().graphBuilder().addInputs("in")
+                .setInputTypes(InputType.feedForward(8))
+                .addLayer("sigmoid", new DenseLayer.Builder().nOut(4).activation(Activation.SIGMOID).build(), "in")
+                .addLayer("norm", new DenseLayer.Builder().nOut(4).hasLayerNorm(true).build(), "sigmoid")
+                .addLayer("out", new OutputLayer.Builder().nOut(2).build(), "norm").setOutputs("out").build();
+        Map<String, String> plainDense = OneDnnRuntime.plan(dense).plainReasons();
+        assertTrue(plainDense.get("sigmoid").contains("sigmoid"), plainDense.toString());
+        assertTrue(plainDense.get("norm").contains("layer normalisation"), plainDense.toString());
 
         ComputationGraphConfiguration nhwc = new NeuralNetConfiguration.Builder().graphBuilder().addInputs("in")
                 .setInputTypes(InputType.convolutional(8, 8, 3, CNN2DFormat.NHWC))
