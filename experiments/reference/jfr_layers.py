@@ -9,7 +9,8 @@ layer, a vertex, the updater or the data pipeline, and the shares are printed as
     python3 experiments/reference/jfr_layers.py /tmp/step.txt
 
 `jfr` is the JDK's own tool. Only samples inside Throughput's timed steps count (training and inference passes);
-waiting for PyTorch's turn (a native read) and start-up are left out. `mvn exec:java` ends the JVM in a way that
+waiting for PyTorch's turn (a native read) and start-up are left out. A second argument, a regular expression for a
+frame, counts the samples inside that frame instead (another program's training loop). `mvn exec:java` ends the JVM in a way that
 can lose the recording at exit: `jcmd <pid> JFR.dump name=1 filename=...` while it runs is the sure way.
 """
 import re
@@ -23,6 +24,7 @@ BUCKETS = [
     (r"cnnlabs\.onednn\.FastSubsamplingLayer", "pooling (oneDNN runtime)"),
     (r"cnnlabs\.onednn\.(FastBatchNorm|DnnlBatchNorm)", "batch norm (oneDNN runtime)"),
     (r"cnnlabs\.onednn\.FastActivationLayer", "ReLU, ReLU6 (oneDNN runtime)"),
+    (r"cnnlabs\.onednn\.(FastDenseLayer|DnnlInnerProduct)", "dense layers (oneDNN runtime)"),
     (r"cnnlabs\.onednn\.FastAddVertex", "residual add (oneDNN runtime)"),
     (r"cnnlabs\.onednn\.ChannelsLast", "layout conversion NCHW <-> channels-last"),
     (r"layers\.convolution\.DepthwiseConvolution2DLayer", "depthwise convolution (DL4J)"),
@@ -46,7 +48,7 @@ BUCKETS = [
 WITHIN = r"performance\.Throughput\.time\("  # only samples inside Throughput's timed steps
 
 
-def main(path):
+def main(path, within=WITHIN):
     counts = Counter()
     total = 0
     sample = []
@@ -54,7 +56,7 @@ def main(path):
 
     def flush():
         nonlocal total
-        if not sample or not any(re.search(WITHIN, f) for f in sample):
+        if not sample or not any(re.search(within, f) for f in sample):
             return  # outside the timed steps: start-up, waiting for PyTorch's turn, writing tables
         total += 1
         for frame in sample:  # innermost first
@@ -84,4 +86,5 @@ def main(path):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    # an optional second argument replaces WITHIN: the frame (a regular expression) whose samples count
+    main(sys.argv[1], *sys.argv[2:3])

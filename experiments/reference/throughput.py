@@ -4,8 +4,9 @@ side by side with DL4J, in the same invocation, with the same batch sizes and th
 
 Each model on random in-memory data of its input shape, float32, Adam (Keras' epsilon), cross-entropy: Lab 3's
 four (the replicas in lab3_pytorch.py, 1x28x28), seed 000's SmallCNN and seed 002's CIFAR ResNet-18 (the seeds'
-modules in seed_param_counts.py, 3x32x32) and MobileNetV2 as Keras builds it for Lab 3 Part 5 (below, 3x32x32); `warmup` training steps, then the fastest of `rounds` timings of `iters` steps; then the same for
-inference in eval mode under no_grad. Each model is measured in every memory format of --memory-formats (PyTorch's
+modules in seed_param_counts.py, 3x32x32) and MobileNetV2 as Keras builds it for Lab 3 Part 5 (below, 3x32x32);
+`warmup` training steps (and more, up to `warmup_seconds` of them), then the fastest of `rounds` timings of `iters`
+steps; then the same for inference in eval mode under no_grad. Each model is measured in every memory format of --memory-formats (PyTorch's
 default contiguous NCHW, and channels_last, which its oneDNN convolutions prefer on some CPUs) and PyTorch is credited
 with its fastest, training and inference separately, so that cnnlabs is compared with PyTorch at its best. Prints one
 JSON object per model on stdout (the formats that won are in train_memory_format / inference_memory_format):
@@ -73,10 +74,14 @@ MODELS = {
 }
 
 
-def timed(step, warmup, iters, rounds):
-    """The fastest of `rounds` timings of `iters` steps, after `warmup` steps (this shared machine is noisy)."""
-    for _ in range(warmup):
+def timed(step, warmup, iters, rounds, warmup_seconds=0.0):
+    """The fastest of `rounds` timings of `iters` steps, after `warmup` steps and at least `warmup_seconds` of them
+    (this shared machine is noisy)."""
+    start = time.perf_counter()
+    done = 0
+    while done < warmup or time.perf_counter() - start < warmup_seconds:
         step()
+        done += 1
     best = float("inf")
     for _ in range(rounds):
         start = time.perf_counter()
@@ -93,6 +98,7 @@ def main():
     p.add_argument("--infer-batch", type=int, default=256)
     p.add_argument("--threads", type=int, default=os.cpu_count())
     p.add_argument("--warmup", type=int, default=10)
+    p.add_argument("--warmup-seconds", type=float, default=0.0)
     p.add_argument("--iters", type=int, default=20)
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--seed", type=int, default=42)
@@ -131,11 +137,11 @@ def measure(name, memory_format, a):
         opt.step()
 
     model.train()
-    train_s = timed(train_step, a.warmup, a.iters, a.rounds)
+    train_s = timed(train_step, a.warmup, a.iters, a.rounds, a.warmup_seconds)
     xi = torch.rand(a.infer_batch, *shape).contiguous(memory_format=memory_format)
     model.eval()
     with torch.no_grad():
-        infer_s = timed(lambda: model(xi), a.warmup, a.iters, a.rounds)
+        infer_s = timed(lambda: model(xi), a.warmup, a.iters, a.rounds, a.warmup_seconds)
     return a.batch * a.iters / train_s, a.infer_batch * a.iters / infer_s
 
 

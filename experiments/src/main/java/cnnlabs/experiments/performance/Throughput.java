@@ -37,7 +37,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p><b>Description:</b> for Lab 3's simple CNN, LeNet-5, VGG-style and ResNet-style models (1x28x28) and seed 000's
  * SmallCNN, seed 002's ResNet-18 and Lab 3 Part 5's MobileNetV2 (3x32x32), built through the run's
- * engine (the oneDNN runtime, or plain DL4J with {@code -Dcnnlabs.fast=false}): up to 10 warm-up steps, then the fastest of
+ * engine (the oneDNN runtime, or plain DL4J with {@code -Dcnnlabs.fast=false}): warm-up steps (up to 10, and at least
+ * 3 seconds of them, on both sides: the JVM compiles DL4J's code as it runs), then the fastest of
  * 3 timings of 20 training steps (fewer for models above 25 MFLOPs per image: ResNet-18 gets 3) (Keras' Adam, batch {@code -Dbatch.size}, default 128) and timed inference passes
  * (batch 256, timed the same way), images per second; achieved GFLOP/s (forward FLOPs from {@link Flops} times 3 for
  * a training step: forward, and a backward pass of about twice its cost) and that as a share of this machine's
@@ -69,6 +70,12 @@ public final class Throughput implements Experiment<Throughput.Settings> {
     static final double FULL_STEPS_FLOPS = 25e6;
     static final int INFERENCE_BATCH = 256;
     static final int WARMUP = 10;
+    /**
+     * Seconds of warm-up steps at least, on both sides: the JVM compiles DL4J's Java code (the graph, the layers, the
+     * updater) as it runs, so a small model's first hundreds of steps are slower than the rest of an epoch; PyTorch
+     * gets the same warm-up.
+     */
+    static final double WARMUP_SECONDS = 3.0;
     static final int ITERATIONS = 20;
     /** Timed rounds per measurement; the fastest counts (the machine is shared and noisy, as timeit does). */
     static final int ROUNDS = 3;
@@ -182,6 +189,7 @@ public final class Throughput implements Experiment<Throughput.Settings> {
             long flops = Flops.forwardPerImage(a.configure(ctx.buildOptions()), a.inputShape());
             int iterations = cfg.isSmokeRun() ? cfg.maxBatches() : steps(flops);
             int warmup = cfg.isSmokeRun() ? 1 : Math.min(WARMUP, Math.max(2, iterations));
+            double warmupSeconds = cfg.isSmokeRun() ? 0 : WARMUP_SECONDS;
             Nd4j.getRandom().setSeed(cfg.seed());
             INDArray x = Nd4j.rand(DataType.FLOAT, a.inputShape().batchShape(batchSize));
             INDArray y = Nd4j.zeros(DataType.FLOAT, batchSize, a.numClasses());
@@ -198,7 +206,7 @@ public final class Throughput implements Experiment<Throughput.Settings> {
             for (int pass = 0; pass < passes; pass++) {
                 for (TorchPeers.Peer peer : List.copyOf(peers)) {
                     List<String> command = TorchPeers.command(peer, script, List.of(MODELS.get(name)), batchSize,
-                            INFERENCE_BATCH, threads, warmup, iterations, rounds);
+                            INFERENCE_BATCH, threads, warmup, warmupSeconds, iterations, rounds);
                     ctx.console().println("Running PyTorch: " + String.join(" ", command));
                     TorchPeers.Run run = TorchPeers.run(peer, command);
                     TorchPeers.Measurement m = run.measurements().get(MODELS.get(name));
@@ -210,8 +218,10 @@ public final class Throughput implements Experiment<Throughput.Settings> {
                     }
                     best.merge(peer, m, Throughput::better);
                 }
-                trainSeconds = Math.min(trainSeconds, time(() -> graph.fit(batch), warmup, iterations, rounds));
-                inferSeconds = Math.min(inferSeconds, time(() -> graph.output(false, xi), warmup, iterations, rounds));
+                trainSeconds = Math.min(trainSeconds, time(() -> graph.fit(batch), warmup, warmupSeconds, iterations,
+                        rounds));
+                inferSeconds = Math.min(inferSeconds, time(() -> graph.output(false, xi), warmup, warmupSeconds,
+                        iterations, rounds));
             }
             measured.addAll(best.values());
             TorchPeers.Measurement fastestTrain = best.values().stream()
@@ -279,11 +289,12 @@ public final class Throughput implements Experiment<Throughput.Settings> {
                 + "its fastest installation and format per model";
         return "# Throughput: DL4J and PyTorch on the labs' models\n\n"
                 + String.format(Locale.ROOT, "Random in-memory data, float32, training batch %d (Keras' Adam), inference "
-                        + "batch %d, warm-up steps, then the fastest of %d timings of N steps each (%s), %d threads; every "
+                        + "batch %d, warm-up steps (at least %.0f seconds of them), then the fastest of %d timings of N steps each (%s), %d threads; every "
                         + "PyTorch and DL4J take turns on each model, %d times, each side keeping its best. CPU: %s%s. "
                         + "DL4J: %s, native build %s, OpenBLAS threads (dense layers): %d. PyTorch: %s. Peak: ND4J's "
                         + "float32 SGEMM on all %d threads, measured here, %.1f GFLOP/s.%n%n",
-                ctx.settings().batchSize(), INFERENCE_BATCH, rounds, steps, threads, passes, cpu, isaLimit(),
+                ctx.settings().batchSize(), INFERENCE_BATCH, cfg.isSmokeRun() ? 0 : WARMUP_SECONDS, rounds, steps,
+                threads, passes, cpu, isaLimit(),
                 ctx.engine().isFast() ? "through the oneDNN runtime (oneDNN " + OneDnnRuntime.directOneDnnVersion() + ")"
                         : "plain (-Dcnnlabs.fast=false)", EnvironmentInfo.nativeVariant(), OneDnnRuntime.blasThreads(),
                 torch, threads, peak)
@@ -340,9 +351,13 @@ public final class Throughput implements Experiment<Throughput.Settings> {
         }
     }
 
-    /** The fastest of {@code rounds} timings of {@code iterations} steps, after {@code warmup} steps. */
-    private static double time(Runnable step, int warmup, int iterations, int rounds) {
-        for (int i = 0; i < warmup; i++) {
+    /**
+     * The fastest of {@code rounds} timings of {@code iterations} steps, after {@code warmup} steps and at least
+     * {@code warmupSeconds} of them.
+     */
+    private static double time(Runnable step, int warmup, double warmupSeconds, int iterations, int rounds) {
+        long warmupStart = System.nanoTime();
+        for (int i = 0; i < warmup || (System.nanoTime() - warmupStart) / 1e9 < warmupSeconds; i++) {
             step.run();
         }
         double best = Double.POSITIVE_INFINITY;

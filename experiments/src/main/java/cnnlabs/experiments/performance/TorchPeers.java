@@ -128,11 +128,11 @@ final class TorchPeers {
 
     /** The reference script's command for {@code models} on {@code peer}. */
     static List<String> command(Peer peer, Path script, List<String> models, int batch, int inferBatch, int threads,
-                                int warmup, int iterations, int rounds) {
+                                int warmup, double warmupSeconds, int iterations, int rounds) {
         return List.of(peer.python(), script.toString(), "--models", String.join(",", models), "--batch",
                 String.valueOf(batch), "--infer-batch", String.valueOf(inferBatch), "--threads", String.valueOf(threads),
-                "--warmup", String.valueOf(warmup), "--iters", String.valueOf(iterations), "--rounds",
-                String.valueOf(rounds));
+                "--warmup", String.valueOf(warmup), "--warmup-seconds", String.valueOf(warmupSeconds), "--iters",
+                String.valueOf(iterations), "--rounds", String.valueOf(rounds));
     }
 
     /** Runs {@code command} (see {@link #command}) and parses what it prints. */
