@@ -51,7 +51,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * and the table gives the DL4J/fastest-PyTorch ratios. The table names the CPU (speed depends on it: oneDNN picks different kernels on Intel and AMD) and any
  * {@code ONEDNN_MAX_CPU_ISA} limit; {@code env.json} records the native build and the runtime's layer counts.
  *
- * <p><b>Expected runtime:</b> about 15 minutes on a 2-core CPU (more than half of it PyTorch). <b>Expected
+ * <p><b>Expected runtime:</b> about 35 minutes on a 2-core CPU (more than half of it PyTorch). <b>Expected
  * result:</b> the measured tables, with the CPU each ran on, are in results/REPRODUCED.md.
  */
 public final class Throughput implements Experiment<Throughput.Settings> {
