@@ -132,22 +132,18 @@ final class DnnlInnerProduct {
         if (!b.usable) {
             return false;
         }
-        INDArray d = outputGrad;
+        b.delta.set_data_handle(DnnlConvolution.address(b.activation == null ? outputGrad : delta));
         if (b.activation != null) {
             b.dst.set_data_handle(DnnlConvolution.address(output));
             b.diffDst.set_data_handle(DnnlConvolution.address(outputGrad));
-            b.delta.set_data_handle(DnnlConvolution.address(delta));
             b.activation.execute(DnnlConvolution.stream(), b.activationArgs);
-            d = delta;
         }
         if (b.data != null) {
-            b.deltaForData.set_data_handle(DnnlConvolution.address(d));
             b.weightsForData.set_data_handle(DnnlConvolution.address(weights));
             b.inputGrad.set_data_handle(DnnlConvolution.address(inputGrad));
             b.data.execute(DnnlConvolution.stream(), b.dataArgs);
         }
         b.src.set_data_handle(DnnlConvolution.address(input));
-        b.deltaForWeights.set_data_handle(DnnlConvolution.address(d));
         b.weightGrad.set_data_handle(DnnlConvolution.address(weightGrad));
         if (b.biasGrad != null) {
             b.biasGrad.set_data_handle(DnnlConvolution.address(biasGrad));
@@ -235,16 +231,15 @@ final class DnnlInnerProduct {
         final primitive activation;
         final memory dst;
         final memory diffDst;
+        /** The gradient at the pre-activation: the activation's pass writes it, both products read it. */
         final memory delta;
         final IntMemoryMap activationArgs = new IntMemoryMap();
         final primitive data;
-        final memory deltaForData;
         final memory weightsForData;
         final memory inputGrad;
         final IntMemoryMap dataArgs = new IntMemoryMap();
         final primitive weights;
         final memory src;
-        final memory deltaForWeights;
         final memory weightGrad;
         final memory biasGrad;
         final IntMemoryMap weightArgs = new IntMemoryMap();
@@ -281,21 +276,19 @@ final class DnnlInnerProduct {
             activationArgs.put(DNNL_ARG_DIFF_DST, diffDst);
             activationArgs.put(DNNL_ARG_DIFF_SRC, delta);
             data = usable && dpd != null ? new inner_product_backward_data(dpd) : null;
-            deltaForData = bound(matrix(d));
             weightsForData = bound(weights(w));
             inputGrad = inputGradArray == null ? null : bound(matrix(inputGradArray));
-            dataArgs.put(DNNL_ARG_DIFF_DST, deltaForData);
+            dataArgs.put(DNNL_ARG_DIFF_DST, delta);
             dataArgs.put(DNNL_ARG_WEIGHTS, weightsForData);
             if (inputGrad != null) {
                 dataArgs.put(DNNL_ARG_DIFF_SRC, inputGrad);
             }
             weights = usable ? new inner_product_backward_weights(wpd) : null;
             src = bound(matrix(input));
-            deltaForWeights = bound(matrix(d));
             weightGrad = bound(weights(weightGradArray));
             biasGrad = biasGradArray == null ? null : bound(vector(w.size(1)));
             weightArgs.put(DNNL_ARG_SRC, src);
-            weightArgs.put(DNNL_ARG_DIFF_DST, deltaForWeights);
+            weightArgs.put(DNNL_ARG_DIFF_DST, delta);
             weightArgs.put(DNNL_ARG_DIFF_WEIGHTS, weightGrad);
             if (biasGrad != null) {
                 weightArgs.put(DNNL_ARG_DIFF_BIAS, biasGrad);
