@@ -60,24 +60,17 @@ final class DnnlInnerProduct {
     private final Map<String, Backward> backwards = new HashMap<>();
     private final List<String> implementations = new ArrayList<>();
 
-    private DnnlInnerProduct(int algorithm, int fromOutput) {
-        this.algorithm = algorithm;
-        this.fromOutput = fromOutput;
-    }
-
-    /** The product alone. */
-    static DnnlInnerProduct identity() {
-        return new DnnlInnerProduct(0, 0);
-    }
-
-    /** The product through max(x, 0). */
-    static DnnlInnerProduct relu() {
-        return new DnnlInnerProduct(dnnl_eltwise_relu, dnnl_eltwise_relu_use_dst_for_bwd);
-    }
-
-    /** The product through tanh. */
-    static DnnlInnerProduct tanh() {
-        return new DnnlInnerProduct(dnnl_eltwise_tanh, dnnl_eltwise_tanh_use_dst_for_bwd);
+    /**
+     * The product through {@code activation} (identity, plain ReLU or tanh: {@link ActivationDerivatives#supported}),
+     * applied as the convolutions apply it ({@link DnnlConvolution#postOp}).
+     */
+    DnnlInnerProduct(org.nd4j.linalg.activations.IActivation activation) {
+        if (!ActivationDerivatives.supported(activation)) {
+            throw new IllegalArgumentException("no oneDNN inner product for activation " + activation);
+        }
+        algorithm = DnnlConvolution.postOp(activation);
+        fromOutput = algorithm == dnnl_eltwise_relu ? dnnl_eltwise_relu_use_dst_for_bwd
+                : algorithm == dnnl_eltwise_tanh ? dnnl_eltwise_tanh_use_dst_for_bwd : 0;
     }
 
     /** Whether oneDNN takes these arrays: float32 matrices (weights too) with non-negative strides. */

@@ -11,7 +11,6 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -38,15 +37,7 @@ public final class FastDenseLayer extends org.deeplearning4j.nn.layers.feedforwa
     FastDenseLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
         IActivation a = ((DenseLayer) conf.getLayer()).getActivationFn();
-        dnnl = a instanceof ActivationIdentity ? DnnlInnerProduct.identity()
-                : a instanceof ActivationTanH ? DnnlInnerProduct.tanh()
-                : ActivationDerivatives.isPlainRelu(a) ? DnnlInnerProduct.relu() : null;
-    }
-
-    /** Whether the runtime runs a dense layer with this activation through oneDNN (identity, plain ReLU, tanh). */
-    static boolean supports(IActivation activation) {
-        return activation instanceof ActivationIdentity || activation instanceof ActivationTanH
-                || ActivationDerivatives.isPlainRelu(activation);
+        dnnl = ActivationDerivatives.supported(a) ? new DnnlInnerProduct(a) : null;
     }
 
     /**

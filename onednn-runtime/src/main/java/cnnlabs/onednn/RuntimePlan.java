@@ -112,7 +112,7 @@ public record RuntimePlan(List<Entry> entries) {
             if (d.hasLayerNorm()) {
                 return "layer normalisation";
             }
-            return FastDenseLayer.supports(d.getActivationFn()) ? null
+            return ActivationDerivatives.supported(d.getActivationFn()) ? null
                     : "activation " + d.getActivationFn() + " (fast dense layers take identity, ReLU or tanh)";
         }
         if (layer.getClass() == SubsamplingLayer.class) {

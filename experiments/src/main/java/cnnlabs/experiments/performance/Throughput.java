@@ -189,7 +189,7 @@ public final class Throughput implements Experiment<Throughput.Settings> {
             long flops = Flops.forwardPerImage(a.configure(ctx.buildOptions()), a.inputShape());
             int iterations = cfg.isSmokeRun() ? cfg.maxBatches() : steps(flops);
             int warmup = cfg.isSmokeRun() ? 1 : Math.min(WARMUP, Math.max(2, iterations));
-            double warmupSeconds = cfg.isSmokeRun() ? 0 : WARMUP_SECONDS;
+            double warmupSeconds = warmupSeconds(cfg);
             Nd4j.getRandom().setSeed(cfg.seed());
             INDArray x = Nd4j.rand(DataType.FLOAT, a.inputShape().batchShape(batchSize));
             INDArray y = Nd4j.zeros(DataType.FLOAT, batchSize, a.numClasses());
@@ -246,6 +246,11 @@ public final class Throughput implements Experiment<Throughput.Settings> {
                 cpu));
     }
 
+    /** Seconds of warm-up steps at least: {@link #WARMUP_SECONDS}, none in a smoke run. */
+    private static double warmupSeconds(Common cfg) {
+        return cfg.isSmokeRun() ? 0 : WARMUP_SECONDS;
+    }
+
     /** Steps per timing for a model of {@code flops} forward FLOPs per image. */
     static int steps(long flops) {
         return (int) Math.max(3, Math.min(ITERATIONS, Math.round(ITERATIONS * FULL_STEPS_FLOPS / flops)));
@@ -289,11 +294,12 @@ public final class Throughput implements Experiment<Throughput.Settings> {
                 + "its fastest installation and format per model";
         return "# Throughput: DL4J and PyTorch on the labs' models\n\n"
                 + String.format(Locale.ROOT, "Random in-memory data, float32, training batch %d (Keras' Adam), inference "
-                        + "batch %d, warm-up steps (at least %.0f seconds of them), then the fastest of %d timings of N steps each (%s), %d threads; every "
+                        + "batch %d, warm-up steps (at least %.0f seconds of them), then the fastest of %d timings of N "
+                        + "steps each (%s), %d threads; every "
                         + "PyTorch and DL4J take turns on each model, %d times, each side keeping its best. CPU: %s%s. "
                         + "DL4J: %s, native build %s, OpenBLAS threads (dense layers): %d. PyTorch: %s. Peak: ND4J's "
                         + "float32 SGEMM on all %d threads, measured here, %.1f GFLOP/s.%n%n",
-                ctx.settings().batchSize(), INFERENCE_BATCH, cfg.isSmokeRun() ? 0 : WARMUP_SECONDS, rounds, steps,
+                ctx.settings().batchSize(), INFERENCE_BATCH, warmupSeconds(cfg), rounds, steps,
                 threads, passes, cpu, isaLimit(),
                 ctx.engine().isFast() ? "through the oneDNN runtime (oneDNN " + OneDnnRuntime.directOneDnnVersion() + ")"
                         : "plain (-Dcnnlabs.fast=false)", EnvironmentInfo.nativeVariant(), OneDnnRuntime.blasThreads(),
