@@ -50,34 +50,33 @@ public final class Cifar10 {
     }
 
     /**
-     * The official CIFAR-10: from {@code -Ddata.cifar10} when set (never written to), else from
-     * {@code dataDir/cifar-10/cifar-10-batches-bin}, downloading the archive on first use.
+     * The official CIFAR-10: from the user's folder ({@code -Ddata.cifar10}) when {@code data} has one (never written
+     * to), else from {@code cache/cifar-10/cifar-10-batches-bin}, downloading the archive on first use.
      */
-    public static Cifar10 locate(Path dataDir) {
-        String userDir = System.getProperty(PROPERTY);
-        if (userDir != null && !userDir.isBlank()) {
-            return fromUserDirectory(Path.of(userDir));
+    public static Cifar10 locate(DataLocations data) {
+        if (data.cifar10() != null) {
+            return fromUserDirectory(data.cifar10());
         }
-        Path dir = dataDir.resolve("cifar-10").resolve(ARCHIVE_DIR);
+        Path dir = data.cache().resolve("cifar-10").resolve(ARCHIVE_DIR);
         Fetching.ensure("CIFAR-10", dir, fileNames(), List.of(new TarGzArchiveSource(URL, ARCHIVE_CHECKSUM, ARCHIVE_DIR)));
         return new Cifar10(dir, TRAIN_FILES, TEST_FILES);
     }
 
     /**
-     * CIFAR-10 if it is already on this machine ({@code -Ddata.cifar10}, or every file in the cache), without
+     * CIFAR-10 if it is already on this machine (the user's folder, or every file in the cache), without
      * downloading: for uses that have an honest fallback when it is absent.
      */
-    public static java.util.Optional<Cifar10> findLocal(Path dataDir) {
-        String userDir = System.getProperty(PROPERTY);
-        if (userDir != null && !userDir.isBlank()) {
-            return java.util.Optional.of(fromUserDirectory(Path.of(userDir)));
+    public static java.util.Optional<Cifar10> findLocal(DataLocations data) {
+        if (data.cifar10() != null) {
+            return java.util.Optional.of(fromUserDirectory(data.cifar10()));
         }
-        Path dir = dataDir.resolve("cifar-10").resolve(ARCHIVE_DIR);
+        Path dir = data.cache().resolve("cifar-10").resolve(ARCHIVE_DIR);
         boolean complete = fileNames().stream().allMatch(name -> Files.isRegularFile(dir.resolve(name)));
         return complete ? java.util.Optional.of(new Cifar10(dir, TRAIN_FILES, TEST_FILES)) : java.util.Optional.empty();
     }
 
-    static Cifar10 fromUserDirectory(Path userDir) {
+    /** The user's own CIFAR-10 folder, checked: a missing or incomplete one is a {@link DataException} naming it. */
+    public static Cifar10 fromUserDirectory(Path userDir) {
         Path dir = Files.isDirectory(userDir.resolve(ARCHIVE_DIR)) ? userDir.resolve(ARCHIVE_DIR) : userDir;
         if (!Files.isDirectory(dir)) {
             throw new DataException("-D" + PROPERTY + "=" + userDir + " is not a directory. Point it at the folder "

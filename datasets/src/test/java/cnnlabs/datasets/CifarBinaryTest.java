@@ -112,15 +112,18 @@ class CifarBinaryTest {
 
     @Test
     void findLocalNeverDownloadsAndNeedsEveryFile() throws Exception {
-        assertTrue(System.getProperty(Cifar10.PROPERTY) == null, "the test needs -Ddata.cifar10 unset");
-        assertTrue(Cifar10.findLocal(dir).isEmpty());
+        DataLocations data = new DataLocations(dir, null);
+        assertTrue(Cifar10.findLocal(data).isEmpty());
         Path cache = dir.resolve("cifar-10").resolve(Cifar10.ARCHIVE_DIR);
         for (CifarBinary.BatchFile f : Cifar10.TRAIN_FILES) {
             TestFiles.write(cache.resolve(f.name()), new byte[0]);
         }
-        assertTrue(Cifar10.findLocal(dir).isEmpty(), "the test batch is still missing");
+        assertTrue(Cifar10.findLocal(data).isEmpty(), "the test batch is still missing");
         TestFiles.write(cache.resolve(Cifar10.TEST_FILES.get(0).name()), new byte[0]);
-        assertEquals(cache, Cifar10.findLocal(dir).orElseThrow().directory());
+        assertEquals(cache, Cifar10.findLocal(data).orElseThrow().directory());
+        Path own = dir.resolve("own");
+        CifarFixture.write(own, 3, 4, 7);
+        assertEquals(own, Cifar10.findLocal(data.withCifar10(own)).orElseThrow().directory(), "the user's folder first");
     }
 
     @Test

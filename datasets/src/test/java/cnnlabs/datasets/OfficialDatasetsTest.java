@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  */
 class OfficialDatasetsTest {
 
-    private final Path dataDir = DataDirectory.resolve();
+    private final Path dataDir = DataDirectory.defaultCache();
 
     @Test
     void mnistHasItsPublishedClassDistribution() {

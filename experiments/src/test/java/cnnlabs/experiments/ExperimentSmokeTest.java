@@ -3,16 +3,16 @@ package cnnlabs.experiments;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cnnlabs.datasets.Cifar10;
 import cnnlabs.datasets.CifarFixture;
-import cnnlabs.datasets.DataDirectory;
-import cnnlabs.experiments.results.HtmlReport;
-import cnnlabs.experiments.results.ExperimentRun;
-import cnnlabs.experiments.settings.ExperimentSettings;
-import cnnlabs.experiments.settings.SettingsParser;
-import cnnlabs.experiments.training.Console;
+import cnnlabs.datasets.DataLocations;
+import cnnlabs.run.results.HtmlReport;
+import cnnlabs.run.results.ExperimentRun;
+import cnnlabs.run.settings.ExperimentSettings;
+import cnnlabs.settings.SettingsParser;
+import cnnlabs.training.Console;
 import cnnlabs.onednn.OneDnnRuntime;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,6 +22,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,9 +32,16 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import cnnlabs.run.Engine;
+import cnnlabs.run.Experiment;
+import cnnlabs.run.Experiments;
+import cnnlabs.run.RunRoots;
+import cnnlabs.run.RunSetup;
+import cnnlabs.run.Runner;
 
 /** Every registered experiment, on the real data, cut to one batch per pass, into a temporary results folder. */
 class ExperimentSmokeTest {
@@ -43,6 +53,17 @@ class ExperimentSmokeTest {
 
     static Stream<Experiment<?>> experiments() {
         return Experiments.all().stream();
+    }
+
+    /** Each experiment's smoke expectations, from the lab packages' tests. */
+    private static final Map<String, Function<Record, SmokeCheck>> EXPECTATIONS = expectations();
+
+    private static Map<String, Function<Record, SmokeCheck>> expectations() {
+        Map<String, Function<Record, SmokeCheck>> out = new TreeMap<>();
+        for (SmokeExpectations e : ServiceLoader.load(SmokeExpectations.class)) {
+            out.putAll(e.expectations());
+        }
+        return out;
     }
 
     /**
@@ -57,31 +78,32 @@ class ExperimentSmokeTest {
         }
         S settings = SettingsParser.with(experiment.defaults(), overrides);
         Console quiet = new Console(new PrintStream(new ByteArrayOutputStream()), false);
-        boolean cifar = experiment.getClass().getPackageName().endsWith(".cifar");
-        if (cifar) {
+        RunRoots roots = new RunRoots(Path.of(System.getProperty("cnnlabs.root", "")), results, DataLocations.defaults());
+        if (experiment.getClass().getPackageName().endsWith(".cifar")) {
             // CIFAR-10 is not on this machine: the CIFAR labs run on a declared synthetic fixture, and say so.
-            System.setProperty(Cifar10.PROPERTY, CifarFixture.write(results.resolve("cifar-fixture"), 40, 30, 3).toString());
+            roots = roots.withData(roots.data().withCifar10(CifarFixture.write(results.resolve("cifar-fixture"), 40, 30, 3)));
         }
-        try {
-            Experiments.Finished run = Experiments.run(experiment, settings, Engine.fast(), results, DataDirectory.resolve(),
-                    quiet, "test");
-            return new Smoke(run, experiment.smokeCheck(settings));
-        } finally {
-            if (cifar) {
-                System.clearProperty(Cifar10.PROPERTY);
-            }
-        }
+        Runner.Finished run = Runner.run(experiment, settings, RunSetup.of(roots, quiet, "test"));
+        Function<Record, SmokeCheck> check = EXPECTATIONS.get(experiment.name());
+        assertNotNull(check, experiment.name() + " has no smoke expectations in its package's tests");
+        return new Smoke(run, check.apply(settings));
     }
 
-    /** A smoke run and what the experiment says it must have left. */
-    record Smoke(Experiments.Finished run, SmokeCheck check) {
+    /** A smoke run and what the experiment's tests say it must have left. */
+    record Smoke(Runner.Finished run, SmokeCheck check) {
+    }
+
+    @Test
+    void everyExperimentHasSmokeExpectationsAndEveryExpectationAnExperiment() {
+        List<String> names = Experiments.names().stream().sorted().toList();
+        assertEquals(names, List.copyOf(EXPECTATIONS.keySet()), "experiments registered vs smoke expectations");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("experiments")
     void smokeRunWritesTheWholeResultsLayoutAndWhatTheExperimentPromises(Experiment<?> experiment) throws Exception {
         Smoke smoke = smokeRun(experiment, 2, results);
-        Experiments.Finished run = smoke.run();
+        Runner.Finished run = smoke.run();
         SmokeCheck check = smoke.check();
         boolean trains = check.metricRows() >= 0;
 

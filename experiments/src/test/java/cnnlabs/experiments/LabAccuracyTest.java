@@ -3,16 +3,19 @@ package cnnlabs.experiments;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cnnlabs.datasets.DataDirectory;
 import cnnlabs.experiments.lab3.ArchitectureComparison;
 import cnnlabs.experiments.lab3.MnistSimpleCnn;
-import cnnlabs.experiments.training.Console;
+import cnnlabs.training.Console;
 import java.nio.file.Path;
 import cnnlabs.experiments.common.TrainedModel;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import cnnlabs.run.Engine;
+import cnnlabs.run.Experiments;
+import cnnlabs.run.RunSetup;
+import cnnlabs.run.Runner;
 
 /**
  * The labs' full runs with their accuracy targets. Long (tens of minutes on a laptop CPU): excluded by
@@ -28,8 +31,7 @@ class LabAccuracyTest {
     @Test
     void simpleCnnReachesAtLeast99PercentOnTheTestSet() throws Exception {
         MnistSimpleCnn e = new MnistSimpleCnn();
-        Experiments.Finished run = Experiments.run(e, e.defaults(), Engine.fast(), results, DataDirectory.resolve(),
-                Console.system(), "test");
+        Runner.Finished run = Runner.run(e, e.defaults(), RunSetup.of(Runs.roots(results), Console.system(null), "test"));
         double accuracy = ((MnistSimpleCnn.Summary) run.result().summary()).testAccuracy();
         assertTrue(accuracy >= 0.99, "test accuracy " + accuracy);
     }
@@ -37,8 +39,7 @@ class LabAccuracyTest {
     @Test
     void comparisonModelsAllLearnMnist() throws Exception {
         ArchitectureComparison e = new ArchitectureComparison();
-        Experiments.Finished run = Experiments.run(e, e.defaults(), Engine.fast(), results, DataDirectory.resolve(),
-                Console.system(), "test");
+        Runner.Finished run = Runner.run(e, e.defaults(), RunSetup.of(Runs.roots(results), Console.system(null), "test"));
         List<TrainedModel> models = ((ArchitectureComparison.Summary) run.result().summary()).models();
         assertEquals(3, models.size());
         for (TrainedModel m : models) {

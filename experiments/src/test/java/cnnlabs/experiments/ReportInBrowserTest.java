@@ -3,11 +3,10 @@ package cnnlabs.experiments;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cnnlabs.datasets.DataDirectory;
 import cnnlabs.experiments.lab3.ConvolutionFilters;
-import cnnlabs.experiments.results.HtmlReport;
-import cnnlabs.experiments.settings.CommonSettings;
-import cnnlabs.experiments.training.Console;
+import cnnlabs.run.results.HtmlReport;
+import cnnlabs.run.settings.CommonSettings;
+import cnnlabs.training.Console;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -19,6 +18,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import cnnlabs.run.Engine;
+import cnnlabs.run.Experiments;
+import cnnlabs.training.Chromium;
+import cnnlabs.run.Runner;
 
 /**
  * A real browser renders a run's report.html: headless Chromium (Debian's {@code chromium}, which ./run-tests
@@ -45,8 +48,7 @@ class ReportInBrowserTest {
     @Test
     void everyImageOnAReportLoadsInChromium() throws Exception {
         Console quiet = new Console(new PrintStream(new ByteArrayOutputStream()), false);
-        Experiments.Finished run = Experiments.run(new ConvolutionFilters(), CommonSettings.DEFAULTS, Engine.fast(), results,
-                DataDirectory.resolve(), quiet, "test");
+        Runner.Finished run = Runs.run(new ConvolutionFilters(), CommonSettings.DEFAULTS, Runs.roots(results));
         Path dir = run.run().path();
         long pngs;
         try (Stream<Path> files = Files.list(dir)) {

@@ -2,6 +2,8 @@ package cnnlabs.kernel;
 
 import cnnlabs.notebooks.JavaSession;
 import cnnlabs.notebooks.Lab;
+import cnnlabs.settings.Setting;
+import cnnlabs.settings.SettingsParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -28,14 +30,19 @@ import java.util.Map;
  */
 public final class InstallKernel {
 
-    /** System property: the Jupyter data folder to install into (its {@code kernels/} gets the kernel). */
+    /** Setting: the Jupyter data folder to install into (its {@code kernels/} gets the kernel). */
     public static final String DIR = "kernel.dir";
+
+    /** The installer's one setting, read by the settings parser. */
+    record Settings(@Setting(key = DIR, help = "the Jupyter data folder to install into (default $JUPYTER_DATA_DIR, "
+            + "else ~/.local/share/jupyter)", example = "/opt/venv/share/jupyter") String dir) {
+    }
 
     private InstallKernel() {
     }
 
     public static void main(String[] args) throws IOException {
-        Path dir = dataDir();
+        Path dir = dataDir(SettingsParser.parse(new Settings(""), System.getProperties()).dir());
         List<String> classPath = JavaSession.classPath(Thread.currentThread().getContextClassLoader());
         Path spec = write(dir, classPath, Map.of("cnnlabs.root", Lab.root().toString()));
         System.out.println("Installed the cnnlabs Java kernel: " + spec);
@@ -43,9 +50,9 @@ public final class InstallKernel {
                 + "   (or jupyter lab); their kernel is \"Java (cnnlabs)\".");
     }
 
-    /** Where to install: {@value #DIR}, {@code $JUPYTER_DATA_DIR}, or {@code ~/.local/share/jupyter}. */
-    static Path dataDir() {
-        String dir = System.getProperty(DIR);
+    /** Where to install: {@code given} ({@value #DIR}), {@code $JUPYTER_DATA_DIR}, or {@code ~/.local/share/jupyter}. */
+    static Path dataDir(String given) {
+        String dir = given;
         if (dir == null || dir.isBlank()) {
             dir = System.getenv("JUPYTER_DATA_DIR");
         }

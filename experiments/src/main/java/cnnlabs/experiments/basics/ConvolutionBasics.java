@@ -1,17 +1,17 @@
 package cnnlabs.experiments.basics;
 
+import com.google.auto.service.AutoService;
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.GraphBlocks;
 import cnnlabs.architectures.InputShape;
-import cnnlabs.experiments.Engine;
-import cnnlabs.experiments.Experiment;
-import cnnlabs.experiments.ExperimentContext;
-import cnnlabs.experiments.ExperimentResult;
-import cnnlabs.experiments.SmokeCheck;
+import cnnlabs.run.Engine;
+import cnnlabs.run.Experiment;
+import cnnlabs.run.ExperimentContext;
+import cnnlabs.run.ExperimentResult;
 import cnnlabs.experiments.common.ConvolutionArithmetic.RfLayer;
 import cnnlabs.experiments.common.ConvolutionArithmetic;
-import cnnlabs.experiments.common.MarkdownTable;
-import cnnlabs.experiments.settings.CommonSettings;
+import cnnlabs.run.tables.MarkdownTable;
+import cnnlabs.run.settings.CommonSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -39,6 +39,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p><b>Expected runtime:</b> a few seconds. <b>Expected result:</b> every manual/DL4J pair equal, every formula
  * size equal to DL4J's shape, receptive fields 16 (VGG-like) and 15 (dilated), as the seed prints.
  */
+@AutoService(Experiment.class)
 public final class ConvolutionBasics implements Experiment<CommonSettings> {
 
     /** Seed 002's 5x5 example image. */
@@ -98,13 +99,6 @@ public final class ConvolutionBasics implements Experiment<CommonSettings> {
         return "Seeds 001/002/004: convolution by hand vs DL4J, output sizes, parameters, receptive fields";
     }
 
-    @Override
-    public SmokeCheck smokeCheck(CommonSettings settings) {
-        return SmokeCheck.table(
-                "| [[6, 0, -5], [0, -2, -2], [-4, 0, 1]] | [[6, 0, -5], [0, -2, -2], [-4, 0, 1]] | yes |",
-                "**VGG-like stack**: receptive field 16", "**Dilated stack**: receptive field 15",
-                "| [16, 3, 3, 3] | [16] | 448 |");
-    }
 
     @Override
     public CommonSettings defaults() {

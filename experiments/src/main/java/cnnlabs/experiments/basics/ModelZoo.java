@@ -1,5 +1,6 @@
 package cnnlabs.experiments.basics;
 
+import com.google.auto.service.AutoService;
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
 import cnnlabs.architectures.BlockCatalog;
@@ -7,14 +8,13 @@ import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.Flops;
 import cnnlabs.architectures.GraphSpec;
 import cnnlabs.architectures.ModelSummary;
-import cnnlabs.experiments.Engine;
-import cnnlabs.experiments.Experiment;
-import cnnlabs.experiments.ExperimentContext;
-import cnnlabs.experiments.ExperimentResult;
-import cnnlabs.experiments.SmokeCheck;
-import cnnlabs.experiments.common.MarkdownTable;
-import cnnlabs.experiments.settings.Common;
-import cnnlabs.experiments.settings.CommonSettings;
+import cnnlabs.run.Engine;
+import cnnlabs.run.Experiment;
+import cnnlabs.run.ExperimentContext;
+import cnnlabs.run.ExperimentResult;
+import cnnlabs.run.tables.MarkdownTable;
+import cnnlabs.run.settings.Common;
+import cnnlabs.run.settings.CommonSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,6 +42,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * run ({@code -Dmax.batches=1}) times one pass per model. <b>Expected result:</b> the counts of
  * experiments/reference/seed_param_counts.py.
  */
+@AutoService(Experiment.class)
 public final class ModelZoo implements Experiment<CommonSettings> {
 
     /** Timed forward passes per model (the median is reported), after as many warm-up passes. */
@@ -57,17 +58,6 @@ public final class ModelZoo implements Experiment<CommonSettings> {
         return "Every registered architecture and block: shapes, Keras/PyTorch parameter counts, FLOPs, latency";
     }
 
-    @Override
-    public SmokeCheck smokeCheck(CommonSettings settings) {
-        List<String> rows = new ArrayList<>();
-        Architectures.names().forEach(name -> rows.add("| " + name + " | architecture |"));
-        BlockCatalog.names().forEach(name -> rows.add("| " + name + " | block |"));
-        rows.add("| small-cnn | architecture | seed 000 SmallCNN | 3x32x32 | 10 | 545,482 | 545,290 | 545,290 |");
-        rows.add(settings.common().smokeRunNote("latencies from " + settings.common().maxBatches()
-                + " pass(es), not a measurement").strip());
-        return SmokeCheck.table(rows.toArray(String[]::new))
-                .file("model-zoo.csv", 1 + Architectures.names().size() + BlockCatalog.names().size());
-    }
 
     @Override
     public CommonSettings defaults() {

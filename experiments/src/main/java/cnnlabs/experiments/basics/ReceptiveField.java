@@ -1,18 +1,18 @@
 package cnnlabs.experiments.basics;
 
+import com.google.auto.service.AutoService;
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.GraphBlocks;
 import cnnlabs.architectures.InputShape;
-import cnnlabs.experiments.Engine;
-import cnnlabs.experiments.Experiment;
-import cnnlabs.experiments.ExperimentContext;
-import cnnlabs.experiments.ExperimentResult;
-import cnnlabs.experiments.SmokeCheck;
+import cnnlabs.run.Engine;
+import cnnlabs.run.Experiment;
+import cnnlabs.run.ExperimentContext;
+import cnnlabs.run.ExperimentResult;
 import cnnlabs.experiments.common.ConvolutionArithmetic.RfLayer;
 import cnnlabs.experiments.common.ConvolutionArithmetic;
-import cnnlabs.experiments.common.MarkdownTable;
-import cnnlabs.experiments.plots.Viridis;
-import cnnlabs.experiments.settings.CommonSettings;
+import cnnlabs.run.tables.MarkdownTable;
+import cnnlabs.run.plots.Viridis;
+import cnnlabs.run.settings.CommonSettings;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +48,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p><b>Expected runtime:</b> a few seconds. <b>Expected result:</b> both extents 10 pixels.
  */
+@AutoService(Experiment.class)
 public final class ReceptiveField implements Experiment<CommonSettings> {
 
     static final int SIZE = 32;
@@ -62,11 +63,6 @@ public final class ReceptiveField implements Experiment<CommonSettings> {
         return "Seed 002 Exercise 2: input gradient of one output position vs the analytic receptive field";
     }
 
-    @Override
-    public SmokeCheck smokeCheck(CommonSettings settings) {
-        return SmokeCheck.table("| (8, 8) of 16x16 | 10 x 10 | 10 x 10 | yes |")
-                .picture("receptive-field.png", 640, 600);
-    }
 
     @Override
     public CommonSettings defaults() {

@@ -1,32 +1,32 @@
 package cnnlabs.experiments.cifar;
 
+import com.google.auto.service.AutoService;
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
 import cnnlabs.architectures.CifarModels;
 import cnnlabs.architectures.ModelSummary;
-import cnnlabs.experiments.Experiment;
-import cnnlabs.experiments.ExperimentContext;
-import cnnlabs.experiments.ExperimentResult;
-import cnnlabs.experiments.SmokeCheck;
+import cnnlabs.run.Experiment;
+import cnnlabs.run.ExperimentContext;
+import cnnlabs.run.ExperimentResult;
 import cnnlabs.experiments.common.CifarData;
 import cnnlabs.experiments.common.GraphProbes;
-import cnnlabs.experiments.common.MarkdownTable;
+import cnnlabs.run.tables.MarkdownTable;
 import cnnlabs.experiments.common.Pictures;
 import cnnlabs.experiments.common.TrainedModel;
-import cnnlabs.experiments.plots.ConfusionPlot;
-import cnnlabs.experiments.plots.ImageGrid;
-import cnnlabs.experiments.settings.Callbacks;
-import cnnlabs.experiments.settings.Common;
-import cnnlabs.experiments.settings.ExperimentSettings;
-import cnnlabs.experiments.settings.Optimizer;
-import cnnlabs.experiments.settings.Schedule;
-import cnnlabs.experiments.settings.Setting;
-import cnnlabs.experiments.settings.SettingsParser;
-import cnnlabs.experiments.settings.Training;
-import cnnlabs.experiments.training.ClassMetrics;
-import cnnlabs.experiments.training.EpochMetrics;
-import cnnlabs.experiments.training.Evaluator;
-import cnnlabs.experiments.training.Trainer;
+import cnnlabs.run.plots.ConfusionPlot;
+import cnnlabs.run.plots.ImageGrid;
+import cnnlabs.training.CallbackSettings;
+import cnnlabs.run.settings.Common;
+import cnnlabs.run.settings.ExperimentSettings;
+import cnnlabs.training.optim.Optimizer;
+import cnnlabs.training.optim.Schedule;
+import cnnlabs.settings.Setting;
+import cnnlabs.settings.SettingsParser;
+import cnnlabs.run.settings.Training;
+import cnnlabs.run.tables.ClassMetrics;
+import cnnlabs.training.EpochMetrics;
+import cnnlabs.training.Evaluator;
+import cnnlabs.training.Trainer;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +35,9 @@ import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import cnnlabs.run.RunRoots;
+import cnnlabs.training.History;
+import cnnlabs.training.Monitor;
 
 /**
  * ResNet-18 on CIFAR-10.
@@ -59,13 +62,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p><b>Expected result:</b> the recipe's published range for ResNet-18 in 20 epochs is about 93-94% test accuracy.
  */
+@AutoService(Experiment.class)
 public final class Cifar10ResNet implements Experiment<Cifar10ResNet.Settings> {
 
     /** The seed's recipe for {@code epochs} epochs. */
     static Training recipe(int epochs) {
         return new Training(epochs, 128, 0.1, 0, 0, 0.9, Training.LAB_DROPOUT, new Optimizer(Optimizer.Kind.SGD, 0.9, 5e-4),
                 new Schedule(Schedule.Kind.COSINE, 10, 0.1, 0, 0, 3),
-                new Callbacks(Callbacks.Monitor.VAL_ACC, 0, 0, true, Callbacks.Checkpoints.BOTH, 10));
+                new CallbackSettings(Monitor.VAL_ACC, 0, 0, true, CallbackSettings.Checkpointing.BOTH, 10));
     }
 
     /**
@@ -110,20 +114,8 @@ public final class Cifar10ResNet implements Experiment<Cifar10ResNet.Settings> {
     }
 
     @Override
-    public void check(Settings settings) {
-        CifarData.check();
-    }
-
-    @Override
-    public SmokeCheck smokeCheck(Settings settings) {
-        String model = settings.model();
-        return SmokeCheck.table("SYNTHETIC FIXTURE, NOT CIFAR-10", "**Test accuracy: ", "| Epoch | Train loss |",
-                        "| Class | Precision | Recall | F1 | Support |")
-                .metricRows(settings.training().epochs())
-                .picture("samples.png", 700, 812).picture("filters.png", 684, 884).picture("feature-maps.png", 922, 240)
-                .picture("confusion-" + model + ".png", ConfusionPlot.WIDTH, ConfusionPlot.HEIGHT)
-                .file("model.zip", -1).file("checkpoint-" + model + "-last.zip", -1)
-                .file("checkpoint-" + model + "-best.zip", -1).file("per-class-" + model + ".csv", 11);
+    public void check(Settings settings, RunRoots roots) {
+        CifarData.check(roots.data());
     }
 
     /** What {@code summary.json} holds. */
@@ -146,8 +138,8 @@ public final class Cifar10ResNet implements Experiment<Cifar10ResNet.Settings> {
         ModelSummary summary = ModelSummary.of(graph, architecture.inputShape());
         ctx.run().writeText("model-summary.txt", summary.toText(model));
 
-        Trainer.History history = ctx.trainer().fit(model, graph, data.trainBatches(cfg.batchSize(), common.seed(), settings.augment()),
-                data.batches(data.eval(), cfg.batchSize(), common.seed()), cfg.epochs(), ctx.run()::epoch);
+        History history = ctx.trainer().fit(model, graph, data.trainBatches(cfg.batchSize(), common.seed(), settings.augment()),
+                data.batches(data.eval(), cfg.batchSize(), common.seed()), cfg.epochs());
         Evaluator.Result test = Evaluator.evaluate(graph, data.batches(data.test(), cfg.batchSize(), common.seed()),
                 common.maxBatches());
         ctx.console().println(String.format(Locale.ROOT, "Test accuracy: %.4f", test.accuracy()));
@@ -220,7 +212,7 @@ public final class Cifar10ResNet implements Experiment<Cifar10ResNet.Settings> {
         return sharing == 1 ? first : vertex;
     }
 
-    private static String table(Settings settings, CifarData data, ModelSummary summary, Trainer.History history,
+    private static String table(Settings settings, CifarData data, ModelSummary summary, History history,
                                 Evaluator.Result test, ClassMetrics classes, EpochMetrics best, List<String> shown) {
         Training cfg = settings.training();
         String eval = data.evalName().substring(0, 1).toUpperCase(Locale.ROOT) + data.evalName().substring(1);

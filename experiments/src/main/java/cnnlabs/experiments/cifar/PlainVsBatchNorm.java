@@ -1,31 +1,33 @@
 package cnnlabs.experiments.cifar;
 
+import com.google.auto.service.AutoService;
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
 import cnnlabs.architectures.ModelSummary;
-import cnnlabs.experiments.Experiment;
-import cnnlabs.experiments.ExperimentContext;
-import cnnlabs.experiments.ExperimentResult;
-import cnnlabs.experiments.SmokeCheck;
+import cnnlabs.run.Experiment;
+import cnnlabs.run.ExperimentContext;
+import cnnlabs.run.ExperimentResult;
 import cnnlabs.experiments.common.CifarData;
-import cnnlabs.experiments.common.MarkdownTable;
+import cnnlabs.run.tables.MarkdownTable;
 import cnnlabs.experiments.common.TrainedModel;
-import cnnlabs.experiments.plots.ConfusionPlot;
-import cnnlabs.experiments.settings.Callbacks;
-import cnnlabs.experiments.settings.Common;
-import cnnlabs.experiments.settings.ExperimentSettings;
-import cnnlabs.experiments.settings.Optimizer;
-import cnnlabs.experiments.settings.Schedule;
-import cnnlabs.experiments.settings.Setting;
-import cnnlabs.experiments.settings.SettingsParser;
-import cnnlabs.experiments.settings.Training;
-import cnnlabs.experiments.training.Evaluator;
-import cnnlabs.experiments.training.Trainer;
+import cnnlabs.run.plots.ConfusionPlot;
+import cnnlabs.training.CallbackSettings;
+import cnnlabs.run.settings.Common;
+import cnnlabs.run.settings.ExperimentSettings;
+import cnnlabs.training.optim.Optimizer;
+import cnnlabs.training.optim.Schedule;
+import cnnlabs.settings.Setting;
+import cnnlabs.settings.SettingsParser;
+import cnnlabs.run.settings.Training;
+import cnnlabs.training.Evaluator;
+import cnnlabs.training.Trainer;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import cnnlabs.run.RunRoots;
+import cnnlabs.training.History;
 
 /**
  * A plain CNN against the same CNN with batch normalisation, on CIFAR-10.
@@ -44,6 +46,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * <p><b>Expected runtime:</b> tens of minutes on a 2-core CPU (two small models, 10 epochs each, with per-image
  * augmentation on a background thread); a smoke run ({@code -Dmax.batches=2}) takes seconds. Needs CIFAR-10.
  */
+@AutoService(Experiment.class)
 public final class PlainVsBatchNorm implements Experiment<PlainVsBatchNorm.Settings> {
 
     static final String PLAIN = "cnn-plain-001";
@@ -75,22 +78,12 @@ public final class PlainVsBatchNorm implements Experiment<PlainVsBatchNorm.Setti
     @Override
     public Settings defaults() {
         return new Settings(Common.DEFAULTS, new Training(10, 32, 1e-3, 0, 0.1, 0.9, Training.LAB_DROPOUT, Optimizer.KERAS_ADAM,
-                new Schedule(Schedule.Kind.STEP, 5, 0.1, 0, 0, 3), Callbacks.DEFAULTS), true);
+                new Schedule(Schedule.Kind.STEP, 5, 0.1, 0, 0, 3), CallbackSettings.DEFAULTS), true);
     }
 
     @Override
-    public void check(Settings settings) {
-        CifarData.check();
-    }
-
-    @Override
-    public SmokeCheck smokeCheck(Settings settings) {
-        return SmokeCheck.table("SYNTHETIC FIXTURE, NOT CIFAR-10", "| " + PLAIN + " |", "| " + BATCH_NORM + " |",
-                        "The exercise's bar")
-                .metricRows(2 * settings.training().epochs())
-                .picture("confusion-" + PLAIN + ".png", ConfusionPlot.WIDTH, ConfusionPlot.HEIGHT)
-                .picture("confusion-" + BATCH_NORM + ".png", ConfusionPlot.WIDTH, ConfusionPlot.HEIGHT)
-                .file("per-class-" + BATCH_NORM + ".csv", 11);
+    public void check(Settings settings, RunRoots roots) {
+        CifarData.check(roots.data());
     }
 
     /** One model's outcome. */
@@ -115,9 +108,8 @@ public final class PlainVsBatchNorm implements Experiment<PlainVsBatchNorm.Setti
             ModelSummary summary = ModelSummary.of(graph, architecture.inputShape());
             summaries.append(summary.toText(name)).append('\n');
             ctx.run().writeText("model-summary.txt", summaries.toString());
-            Trainer.History history = ctx.trainer().fit(name, graph, data.trainBatches(cfg.batchSize(), common.seed(),
-                    settings.augment()), data.batches(data.eval(), cfg.batchSize(), common.seed()), cfg.epochs(),
-                    ctx.run()::epoch);
+            History history = ctx.trainer().fit(name, graph, data.trainBatches(cfg.batchSize(), common.seed(),
+                    settings.augment()), data.batches(data.eval(), cfg.batchSize(), common.seed()), cfg.epochs());
             Evaluator.Result test = Evaluator.evaluate(graph, data.batches(data.test(), cfg.batchSize(), common.seed()),
                     common.maxBatches());
             ctx.classMetrics(name, "test", test, data.test().classNames());

@@ -7,13 +7,14 @@ import cnnlabs.datasets.ImageDataset;
 import cnnlabs.datasets.ImageBatchIterator;
 import cnnlabs.datasets.augment.Augmentation;
 import cnnlabs.datasets.augment.Augmentations;
-import cnnlabs.experiments.ConfigException;
-import cnnlabs.experiments.ExperimentContext;
-import cnnlabs.experiments.settings.Training;
+import cnnlabs.settings.ConfigException;
+import cnnlabs.run.ExperimentContext;
+import cnnlabs.run.settings.Training;
 import cnnlabs.datasets.augment.ChannelNormalization;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.LongFunction;
+import cnnlabs.datasets.DataLocations;
 
 /**
  * CIFAR-10 as the CIFAR labs train on it: the training images (the first {@code subset} when set), the split each epoch
@@ -45,12 +46,11 @@ public record CifarData(String dataset, boolean synthetic, ImageDataset train, I
     /** Seed 001: flip, rotation, colour jitter, translation; ImageNet's per-channel statistics. */
     public static final Pipeline SEED_001 = new Pipeline(Augmentations::seed001, Augmentations.IMAGENET_NORMALIZATION);
 
-    /** Checks {@code -Ddata.cifar10}, if given, before a run folder exists: a folder that lacks a batch is named. */
-    public static void check() {
-        String dir = System.getProperty(Cifar10.PROPERTY);
-        if (dir != null && !dir.isBlank()) {
+    /** Checks the user's CIFAR-10 folder ({@code -Ddata.cifar10}), if given, before a run folder exists: a folder that lacks a batch is named. */
+    public static void check(DataLocations data) {
+        if (data.cifar10() != null) {
             try {
-                Cifar10.findLocal(Path.of("unused"));
+                Cifar10.fromUserDirectory(data.cifar10());
             } catch (DataException e) {
                 throw new ConfigException(e.getMessage());
             }
@@ -58,19 +58,19 @@ public record CifarData(String dataset, boolean synthetic, ImageDataset train, I
     }
 
     /**
-     * CIFAR-10 for a run: loaded and split as its training settings say ({@link #load(Path, Training, Pipeline)}), its
+     * CIFAR-10 for a run: loaded and split as its training settings say ({@link #load(DataLocations, Training, Pipeline)}), its
      * splits printed, and its curves told which split the epochs are evaluated on.
      */
     public static CifarData forRun(ExperimentContext<?> ctx, Pipeline pipeline) {
-        CifarData data = load(ctx.dataDir(), ctx.training(), pipeline);
+        CifarData data = load(ctx.data(), ctx.training(), pipeline);
         ctx.console().println(data.describe());
         ctx.run().evaluatedOn(data.evalName());
         return data;
     }
 
     /** CIFAR-10 (downloaded on first use, or from {@code -Ddata.cifar10}), split as {@code training} says. */
-    public static CifarData load(Path dataDir, Training training, Pipeline pipeline) {
-        Cifar10 cifar = Cifar10.locate(dataDir);
+    public static CifarData load(DataLocations data, Training training, Pipeline pipeline) {
+        Cifar10 cifar = Cifar10.locate(data);
         ImageDataset train = cifar.loadTrain();
         if (training.subset() > 0) {
             train = train.head(training.subset());

@@ -1,7 +1,7 @@
 package cnnlabs.experiments.common;
 
-import cnnlabs.experiments.plots.ImageGrid;
-import cnnlabs.experiments.plots.Viridis;
+import cnnlabs.run.plots.ImageGrid;
+import cnnlabs.run.plots.Viridis;
 import java.awt.image.BufferedImage;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

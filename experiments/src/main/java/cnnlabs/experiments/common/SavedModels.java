@@ -1,7 +1,7 @@
 package cnnlabs.experiments.common;
 
-import cnnlabs.experiments.ExperimentContext;
-import cnnlabs.experiments.results.RunHistory;
+import cnnlabs.run.ExperimentContext;
+import cnnlabs.run.results.RunHistory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;

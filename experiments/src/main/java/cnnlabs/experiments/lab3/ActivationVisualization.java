@@ -1,22 +1,22 @@
 package cnnlabs.experiments.lab3;
 
+import com.google.auto.service.AutoService;
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
 import cnnlabs.architectures.ModelSummary;
 import cnnlabs.datasets.Datasets;
 import cnnlabs.datasets.ImageDataset;
-import cnnlabs.experiments.Experiment;
-import cnnlabs.experiments.ExperimentContext;
-import cnnlabs.experiments.ExperimentResult;
-import cnnlabs.experiments.SmokeCheck;
-import cnnlabs.experiments.common.MarkdownTable;
+import cnnlabs.run.Experiment;
+import cnnlabs.run.ExperimentContext;
+import cnnlabs.run.ExperimentResult;
+import cnnlabs.run.tables.MarkdownTable;
 import cnnlabs.experiments.common.Pictures;
 import cnnlabs.experiments.common.SavedModels;
-import cnnlabs.experiments.plots.ImageGrid;
-import cnnlabs.experiments.settings.Common;
-import cnnlabs.experiments.settings.Training;
-import cnnlabs.experiments.settings.TrainingSettings;
-import cnnlabs.experiments.training.Trainer;
+import cnnlabs.run.plots.ImageGrid;
+import cnnlabs.run.settings.Common;
+import cnnlabs.run.settings.Training;
+import cnnlabs.run.settings.TrainingSettings;
+import cnnlabs.training.Trainer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import cnnlabs.training.History;
 
 /**
  * Visualising what a CNN computes: first-layer activation maps, learned filters, feature maps by stage.
@@ -47,6 +48,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * 2,000 images through the ResNet-style model), less when a saved simple CNN is found. <b>Expected result:</b> maps
  * that respond to the digit's strokes and edges.
  */
+@AutoService(Experiment.class)
 public final class ActivationVisualization implements Experiment<TrainingSettings> {
 
     static final String SIMPLE_CNN = "simple-cnn";
@@ -67,13 +69,6 @@ public final class ActivationVisualization implements Experiment<TrainingSetting
         return "Lab 3 Part 6 / seed 002 §4.3: first-layer activations, learned filters, ResNet feature maps";
     }
 
-    @Override
-    public SmokeCheck smokeCheck(TrainingSettings settings) {
-        // the simple CNN for -Depochs (a smoke run never loads a saved one), the ResNet-style model for one epoch
-        return SmokeCheck.table("| `stage3.block1.relu` | 256 x 7 x 7 |", "trained here")
-                .metricRows(settings.training().epochs() + 1).picture("activations.png", 700, 812)
-                .picture("filters.png", 684, 460).picture("feature-maps.png", 872, 230);
-    }
 
     @Override
     public TrainingSettings defaults() {
@@ -177,8 +172,8 @@ public final class ActivationVisualization implements Experiment<TrainingSetting
         boolean resnet = RESNET.equals(name);
         int epochs = resnet ? 1 : cfg.epochs();
         int batch = resnet ? RESNET_BATCH : cfg.batchSize();
-        Trainer.History history = ctx.trainer().fit(name, graph, data.train().batches(batch, true, common.seed()),
-                data.validation().batches(batch, false, common.seed()), epochs, ctx.run()::epoch);
+        History history = ctx.trainer().fit(name, graph, data.train().batches(batch, true, common.seed()),
+                data.validation().batches(batch, false, common.seed()), epochs);
         validationAccuracy.put(name, history.last().valAcc());
         return graph;
     }

@@ -1,27 +1,28 @@
 package cnnlabs.experiments.lab3;
 
+import com.google.auto.service.AutoService;
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.ModelSummary;
 import cnnlabs.datasets.Datasets;
 import cnnlabs.datasets.ImageDataset;
-import cnnlabs.experiments.Experiment;
-import cnnlabs.experiments.ExperimentContext;
-import cnnlabs.experiments.ExperimentResult;
-import cnnlabs.experiments.SmokeCheck;
-import cnnlabs.experiments.common.MarkdownTable;
+import cnnlabs.run.Experiment;
+import cnnlabs.run.ExperimentContext;
+import cnnlabs.run.ExperimentResult;
+import cnnlabs.run.tables.MarkdownTable;
 import cnnlabs.experiments.common.TrainedModel;
-import cnnlabs.experiments.plots.ConfusionPlot;
-import cnnlabs.experiments.training.Evaluator;
-import cnnlabs.experiments.settings.Common;
-import cnnlabs.experiments.settings.Training;
-import cnnlabs.experiments.settings.TrainingSettings;
-import cnnlabs.experiments.training.Trainer;
+import cnnlabs.run.plots.ConfusionPlot;
+import cnnlabs.training.Evaluator;
+import cnnlabs.run.settings.Common;
+import cnnlabs.run.settings.Training;
+import cnnlabs.run.settings.TrainingSettings;
+import cnnlabs.training.Trainer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import cnnlabs.training.History;
 
 /**
  * Compare architectures: LeNet-5, VGG-style and ResNet-style on MNIST.
@@ -42,6 +43,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * (with Keras' 0.99 it collapses on validation; see {@link #bnNote}). The measured accuracies, next to the Keras
  * original's and a PyTorch replica's, are in {@code results/REPRODUCED.md}.
  */
+@AutoService(Experiment.class)
 public final class ArchitectureComparison implements Experiment<TrainingSettings> {
 
     /** The lab's three models: registry name and the lab's display name. */
@@ -60,18 +62,6 @@ public final class ArchitectureComparison implements Experiment<TrainingSettings
         return "Lab 3 Part 3: LeNet-5 vs VGG-style vs ResNet-style on 10,000 MNIST images, 5 epochs";
     }
 
-    @Override
-    public SmokeCheck smokeCheck(TrainingSettings settings) {
-        return SmokeCheck.table("| Model | Parameters | Trainable | Final val acc | Training time (s) | Images/s |",
-                        "| LeNet | 44,426 | 44,426 |", "| VGG-style | 1,867,466 | 1,867,466 |",
-                        "| ResNet-style | 1,230,474 | 1,227,786 |", "momentum " + settings.training().bnMomentum(),
-                        "`confusion-lenet5.png`")
-                .metricRows(MODELS.size() * settings.training().epochs())
-                .picture("confusion-lenet5.png", ConfusionPlot.WIDTH, ConfusionPlot.HEIGHT)
-                .picture("confusion-vgg-style.png", ConfusionPlot.WIDTH, ConfusionPlot.HEIGHT)
-                .picture("confusion-resnet-style.png", ConfusionPlot.WIDTH, ConfusionPlot.HEIGHT)
-                .file("per-class-resnet-style.csv", 11);
-    }
 
     @Override
     public TrainingSettings defaults() {
@@ -102,9 +92,9 @@ public final class ArchitectureComparison implements Experiment<TrainingSettings
             ctx.run().writeText("model-summary.txt", summaries.toString());
 
             ctx.console().println(String.format(Locale.ROOT, "Training %s (%,d parameters)...", model[1], summary.totalParams()));
-            Trainer.History history = ctx.trainer().fit(model[0], graph,
+            History history = ctx.trainer().fit(model[0], graph,
                     data.train().batches(cfg.batchSize(), true, common.seed()),
-                    data.validation().batches(cfg.batchSize(), false, common.seed()), cfg.epochs(), ctx.run()::epoch);
+                    data.validation().batches(cfg.batchSize(), false, common.seed()), cfg.epochs());
             double valAcc = history.last().valAcc();
             ctx.classMetrics(model[0], "validation", Evaluator.evaluate(graph,
                     data.validation().batches(cfg.batchSize(), false, common.seed()), common.maxBatches()),

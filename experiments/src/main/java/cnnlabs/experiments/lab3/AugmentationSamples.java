@@ -1,18 +1,18 @@
 package cnnlabs.experiments.lab3;
 
+import com.google.auto.service.AutoService;
 import cnnlabs.datasets.Cifar10;
 import cnnlabs.datasets.Datasets;
 import cnnlabs.datasets.ImageDataset;
 import cnnlabs.datasets.augment.Augmentation;
 import cnnlabs.datasets.augment.Augmentations;
-import cnnlabs.experiments.Experiment;
-import cnnlabs.experiments.ExperimentContext;
-import cnnlabs.experiments.ExperimentResult;
-import cnnlabs.experiments.SmokeCheck;
-import cnnlabs.experiments.common.MarkdownTable;
+import cnnlabs.run.Experiment;
+import cnnlabs.run.ExperimentContext;
+import cnnlabs.run.ExperimentResult;
+import cnnlabs.run.tables.MarkdownTable;
 import cnnlabs.experiments.common.Pictures;
-import cnnlabs.experiments.plots.ImageGrid;
-import cnnlabs.experiments.settings.CommonSettings;
+import cnnlabs.run.plots.ImageGrid;
+import cnnlabs.run.settings.CommonSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +38,7 @@ import java.util.function.LongFunction;
  * <p><b>Expected runtime:</b> a few seconds. <b>Expected result:</b> the lab's figure: the same digit turned,
  * shifted and scaled a little differently in every panel.
  */
+@AutoService(Experiment.class)
 public final class AugmentationSamples implements Experiment<CommonSettings> {
 
     static final int SAMPLES = 9;
@@ -53,15 +54,6 @@ public final class AugmentationSamples implements Experiment<CommonSettings> {
         return "Lab 3 Part 4 / seeds 001, 002: one image and 9 augmentations per pipeline, and each pipeline's speed";
     }
 
-    @Override
-    public SmokeCheck smokeCheck(CommonSettings settings) {
-        // without CIFAR-10 (the test machines cannot fetch it) the colour pipelines must say they ran on a
-        // generated image
-        return SmokeCheck.table("| `mnist-keras.png` | keras-mnist |", "the first MNIST training digit (5)")
-                .tableShowsOneOf("GENERATED 32x32 test pattern", "the first CIFAR-10 training image")
-                .picture("mnist-keras.png", 772, 384).picture("cifar-crop-flip.png", 772, 384)
-                .picture("seed001.png", 772, 384);
-    }
 
     @Override
     public CommonSettings defaults() {
@@ -72,7 +64,7 @@ public final class AugmentationSamples implements Experiment<CommonSettings> {
     public ExperimentResult run(ExperimentContext<CommonSettings> ctx) {
         long seed = ctx.common().seed();
         ImageDataset mnist = Datasets.MNIST.loadTrain(ctx.dataDir());
-        Optional<Cifar10> cifar = Cifar10.findLocal(ctx.dataDir());
+        Optional<Cifar10> cifar = Cifar10.findLocal(ctx.data());
         byte[] colour;
         String colourSource;
         if (cifar.isPresent()) {

@@ -1,19 +1,19 @@
 package cnnlabs.experiments.lab3;
 
+import com.google.auto.service.AutoService;
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.GraphBlocks;
 import cnnlabs.architectures.InputShape;
 import cnnlabs.datasets.Datasets;
 import cnnlabs.datasets.ImageDataset;
-import cnnlabs.experiments.Engine;
-import cnnlabs.experiments.Experiment;
-import cnnlabs.experiments.ExperimentContext;
-import cnnlabs.experiments.ExperimentResult;
-import cnnlabs.experiments.SmokeCheck;
+import cnnlabs.run.Engine;
+import cnnlabs.run.Experiment;
+import cnnlabs.run.ExperimentContext;
+import cnnlabs.run.ExperimentResult;
 import cnnlabs.experiments.common.ConvolutionArithmetic;
-import cnnlabs.experiments.common.MarkdownTable;
-import cnnlabs.experiments.plots.ImageGrid;
-import cnnlabs.experiments.settings.CommonSettings;
+import cnnlabs.run.tables.MarkdownTable;
+import cnnlabs.run.plots.ImageGrid;
+import cnnlabs.run.settings.CommonSettings;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -44,6 +44,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p><b>Expected runtime:</b> a few seconds (MNIST is fetched on first use). <b>Expected result:</b> the lab's
  * figure: edges where the stroke starts and ends, a blurred and a sharpened digit; output sizes 6, 8, 4, 8.
  */
+@AutoService(Experiment.class)
 public final class ConvolutionFilters implements Experiment<CommonSettings> {
 
     /** The lab's four filters, as written in the lab ({@code convolve2d} orientation). */
@@ -72,15 +73,6 @@ public final class ConvolutionFilters implements Experiment<CommonSettings> {
         return "Lab 3 Part 1: edge, blur and sharpen filters on an MNIST digit; seed 002's conv-settings panel";
     }
 
-    @Override
-    public SmokeCheck smokeCheck(CommonSettings settings) {
-        List<String> rows = new ArrayList<>();
-        FILTERS.keySet().forEach(filter -> rows.add("| " + filter + " |"));
-        rows.add("| 3 | 1 | 2 | 1 | 4x4 |");
-        rows.add("| 3 | 2 | 1 | 2 | 8x8 |");
-        return SmokeCheck.table(rows.toArray(String[]::new)).picture("filters.png", 720, 552)
-                .picture("conv-settings.png", 1032, 262);
-    }
 
     @Override
     public CommonSettings defaults() {

@@ -1,5 +1,6 @@
 package cnnlabs.experiments.lab3;
 
+import com.google.auto.service.AutoService;
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
 import cnnlabs.architectures.ModelSummary;
@@ -8,24 +9,24 @@ import cnnlabs.datasets.Datasets;
 import cnnlabs.datasets.ImageDataset;
 import cnnlabs.datasets.augment.Augmentation;
 import cnnlabs.datasets.augment.Augmentations;
-import cnnlabs.experiments.Experiment;
-import cnnlabs.experiments.ExperimentContext;
-import cnnlabs.experiments.ExperimentResult;
-import cnnlabs.experiments.SmokeCheck;
-import cnnlabs.experiments.common.MarkdownTable;
-import cnnlabs.experiments.settings.Common;
-import cnnlabs.experiments.settings.Training;
-import cnnlabs.experiments.settings.ExperimentSettings;
-import cnnlabs.experiments.settings.Setting;
-import cnnlabs.experiments.settings.SettingsParser;
-import cnnlabs.experiments.training.EpochMetrics;
-import cnnlabs.experiments.plots.ConfusionPlot;
-import cnnlabs.experiments.training.Evaluator;
-import cnnlabs.experiments.training.Trainer;
+import cnnlabs.run.Experiment;
+import cnnlabs.run.ExperimentContext;
+import cnnlabs.run.ExperimentResult;
+import cnnlabs.run.tables.MarkdownTable;
+import cnnlabs.run.settings.Common;
+import cnnlabs.run.settings.Training;
+import cnnlabs.run.settings.ExperimentSettings;
+import cnnlabs.settings.Setting;
+import cnnlabs.settings.SettingsParser;
+import cnnlabs.training.EpochMetrics;
+import cnnlabs.run.plots.ConfusionPlot;
+import cnnlabs.training.Evaluator;
+import cnnlabs.training.Trainer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import cnnlabs.training.History;
 
 /**
  * Data augmentation: the simple CNN trained with and without Lab 3's augmentation pipeline.
@@ -46,6 +47,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * augmentation lowers training accuracy (the augmented images are harder) and narrows or reverses the
  * train-validation gap. Measured numbers: {@code results/REPRODUCED.md}.
  */
+@AutoService(Experiment.class)
 public final class DataAugmentation implements Experiment<DataAugmentation.Settings> {
 
     static final String MODEL = "simple-cnn";
@@ -61,16 +63,6 @@ public final class DataAugmentation implements Experiment<DataAugmentation.Setti
         return "Lab 3 Part 4: the simple CNN with and without rotation/translation/zoom augmentation, full MNIST";
     }
 
-    @Override
-    public SmokeCheck smokeCheck(Settings settings) {
-        return SmokeCheck.table("| Model | Train acc | Val acc | Test acc | Train − val gap | Epoch time (s) |",
-                        "| without-augmentation |", "| with-augmentation |", "Augmentation cost: an augmented epoch took",
-                        "`confusion-with-augmentation.png`")
-                .metricRows(2 * settings.training().epochs())
-                .picture("confusion-without-augmentation.png", ConfusionPlot.WIDTH, ConfusionPlot.HEIGHT)
-                .picture("confusion-with-augmentation.png", ConfusionPlot.WIDTH, ConfusionPlot.HEIGHT)
-                .file("per-class-with-augmentation.csv", 11);
-    }
 
     @Override
     public Settings defaults() {
@@ -92,7 +84,7 @@ public final class DataAugmentation implements Experiment<DataAugmentation.Setti
     }
 
     /** One of the two runs. */
-    record Outcome(String name, Trainer.History history, Evaluator.Result test) {
+    record Outcome(String name, History history, Evaluator.Result test) {
 
         double meanEpochSeconds() {
             return history.epochs().stream().mapToDouble(EpochMetrics::seconds).average().orElse(Double.NaN);
@@ -121,8 +113,8 @@ public final class DataAugmentation implements Experiment<DataAugmentation.Setti
             Batches train = augmented
                     ? data.train().batches(cfg.batchSize(), true, common.seed(), augmentation).prefetch(PREFETCH)
                     : data.train().batches(cfg.batchSize(), true, common.seed());
-            Trainer.History history = ctx.trainer().fit(name, graph, train,
-                    data.validation().batches(cfg.batchSize(), false, common.seed()), cfg.epochs(), ctx.run()::epoch);
+            History history = ctx.trainer().fit(name, graph, train,
+                    data.validation().batches(cfg.batchSize(), false, common.seed()), cfg.epochs());
             Evaluator.Result testResult = Evaluator.evaluate(graph, test.batches(cfg.batchSize(), false, common.seed()),
                     common.maxBatches());
             ctx.classMetrics(name, "test", testResult, test.classNames());

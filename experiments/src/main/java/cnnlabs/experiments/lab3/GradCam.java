@@ -1,26 +1,26 @@
 package cnnlabs.experiments.lab3;
 
+import com.google.auto.service.AutoService;
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
 import cnnlabs.architectures.ModelSummary;
 import cnnlabs.datasets.Cifar10;
 import cnnlabs.datasets.Datasets;
 import cnnlabs.datasets.ImageDataset;
-import cnnlabs.experiments.Experiment;
-import cnnlabs.experiments.ExperimentContext;
-import cnnlabs.experiments.ExperimentResult;
-import cnnlabs.experiments.SmokeCheck;
+import cnnlabs.run.Experiment;
+import cnnlabs.run.ExperimentContext;
+import cnnlabs.run.ExperimentResult;
 import cnnlabs.experiments.common.CifarData;
 import cnnlabs.experiments.common.ClassActivationMaps;
-import cnnlabs.experiments.common.MarkdownTable;
+import cnnlabs.run.tables.MarkdownTable;
 import cnnlabs.experiments.common.Pictures;
 import cnnlabs.experiments.common.SavedModels;
-import cnnlabs.experiments.plots.ImageGrid;
-import cnnlabs.experiments.results.RunHistory;
-import cnnlabs.experiments.settings.Common;
-import cnnlabs.experiments.settings.Training;
-import cnnlabs.experiments.settings.TrainingSettings;
-import cnnlabs.experiments.training.Trainer;
+import cnnlabs.run.plots.ImageGrid;
+import cnnlabs.run.results.RunHistory;
+import cnnlabs.run.settings.Common;
+import cnnlabs.run.settings.Training;
+import cnnlabs.run.settings.TrainingSettings;
+import cnnlabs.training.Trainer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import cnnlabs.training.History;
 
 /**
  * Grad-CAM: where a CNN looks when it decides.
@@ -46,6 +47,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p><b>Expected runtime:</b> about 4 minutes on a 2-core CPU (two models, 2 epochs on 18,000 MNIST images); a smoke run
  * takes seconds.
  */
+@AutoService(Experiment.class)
 public final class GradCam implements Experiment<TrainingSettings> {
 
     static final List<String> MNIST_MODELS = List.of(MnistSimpleCnn.MODEL, "resnet-style");
@@ -67,12 +69,6 @@ public final class GradCam implements Experiment<TrainingSettings> {
         return TrainingSettings.of(Training.lab(2, 128, 20_000, 0.1));
     }
 
-    @Override
-    public SmokeCheck smokeCheck(TrainingSettings settings) {
-        return SmokeCheck.table("| simple-cnn | `conv3` | 64 x 3 x 3 |", "| resnet-style | `stage3.block1.relu` | 256 x 7 x 7 |")
-                .metricRows(2 * settings.training().epochs())
-                .picture("gradcam-simple-cnn.png", 828, 284).picture("gradcam-resnet-style.png", 828, 284);
-    }
 
     /** One model's maps: where they were taken and how the 8 images were classified. */
     public record Explained(String model, String source, String target, String featureMaps, int correct, int images) {
@@ -112,8 +108,8 @@ public final class GradCam implements Experiment<TrainingSettings> {
         ComputationGraph graph = ctx.build(architecture);
         summaries.append(ModelSummary.of(graph, architecture.inputShape()).toText(model)).append('\n');
         ctx.run().writeText("model-summary.txt", summaries.toString());
-        Trainer.History history = ctx.trainer().fit(model, graph, data.train().batches(cfg.batchSize(), true, ctx.common().seed()),
-                data.validation().batches(cfg.batchSize(), false, ctx.common().seed()), cfg.epochs(), ctx.run()::epoch);
+        History history = ctx.trainer().fit(model, graph, data.train().batches(cfg.batchSize(), true, ctx.common().seed()),
+                data.validation().batches(cfg.batchSize(), false, ctx.common().seed()), cfg.epochs());
         ctx.console().println(String.format(Locale.ROOT, "%s: validation accuracy %.4f", model, history.last().valAcc()));
         return graph;
     }
@@ -143,7 +139,7 @@ public final class GradCam implements Experiment<TrainingSettings> {
 
     /** The CIFAR part, when CIFAR-10 and a model trained on it by Cifar10ResNet are both here; what happened, in a line. */
     private static String cifar(ExperimentContext<?> ctx, List<Explained> explained) throws Exception {
-        Optional<Cifar10> cifar = Cifar10.findLocal(ctx.dataDir());
+        Optional<Cifar10> cifar = Cifar10.findLocal(ctx.data());
         if (cifar.isEmpty()) {
             return "CIFAR-10 is not on this machine (-Ddata.cifar10=DIR, or run Cifar10ResNet once to download it): "
                     + "no CIFAR model explained.";

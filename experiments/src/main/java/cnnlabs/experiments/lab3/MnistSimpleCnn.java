@@ -1,28 +1,29 @@
 package cnnlabs.experiments.lab3;
 
+import com.google.auto.service.AutoService;
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
 import cnnlabs.architectures.ModelSummary;
 import cnnlabs.datasets.Datasets;
 import cnnlabs.datasets.ImageDataset;
-import cnnlabs.experiments.Experiment;
-import cnnlabs.experiments.ExperimentContext;
-import cnnlabs.experiments.ExperimentResult;
-import cnnlabs.experiments.SmokeCheck;
-import cnnlabs.experiments.common.MarkdownTable;
+import cnnlabs.run.Experiment;
+import cnnlabs.run.ExperimentContext;
+import cnnlabs.run.ExperimentResult;
+import cnnlabs.run.tables.MarkdownTable;
 import cnnlabs.experiments.common.TrainedModel;
-import cnnlabs.experiments.plots.ConfusionPlot;
-import cnnlabs.experiments.training.ClassMetrics;
+import cnnlabs.run.plots.ConfusionPlot;
+import cnnlabs.run.tables.ClassMetrics;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
-import cnnlabs.experiments.settings.Common;
-import cnnlabs.experiments.settings.Training;
-import cnnlabs.experiments.settings.TrainingSettings;
-import cnnlabs.experiments.training.EpochMetrics;
-import cnnlabs.experiments.training.Evaluator;
-import cnnlabs.experiments.training.Trainer;
+import cnnlabs.run.settings.Common;
+import cnnlabs.run.settings.Training;
+import cnnlabs.run.settings.TrainingSettings;
+import cnnlabs.training.EpochMetrics;
+import cnnlabs.training.Evaluator;
+import cnnlabs.training.Trainer;
 import java.util.Locale;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import cnnlabs.training.History;
 
 /**
  * Simple CNN for MNIST.
@@ -41,6 +42,7 @@ import org.deeplearning4j.util.ModelSerializer;
  * <p><b>Expected result:</b> the lab's bar, a test accuracy of at least 0.99 after the 10 epochs. The measured
  * accuracy, next to the Keras original's and a PyTorch replica's, is in {@code results/REPRODUCED.md}.
  */
+@AutoService(Experiment.class)
 public final class MnistSimpleCnn implements Experiment<TrainingSettings> {
 
     static final String MODEL = "simple-cnn";
@@ -55,14 +57,6 @@ public final class MnistSimpleCnn implements Experiment<TrainingSettings> {
         return "Lab 3 Part 2: simple CNN (93,322 params) on full MNIST, 10 epochs, test accuracy";
     }
 
-    @Override
-    public SmokeCheck smokeCheck(TrainingSettings settings) {
-        return SmokeCheck.table("**Test Accuracy: ", "93,322 parameters", "| Class | Precision | Recall | F1 | Support |",
-                        "| macro average |")
-                .metricRows(settings.training().epochs()).file("model.zip", -1)
-                .picture("confusion-simple-cnn.png", ConfusionPlot.WIDTH, ConfusionPlot.HEIGHT)
-                .file("confusion-simple-cnn.csv", 11).file("per-class-simple-cnn.csv", 11);
-    }
 
     @Override
     public TrainingSettings defaults() {
@@ -88,8 +82,8 @@ public final class MnistSimpleCnn implements Experiment<TrainingSettings> {
         ModelSummary summary = ModelSummary.of(graph, architecture.inputShape());
         ctx.run().writeText("model-summary.txt", summary.toText(MODEL));
 
-        Trainer.History history = ctx.trainer().fit(MODEL, graph, data.train().batches(cfg.batchSize(), true, common.seed()),
-                data.validation().batches(cfg.batchSize(), false, common.seed()), cfg.epochs(), ctx.run()::epoch);
+        History history = ctx.trainer().fit(MODEL, graph, data.train().batches(cfg.batchSize(), true, common.seed()),
+                data.validation().batches(cfg.batchSize(), false, common.seed()), cfg.epochs());
         Evaluator.Result testResult = Evaluator.evaluate(graph, test.batches(cfg.batchSize(), false, common.seed()),
                 common.maxBatches());
         ctx.console().println(String.format(Locale.ROOT, "Test Accuracy: %.4f", testResult.accuracy()));
@@ -101,7 +95,7 @@ public final class MnistSimpleCnn implements Experiment<TrainingSettings> {
         return new ExperimentResult(result, table(cfg, common, summary, history, testResult, classes));
     }
 
-    private static String table(Training cfg, Common common, ModelSummary summary, Trainer.History history,
+    private static String table(Training cfg, Common common, ModelSummary summary, History history,
                                 Evaluator.Result test, ClassMetrics classes) {
         MarkdownTable epochs = new MarkdownTable("Epoch", "Loss", "Accuracy", "Val loss", "Val accuracy", "Seconds", "Images/s");
         for (EpochMetrics m : history.epochs()) {

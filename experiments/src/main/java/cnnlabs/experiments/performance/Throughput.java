@@ -1,20 +1,20 @@
 package cnnlabs.experiments.performance;
 
+import com.google.auto.service.AutoService;
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.Flops;
-import cnnlabs.experiments.ConfigException;
-import cnnlabs.experiments.Experiment;
-import cnnlabs.experiments.ExperimentContext;
-import cnnlabs.experiments.ExperimentResult;
-import cnnlabs.experiments.SmokeCheck;
-import cnnlabs.experiments.common.MarkdownTable;
-import cnnlabs.experiments.results.EnvironmentInfo;
-import cnnlabs.experiments.settings.Common;
-import cnnlabs.experiments.settings.ExperimentSettings;
-import cnnlabs.experiments.settings.Setting;
-import cnnlabs.experiments.settings.SettingsParser;
+import cnnlabs.settings.ConfigException;
+import cnnlabs.run.Experiment;
+import cnnlabs.run.ExperimentContext;
+import cnnlabs.run.ExperimentResult;
+import cnnlabs.run.tables.MarkdownTable;
+import cnnlabs.run.results.EnvironmentInfo;
+import cnnlabs.run.settings.Common;
+import cnnlabs.run.settings.ExperimentSettings;
+import cnnlabs.settings.Setting;
+import cnnlabs.settings.SettingsParser;
 import cnnlabs.onednn.OneDnnRuntime;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +54,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p><b>Expected runtime:</b> about 35 minutes on a 2-core CPU (more than half of it PyTorch). <b>Expected
  * result:</b> the measured tables, with the CPU each ran on, are in results/REPRODUCED.md.
  */
+@AutoService(Experiment.class)
 public final class Throughput implements Experiment<Throughput.Settings> {
 
     /** cnnlabs name -> the reference script's name. */
@@ -134,17 +135,6 @@ public final class Throughput implements Experiment<Throughput.Settings> {
         return "Training and inference images/s of Lab 3's models, SmallCNN, ResNet-18, MobileNetV2, against every PyTorch found";
     }
 
-    @Override
-    public SmokeCheck smokeCheck(Settings settings) {
-        List<String> rows = new ArrayList<>();
-        rows.add("| Model | Params | DL4J train img/s | PyTorch train img/s | Train ratio |");
-        for (String model : selected(settings.models())) {
-            Architecture a = Architectures.get(model);
-            rows.add("| " + model + " | " + MarkdownTable.count(a.summary(BuildOptions.defaults()).totalParams()) + " |");
-        }
-        // either PyTorch ran, or the table says why not
-        return SmokeCheck.table(rows.toArray(String[]::new)).tableShowsOneOf("PyTorch: torch ", "PyTorch: not run (");
-    }
 
     @Override
     public Settings defaults() {
@@ -173,7 +163,7 @@ public final class Throughput implements Experiment<Throughput.Settings> {
         int passes = cfg.isSmokeRun() ? 1 : PASSES;
         String cpu = EnvironmentInfo.cpuModel();
         ctx.console().println("CPU: " + cpu + isaLimit());
-        Path script = Path.of(System.getProperty("cnnlabs.root", "."), "experiments", "reference", "throughput.py");
+        Path script = ctx.roots().repository().resolve("experiments/reference/throughput.py");
         TorchPeers.Found found = Files.isRegularFile(script) ? TorchPeers.find(ctx.settings().peerPython())
                 : new TorchPeers.Found(List.of(), List.of(script + " not found"));
         List<TorchPeers.Peer> peers = new ArrayList<>(found.peers());

@@ -2,8 +2,8 @@ package cnnlabs.experiments.transfer;
 
 import cnnlabs.architectures.MobileNetV2;
 import cnnlabs.datasets.ImageDataset;
-import cnnlabs.experiments.ExperimentContext;
-import cnnlabs.experiments.plots.EmbeddingPlot;
+import cnnlabs.run.ExperimentContext;
+import cnnlabs.run.plots.EmbeddingPlot;
 import java.util.Locale;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;

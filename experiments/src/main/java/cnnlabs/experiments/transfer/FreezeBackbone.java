@@ -1,22 +1,22 @@
 package cnnlabs.experiments.transfer;
 
+import com.google.auto.service.AutoService;
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
 import cnnlabs.architectures.CifarModels;
 import cnnlabs.architectures.ModelSummary;
 import cnnlabs.datasets.Datasets;
 import cnnlabs.datasets.ImageDataset;
-import cnnlabs.experiments.Experiment;
-import cnnlabs.experiments.ExperimentContext;
-import cnnlabs.experiments.ExperimentResult;
-import cnnlabs.experiments.SmokeCheck;
-import cnnlabs.experiments.common.MarkdownTable;
-import cnnlabs.experiments.settings.Common;
-import cnnlabs.experiments.settings.Training;
-import cnnlabs.experiments.settings.TrainingSettings;
-import cnnlabs.experiments.plots.ConfusionPlot;
-import cnnlabs.experiments.training.Evaluator;
-import cnnlabs.experiments.training.Trainer;
+import cnnlabs.run.Experiment;
+import cnnlabs.run.ExperimentContext;
+import cnnlabs.run.ExperimentResult;
+import cnnlabs.run.tables.MarkdownTable;
+import cnnlabs.run.settings.Common;
+import cnnlabs.run.settings.Training;
+import cnnlabs.run.settings.TrainingSettings;
+import cnnlabs.run.plots.ConfusionPlot;
+import cnnlabs.training.Evaluator;
+import cnnlabs.training.Trainer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +27,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.transferlearning.TransferLearning;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import cnnlabs.training.History;
 
 /**
  * Freeze the backbone: seed 000's mini task, with a fit that shows only the classifier moves.
@@ -52,6 +53,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * backbone parameter unchanged and every classifier parameter changed after the fit; validation accuracy is
  * reported but is not the point (the backbone stays at its random initialisation).
  */
+@AutoService(Experiment.class)
 public final class FreezeBackbone implements Experiment<TrainingSettings> {
 
     static final String ARCHITECTURE = "small-cnn";
@@ -66,13 +68,6 @@ public final class FreezeBackbone implements Experiment<TrainingSettings> {
         return "Seed 000 mini task: freeze SmallCNN's backbone (525,706 trainable) and show only the classifier moves";
     }
 
-    @Override
-    public SmokeCheck smokeCheck(TrainingSettings settings) {
-        return SmokeCheck.table("| SmallCNN, backbone frozen | 545,290 | 545,482 | 525,706 |",
-                "Backbone unchanged: **yes**; every classifier parameter moved: **yes**")
-                .metricRows(settings.training().epochs())
-                .picture("confusion-small-cnn-frozen.png", ConfusionPlot.WIDTH, ConfusionPlot.HEIGHT);
-    }
 
     @Override
     public TrainingSettings defaults() {
@@ -109,9 +104,9 @@ public final class FreezeBackbone implements Experiment<TrainingSettings> {
 
         Map<String, INDArray> initial = snapshot(frozen);
         ImageDataset.Split data = rgb(ctx.trainAndValidation(Datasets.MNIST));
-        Trainer.History history = ctx.trainer().fit(ARCHITECTURE + "-frozen", frozen,
+        History history = ctx.trainer().fit(ARCHITECTURE + "-frozen", frozen,
                 data.train().batches(cfg.batchSize(), true, common.seed()),
-                data.validation().batches(cfg.batchSize(), false, common.seed()), cfg.epochs(), ctx.run()::epoch);
+                data.validation().batches(cfg.batchSize(), false, common.seed()), cfg.epochs());
         ctx.classMetrics(ARCHITECTURE + "-frozen", "validation", Evaluator.evaluate(frozen,
                 data.validation().batches(cfg.batchSize(), false, common.seed()), common.maxBatches()),
                 data.validation().classNames());

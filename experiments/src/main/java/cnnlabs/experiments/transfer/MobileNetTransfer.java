@@ -1,5 +1,6 @@
 package cnnlabs.experiments.transfer;
 
+import com.google.auto.service.AutoService;
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.KerasWeights;
 import cnnlabs.architectures.MobileNetV2;
@@ -8,22 +9,22 @@ import cnnlabs.architectures.layers.InferenceBatchNorm;
 import cnnlabs.datasets.Cifar10;
 import cnnlabs.datasets.Datasets;
 import cnnlabs.datasets.ImageDataset;
-import cnnlabs.experiments.Experiment;
-import cnnlabs.experiments.ExperimentContext;
-import cnnlabs.experiments.ExperimentResult;
-import cnnlabs.experiments.SmokeCheck;
-import cnnlabs.experiments.common.MarkdownTable;
-import cnnlabs.experiments.settings.Common;
-import cnnlabs.experiments.settings.ExperimentSettings;
-import cnnlabs.experiments.settings.Setting;
-import cnnlabs.experiments.settings.SettingsParser;
-import cnnlabs.experiments.settings.Training;
+import cnnlabs.run.Experiment;
+import cnnlabs.run.ExperimentContext;
+import cnnlabs.run.ExperimentResult;
+import cnnlabs.run.tables.MarkdownTable;
+import cnnlabs.run.settings.Common;
+import cnnlabs.run.settings.ExperimentSettings;
+import cnnlabs.settings.Setting;
+import cnnlabs.settings.SettingsParser;
+import cnnlabs.run.settings.Training;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import cnnlabs.run.RunRoots;
 
 /**
  * Transfer learning with MobileNetV2: a frozen feature extractor, then fine-tuned, against training from scratch.
@@ -59,6 +60,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
  * takes about half), about 10 minutes once its checkpoint is cached. The parameter counts and the accuracies measured
  * here are in {@code results/REPRODUCED.md}.
  */
+@AutoService(Experiment.class)
 public final class MobileNetTransfer implements Experiment<MobileNetTransfer.Settings> {
 
     public static final String WEIGHTS = "weights";
@@ -123,18 +125,6 @@ public final class MobileNetTransfer implements Experiment<MobileNetTransfer.Set
         return "Lab 3 Part 5: MobileNetV2 frozen feature extraction, then fine-tuning the last 20 layers, vs from scratch";
     }
 
-    @Override
-    public SmokeCheck smokeCheck(Settings settings) {
-        int epochs = settings.training().epochs();
-        // offline source pretraining, feature extraction, fine-tuning, from scratch for both stages' epochs
-        return SmokeCheck.table("| Stage | Trains | Total params | Trainable | Epochs | Adam lr | Val acc | Test acc |",
-                        "| feature-extraction | the new head only (base frozen) | 2,270,794 | 12,810 | " + epochs + " | 0.001 |",
-                        "| fine-tuning | the base's last 20 layers and the head | 2,270,794 | 1,218,890 | " + epochs
-                                + " | 0.0001 |",
-                        "| from-scratch | every layer, random initialisation | 2,270,794 | 2,236,682 | " + 2 * epochs + " |",
-                        "**Offline protocol, not the lab's ImageNet-to-CIFAR-10 numbers:**", "| pretrain-fashion-mnist |")
-                .metricRows(settings.pretrainEpochs() + 4 * epochs).picture(Embeddings.PLOT, 620, 520);
-    }
 
     @Override
     public Settings defaults() {
@@ -157,6 +147,13 @@ public final class MobileNetTransfer implements Experiment<MobileNetTransfer.Set
                           List<Stage> stages) {
     }
 
+    /** The default checks, and {@code -Dweights}: a file that is not there, or a URL that names no .h5 file. */
+    @Override
+    public void check(Settings settings, RunRoots roots) {
+        Experiment.super.check(settings, roots);
+        SourceWeights.check(settings.weights());
+    }
+
     @Override
     public ExperimentResult run(ExperimentContext<Settings> ctx) throws Exception {
         Settings options = ctx.settings();
@@ -165,7 +162,7 @@ public final class MobileNetTransfer implements Experiment<MobileNetTransfer.Set
         MobileNetV2.Spec spec = MobileNetV2.Spec.lab(10);
         BuildOptions build = ctx.buildOptions();
 
-        Optional<Cifar10> cifar = Cifar10.findLocal(ctx.dataDir());
+        Optional<Cifar10> cifar = Cifar10.findLocal(ctx.data());
         ImageDataset trainAll = cifar.isPresent() ? cifar.get().loadTrain()
                 : Datasets.MNIST.loadTrain(ctx.dataDir()).asRgb(32);
         ImageDataset test = cifar.isPresent() ? cifar.get().loadTest() : Datasets.MNIST.loadTest(ctx.dataDir()).asRgb(32);

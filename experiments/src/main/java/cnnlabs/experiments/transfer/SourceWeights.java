@@ -7,11 +7,11 @@ import cnnlabs.datasets.DataException;
 import cnnlabs.datasets.Datasets;
 import cnnlabs.datasets.HttpDownload;
 import cnnlabs.datasets.ImageDataset;
-import cnnlabs.experiments.ConfigException;
-import cnnlabs.experiments.ExperimentContext;
-import cnnlabs.experiments.settings.Common;
-import cnnlabs.experiments.settings.SettingsParser;
-import cnnlabs.experiments.settings.Training;
+import cnnlabs.settings.ConfigException;
+import cnnlabs.run.ExperimentContext;
+import cnnlabs.run.settings.Common;
+import cnnlabs.settings.SettingsParser;
+import cnnlabs.run.settings.Training;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,16 +30,43 @@ final class SourceWeights {
     private SourceWeights() {
     }
 
-    /** {@code -Dweights}: a local file, or an http(s) URL downloaded once into the data directory. */
-    static Path resolveWeights(String weights, ExperimentContext<?> ctx) {
-        if (!weights.startsWith("http://") && !weights.startsWith("https://")) {
-            return Path.of(weights);
+    /**
+     * Checks {@code -Dweights} before a run folder exists: a local file must be there, a URL must name an .h5 file.
+     */
+    static void check(String weights) {
+        if (weights.isEmpty()) {
+            return;
         }
+        if (isUrl(weights)) {
+            urlFileName(weights);
+        } else if (!Files.isRegularFile(Path.of(weights))) {
+            throw new ConfigException("-D" + MobileNetTransfer.WEIGHTS + "=" + weights + ": the file does not exist. Give "
+                    + "Keras' MobileNetV2 ImageNet weights (" + KerasWeights.MOBILENET_V2_NO_TOP_URL.substring(
+                    KerasWeights.MOBILENET_V2_NO_TOP_URL.lastIndexOf('/') + 1) + ") as a path or as its https URL, or "
+                    + "leave -D" + MobileNetTransfer.WEIGHTS + " out to pretrain offline on Fashion-MNIST.");
+        }
+    }
+
+    private static boolean isUrl(String weights) {
+        return weights.startsWith("http://") || weights.startsWith("https://");
+    }
+
+    /** The .h5 file a weights URL names; anything else is a {@link ConfigException}. */
+    private static String urlFileName(String weights) {
         String fileName = weights.substring(weights.lastIndexOf('/') + 1);
         if (fileName.isEmpty() || !fileName.endsWith(".h5")) {
             throw new ConfigException("Invalid value '" + weights + "' for -D" + MobileNetTransfer.WEIGHTS + ": a URL must name an .h5 "
                     + "file, e.g. -D" + MobileNetTransfer.WEIGHTS + "=" + KerasWeights.MOBILENET_V2_NO_TOP_URL + ".");
         }
+        return fileName;
+    }
+
+    /** {@code -Dweights}: a local file, or an http(s) URL downloaded once into the data directory. */
+    static Path resolveWeights(String weights, ExperimentContext<?> ctx) {
+        if (!isUrl(weights)) {
+            return Path.of(weights);
+        }
+        String fileName = urlFileName(weights);
         Path file = ctx.dataDir().resolve("keras-weights").resolve(fileName);
         if (!Files.isRegularFile(file)) {
             try {

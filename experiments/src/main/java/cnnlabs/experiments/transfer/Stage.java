@@ -3,13 +3,14 @@ package cnnlabs.experiments.transfer;
 import cnnlabs.architectures.MobileNetV2;
 import cnnlabs.architectures.ModelSummary;
 import cnnlabs.datasets.ImageDataset;
-import cnnlabs.experiments.ExperimentContext;
-import cnnlabs.experiments.settings.Common;
-import cnnlabs.experiments.settings.Training;
-import cnnlabs.experiments.training.Evaluator;
-import cnnlabs.experiments.training.Trainer;
+import cnnlabs.run.ExperimentContext;
+import cnnlabs.run.settings.Common;
+import cnnlabs.run.settings.Training;
+import cnnlabs.training.Evaluator;
+import cnnlabs.training.Trainer;
 import java.util.Locale;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import cnnlabs.training.History;
 
 /**
  * One stage of transfer learning, trained and measured: one row of the results table and of {@code summary.json}.
@@ -29,8 +30,8 @@ public record Stage(String name, String trains, long totalParams, long trainable
         ModelSummary s = ModelSummary.of(graph, MobileNetV2.CIFAR);
         ctx.console().println(String.format(Locale.ROOT, "%s: %,d parameters, %,d trainable", name, s.totalParams(),
                 s.trainableParams()));
-        Trainer.History history = ctx.trainer().fit(name, graph, data.train().batches(cfg.batchSize(), true, common.seed()),
-                data.validation().batches(cfg.batchSize(), false, common.seed()), epochs, ctx.run()::epoch);
+        History history = ctx.trainer().fit(name, graph, data.train().batches(cfg.batchSize(), true, common.seed()),
+                data.validation().batches(cfg.batchSize(), false, common.seed()), epochs);
         Evaluator.Result testResult = Evaluator.evaluate(graph, test.batches(256, false, common.seed()), common.maxBatches());
         ctx.classMetrics(name, "test", testResult, test.classNames());
         double seconds = history.epochs().stream().mapToDouble(e -> e.seconds()).sum();

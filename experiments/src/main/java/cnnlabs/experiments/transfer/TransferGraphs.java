@@ -4,7 +4,7 @@ import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.KerasWeights;
 import cnnlabs.architectures.MobileNetV2;
 import cnnlabs.architectures.layers.InferenceBatchNorm;
-import cnnlabs.experiments.Engine;
+import cnnlabs.run.Engine;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.graph.ComputationGraph;

@@ -3,7 +3,7 @@ package cnnlabs.experiments.basics;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import cnnlabs.experiments.Engine;
+import cnnlabs.run.Engine;
 import cnnlabs.experiments.common.ConvolutionArithmetic;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cnnlabs.datasets.Cifar10;
 import cnnlabs.datasets.CifarFixture;
-import cnnlabs.experiments.ConfigException;
-import cnnlabs.experiments.Engine;
-import cnnlabs.experiments.Experiments;
+import cnnlabs.settings.ConfigException;
+import cnnlabs.run.Engine;
+import cnnlabs.run.Experiments;
 import cnnlabs.experiments.lab3.GradCam;
 import cnnlabs.experiments.lab3.MnistSimpleCnn;
-import cnnlabs.experiments.settings.SettingsParser;
-import cnnlabs.experiments.training.Console;
+import cnnlabs.settings.SettingsParser;
+import cnnlabs.training.Console;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -22,6 +22,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import cnnlabs.datasets.DataLocations;
+import cnnlabs.experiments.Runs;
+import cnnlabs.run.RunRoots;
+import cnnlabs.run.Runner;
 
 /** What the CIFAR labs check before a run folder exists, and the pieces of their pictures. */
 class CifarExperimentsTest {
@@ -29,25 +33,16 @@ class CifarExperimentsTest {
     @TempDir
     Path tmp;
 
-    private static Console quiet() {
-        return new Console(new PrintStream(new ByteArrayOutputStream()), false);
-    }
-
     @Test
     void aCifarFolderThatLacksBatchesStopsBeforeARunFolderExistsAndSaysHowToGetIt() throws Exception {
         Path empty = Files.createDirectories(tmp.resolve("cifar"));
-        System.setProperty(Cifar10.PROPERTY, empty.toString());
-        try {
-            Cifar10ResNet experiment = new Cifar10ResNet();
-            ConfigException e = assertThrows(ConfigException.class, () -> Experiments.run(experiment,
-                    experiment.defaults(), Engine.plain(), tmp.resolve("results"), tmp.resolve("data"), quiet(), "test"));
-            assertTrue(e.getMessage().contains(empty.toString()), e.getMessage());
-            assertTrue(e.getMessage().contains("data_batch_1.bin"), e.getMessage());
-            assertTrue(e.getMessage().contains(Cifar10.URL), e.getMessage());
-            assertFalse(Files.exists(tmp.resolve("results")), "nothing written before the check");
-        } finally {
-            System.clearProperty(Cifar10.PROPERTY);
-        }
+        RunRoots roots = Runs.roots(tmp.resolve("results")).withData(new DataLocations(tmp.resolve("data"), empty));
+        Cifar10ResNet experiment = new Cifar10ResNet();
+        ConfigException e = assertThrows(ConfigException.class, () -> Runs.run(experiment, experiment.defaults(), roots));
+        assertTrue(e.getMessage().contains(empty.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("data_batch_1.bin"), e.getMessage());
+        assertTrue(e.getMessage().contains(Cifar10.URL), e.getMessage());
+        assertFalse(Files.exists(tmp.resolve("results")), "nothing written before the check");
     }
 
     @Test
@@ -77,8 +72,8 @@ class CifarExperimentsTest {
     void aValidationSplitOfZeroIsRefusedWhereTheLabHoldsOneOut() throws Exception {
         MnistSimpleCnn experiment = new MnistSimpleCnn();
         var settings = SettingsParser.with(experiment.defaults(), Map.of("validation.split", "0"));
-        ConfigException e = assertThrows(ConfigException.class, () -> Experiments.run(experiment, settings,
-                Engine.plain(), tmp.resolve("results"), tmp.resolve("data"), quiet(), "test"));
+        ConfigException e = assertThrows(ConfigException.class, () -> Runs.run(experiment, settings,
+                Runs.roots(tmp.resolve("results"))));
         assertTrue(e.getMessage().contains("-Dvalidation.split=0.1"), e.getMessage());
         assertFalse(Files.exists(tmp.resolve("results")));
     }
@@ -94,22 +89,15 @@ class CifarExperimentsTest {
 
     @Test
     void gradCamExplainsTheModelACompletedCifarRunSavedAndSaysWhenItIsTheFixture() throws Exception {
-        Path fixture = CifarFixture.write(tmp.resolve("cifar"), 40, 30, 3);
-        System.setProperty(Cifar10.PROPERTY, fixture.toString());
-        try {
-            Cifar10ResNet cifar = new Cifar10ResNet();
-            Experiments.run(cifar, SettingsParser.with(cifar.defaults(), Map.of("model", "small-cnn", "epochs", "1")),
-                    Engine.fast(), tmp.resolve("results"), tmp.resolve("data"), quiet(), "test");
-            GradCam gradCam = new GradCam();
-            Experiments.Finished run = Experiments.run(gradCam, SettingsParser.with(gradCam.defaults(),
-                    Map.of("max.batches", "1", "epochs", "1")), Engine.fast(), tmp.resolve("results"),
-                    cnnlabs.datasets.DataDirectory.resolve(), quiet(), "test");
-            String table = run.result().table();
-            assertTrue(table.contains("SYNTHETIC FIXTURE, NOT CIFAR-10: small-cnn from "), table);
-            assertTrue(table.contains("| small-cnn | `features.pool2` | 64 x 8 x 8 |"), table);
-            assertTrue(Files.isRegularFile(run.run().path().resolve("gradcam-small-cnn.png")));
-        } finally {
-            System.clearProperty(Cifar10.PROPERTY);
-        }
+        RunRoots roots = Runs.withCifarFixture(tmp.resolve("results"));
+        Cifar10ResNet cifar = new Cifar10ResNet();
+        Runs.run(cifar, SettingsParser.with(cifar.defaults(), Map.of("model", "small-cnn", "epochs", "1")), roots);
+        GradCam gradCam = new GradCam();
+        Runner.Finished run = Runs.run(gradCam, SettingsParser.with(gradCam.defaults(),
+                Map.of("max.batches", "1", "epochs", "1")), roots);
+        String table = run.result().table();
+        assertTrue(table.contains("SYNTHETIC FIXTURE, NOT CIFAR-10: small-cnn from "), table);
+        assertTrue(table.contains("| small-cnn | `features.pool2` | 64 x 8 x 8 |"), table);
+        assertTrue(Files.isRegularFile(run.run().path().resolve("gradcam-small-cnn.png")));
     }
 }

@@ -3,7 +3,7 @@ package cnnlabs.experiments.lab3;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import cnnlabs.experiments.Engine;
+import cnnlabs.run.Engine;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

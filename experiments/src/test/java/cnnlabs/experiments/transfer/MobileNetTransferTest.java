@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cnnlabs.experiments.ConfigException;
-import cnnlabs.experiments.Engine;
-import cnnlabs.experiments.ExperimentContext;
-import cnnlabs.experiments.results.ExperimentRun;
-import cnnlabs.experiments.settings.SettingsParser;
-import cnnlabs.experiments.training.Console;
+import cnnlabs.settings.ConfigException;
+import cnnlabs.run.Engine;
+import cnnlabs.run.ExperimentContext;
+import cnnlabs.run.results.ExperimentRun;
+import cnnlabs.settings.SettingsParser;
+import cnnlabs.training.Console;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import cnnlabs.experiments.Runs;
+import cnnlabs.run.RunRoots;
 
 /** The transfer-learning stages on random data: what is frozen stays put, what is trained moves. */
 class MobileNetTransferTest {
@@ -43,24 +45,20 @@ class MobileNetTransferTest {
     }
 
     @Test
-    void missingOrMismatchedWeightsStopTheRunWithAClearMessage() throws Exception {
-        Console quiet = new Console(new PrintStream(new ByteArrayOutputStream()), false);
+    void missingOrMismatchedWeightsStopTheRunBeforeARunFolderExists() {
         MobileNetTransfer experiment = new MobileNetTransfer();
-        ExperimentRun run = ExperimentRun.start(dir.resolve("results"), experiment.name(), Map.of(), true, Map.of());
+        RunRoots roots = Runs.roots(dir.resolve("results"));
         MobileNetTransfer.Settings absent = SettingsParser.with(experiment.defaults(), Map.of("max.batches", "1",
                 MobileNetTransfer.WEIGHTS, dir.resolve("absent.h5").toString()));
-        ExperimentContext<MobileNetTransfer.Settings> ctx = new ExperimentContext<>(absent, run,
-                cnnlabs.datasets.DataDirectory.resolve(), quiet, Engine.fast());
 
-        RuntimeException e = assertThrows(RuntimeException.class, () -> experiment.run(ctx));
+        ConfigException missing = assertThrows(ConfigException.class, () -> Runs.run(experiment, absent, roots));
 
-        assertTrue(e.getMessage().contains("absent.h5") && e.getMessage().contains("does not exist"), e.getMessage());
-
+        assertTrue(missing.getMessage().contains("absent.h5") && missing.getMessage().contains("does not exist"),
+                missing.getMessage());
         MobileNetTransfer.Settings url = SettingsParser.with(absent, Map.of(MobileNetTransfer.WEIGHTS,
                 "https://example.org/weights/"));
-        ConfigException bad = assertThrows(ConfigException.class, () -> experiment.run(new ExperimentContext<>(url, run,
-                cnnlabs.datasets.DataDirectory.resolve(), quiet, Engine.fast())));
+        ConfigException bad = assertThrows(ConfigException.class, () -> Runs.run(experiment, url, roots));
         assertTrue(bad.getMessage().contains(".h5"), bad.getMessage());
-        assertTrue(Files.isDirectory(dir.resolve("results")));
+        assertFalse(Files.exists(dir.resolve("results")), "both refused before any run folder");
     }
 }

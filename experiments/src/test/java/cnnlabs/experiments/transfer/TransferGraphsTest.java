@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.MobileNetV2;
 import cnnlabs.architectures.ModelSummary;
-import cnnlabs.experiments.Engine;
+import cnnlabs.run.Engine;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -3,12 +3,15 @@ package cnnlabs.sweep.spark;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cnnlabs.datasets.DataDirectory;
-import cnnlabs.experiments.Engine;
-import cnnlabs.experiments.Experiments;
-import cnnlabs.experiments.settings.Common;
-import cnnlabs.experiments.sweep.Sweep;
-import cnnlabs.experiments.training.Console;
+import cnnlabs.datasets.DataLocations;
+import cnnlabs.run.RunRoots;
+import cnnlabs.run.RunSetup;
+import cnnlabs.run.Runner;
+import cnnlabs.run.settings.Common;
+import cnnlabs.sweep.Sweep;
+import cnnlabs.sweep.SweepSettings;
+import cnnlabs.sweep.SweepSummary;
+import cnnlabs.training.Console;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -23,13 +26,14 @@ class SparkSweepTest {
     @TempDir
     Path dir;
 
-    private Experiments.Finished sweep(Path file, String spark, String results) throws Exception {
-        return Experiments.run(new Sweep(), new Sweep.Settings(new Common(42, 5), file.toString(), 1, spark, false),
-                Engine.fast(), dir.resolve(results), DataDirectory.resolve(),
-                new Console(new PrintStream(new ByteArrayOutputStream()), Console.Mode.OFF), "test");
+    private Runner.Finished sweep(Path file, String spark, String results) throws Exception {
+        RunRoots roots = new RunRoots(Path.of(System.getProperty("cnnlabs.root", "")), dir.resolve(results),
+                DataLocations.defaults());
+        return Runner.run(new Sweep(), new SweepSettings(new Common(42, 5), file.toString(), 1, spark, false),
+                RunSetup.of(roots, new Console(new PrintStream(new ByteArrayOutputStream()), Console.Mode.OFF), "test"));
     }
 
-    private static List<String> ranking(Experiments.Finished run) throws Exception {
+    private static List<String> ranking(Runner.Finished run) throws Exception {
         return Files.readAllLines(run.run().path().resolve("table.md")).stream()
                 .filter(l -> l.matches("\\| \\d+ \\| \\d+ \\|.*"))
                 .map(l -> l.split("\\|")[2].strip() + ":" + l.split("\\|")[3].strip()).toList();
@@ -57,17 +61,17 @@ class SparkSweepTest {
                 space:
                   lr: {choice: [0.003, 0.0003, 0.00001]}
                 """);
-        Experiments.Finished here = sweep(file, "", "here");
-        Experiments.Finished spark = sweep(file, "local[2]", "spark");
+        Runner.Finished here = sweep(file, "", "here");
+        Runner.Finished spark = sweep(file, "local[2]", "spark");
 
-        Sweep.Summary s = (Sweep.Summary) spark.result().summary();
+        SweepSummary s = (SweepSummary) spark.result().summary();
         assertEquals(3, s.trials());
         assertEquals(3, s.completed(), spark.result().table());
         for (int n = 1; n <= 3; n++) {
             assertTrue(Files.isRegularFile(spark.run().path().resolve("trials/" + n + "/trial.json")));
         }
         assertEquals(ranking(here), ranking(spark), "the same candidates in the same order of score");
-        assertEquals(((Sweep.Summary) here.result().summary()).bestParams(), s.bestParams());
+        assertEquals(((SweepSummary) here.result().summary()).bestParams(), s.bestParams());
         assertTrue(SparkTrials.localSlots("local[2]") == 2 && SparkTrials.localSlots("spark://h:7077") == 0);
     }
 }

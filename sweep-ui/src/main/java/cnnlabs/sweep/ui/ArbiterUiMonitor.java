@@ -1,9 +1,9 @@
 package cnnlabs.sweep.ui;
 
-import cnnlabs.experiments.sweep.Sweep;
-import cnnlabs.experiments.sweep.SweepMonitor;
-import cnnlabs.experiments.sweep.SweepSpec;
-import cnnlabs.experiments.sweep.Trial;
+import cnnlabs.sweep.ArbiterSearch;
+import cnnlabs.sweep.SweepMonitor;
+import cnnlabs.sweep.SweepSpec;
+import cnnlabs.sweep.Trial;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +42,7 @@ public final class ArbiterUiMonitor implements SweepMonitor {
     @Override
     public synchronized String start(String id, SweepSpec spec, int planned) {
         this.session = id;
-        OptimizationConfiguration configuration = Sweep.arbiterConfiguration(spec, SettingsSpace::new,
+        OptimizationConfiguration configuration = ArbiterSearch.arbiterConfiguration(spec, SettingsSpace::new,
                 b -> b.dataProvider(new TrialData(spec.experiment())).modelSaver(new TrialFolders(id)));
         configuration.setExecutionStartTime(System.currentTimeMillis()); // the page's clock: runtime, score vs time
         this.configJson = configuration.toJson();

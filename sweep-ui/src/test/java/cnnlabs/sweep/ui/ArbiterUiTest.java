@@ -3,12 +3,15 @@ package cnnlabs.sweep.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import cnnlabs.datasets.DataDirectory;
-import cnnlabs.experiments.Engine;
-import cnnlabs.experiments.Experiments;
-import cnnlabs.experiments.settings.Common;
-import cnnlabs.experiments.sweep.Sweep;
-import cnnlabs.experiments.training.Console;
+import cnnlabs.datasets.DataLocations;
+import cnnlabs.run.RunRoots;
+import cnnlabs.run.RunSetup;
+import cnnlabs.run.Runner;
+import cnnlabs.run.settings.Common;
+import cnnlabs.sweep.Sweep;
+import cnnlabs.sweep.SweepSettings;
+import cnnlabs.sweep.SweepSummary;
+import cnnlabs.training.Console;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -58,12 +61,15 @@ class ArbiterUiTest {
                   lr: {choice: [0.003, 10]}
                 """);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Experiments.Finished run = Experiments.run(new Sweep(), new Sweep.Settings(new Common(42, 12), file.toString(),
-                        1, "", true), Engine.fast(), dir.resolve("results"), DataDirectory.resolve(),
-                new Console(new PrintStream(out), Console.Mode.LINES), "test");
+        RunRoots roots = new RunRoots(Path.of(System.getProperty("cnnlabs.root", "")), dir.resolve("results"),
+                DataLocations.defaults());
+        Runner.Finished run = Runner.run(new Sweep(), new SweepSettings(new Common(42, 12), file.toString(), 1, "", true),
+                RunSetup.of(roots, new Console(new PrintStream(out), Console.Mode.LINES), "test"));
+        assertEquals("Arbiter's page of the sweep stays at http://localhost:" + port + "/arbiter", run.result().page(),
+                "the command keeps the page up");
         String address = "http://localhost:" + port + "/arbiter";
         assertTrue(out.toString().contains("Arbiter's UI: " + address), out.toString());
-        Sweep.Summary summary = (Sweep.Summary) run.result().summary();
+        SweepSummary summary = (SweepSummary) run.result().summary();
         assertEquals(1, summary.completed());
         assertEquals(1, summary.diverged());
 

@@ -1,0 +1,36 @@
+package cnnlabs.experiments.performance;
+
+import cnnlabs.experiments.SmokeCheck;
+import cnnlabs.experiments.SmokeExpectations;
+import com.google.auto.service.AutoService;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import cnnlabs.architectures.Architecture;
+import cnnlabs.architectures.Architectures;
+import cnnlabs.architectures.BuildOptions;
+import cnnlabs.run.tables.MarkdownTable;
+
+/** What a smoke run of each experiment of {@code performance} must leave in its run folder. */
+@AutoService(SmokeExpectations.class)
+public final class PerformanceSmokeChecks implements SmokeExpectations {
+
+    @Override
+    public Map<String, Function<Record, SmokeCheck>> expectations() {
+        Map<String, Function<Record, SmokeCheck>> out = new LinkedHashMap<>();
+        out.put(new Throughput().name(), s -> {
+            Throughput.Settings settings = (Throughput.Settings) s;
+            List<String> rows = new ArrayList<>();
+            rows.add("| Model | Params | DL4J train img/s | PyTorch train img/s | Train ratio |");
+            for (String model : Throughput.selected(settings.models())) {
+                Architecture a = Architectures.get(model);
+                rows.add("| " + model + " | " + MarkdownTable.count(a.summary(BuildOptions.defaults()).totalParams()) + " |");
+            }
+            // either PyTorch ran, or the table says why not
+            return SmokeCheck.table(rows.toArray(String[]::new)).tableShowsOneOf("PyTorch: torch ", "PyTorch: not run (");
+        });
+        return out;
+    }
+}

@@ -1,0 +1,57 @@
+package cnnlabs.sweep;
+
+import cnnlabs.run.Runner;
+import cnnlabs.training.EpochMetrics;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** What a trial scores, and trials in rank order. */
+final class Scores {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+
+    private Scores() {
+    }
+
+    /** The objective of a finished run: a number in its summary, else an epoch metric of its last epoch. */
+    static double score(String metric, Runner.Finished finished) {
+        JsonNode summary = JSON.valueToTree(finished.result().summary());
+        if (summary.path(metric).isNumber()) {
+            return summary.path(metric).asDouble();
+        }
+        List<EpochMetrics> epochs = finished.run().metrics();
+        return epochs.isEmpty() ? Double.NaN : epochMetric(metric, epochs.get(epochs.size() - 1));
+    }
+
+    /** {@code val_acc}, {@code val_loss}, {@code acc} or {@code loss} of an epoch (NaN for any other name). */
+    static double epochMetric(String metric, EpochMetrics m) {
+        return switch (metric) {
+            case "val_acc", "val_accuracy" -> m.valAcc();
+            case "val_loss" -> m.valLoss();
+            case "acc", "accuracy", "train_acc" -> m.trainAcc();
+            case "loss", "train_loss" -> m.trainLoss();
+            default -> Double.NaN;
+        };
+    }
+
+    /** Trials in rank order: completed by score, then pruned by score, then failed and diverged by number. */
+    static List<Trial> ranked(SweepSpec.Objective objective, Iterable<Trial> trials) {
+        List<Trial> out = new ArrayList<>();
+        trials.forEach(out::add);
+        Comparator<Trial> byScore = (a, b) -> {
+            if (Double.isNaN(a.score()) || Double.isNaN(b.score())) {
+                return Boolean.compare(Double.isNaN(a.score()), Double.isNaN(b.score()));
+            }
+            int c = Double.compare(a.score(), b.score());
+            return objective.direction() == SweepSpec.Objective.Direction.MAX ? -c : c;
+        };
+        out.sort(Comparator.comparingInt((Trial t) -> t.status().rank()).thenComparing(byScore)
+                .thenComparingInt(Trial::trial));
+        return out;
+    }
+}

@@ -1,0 +1,204 @@
+package cnnlabs.sweep;
+
+import cnnlabs.run.Experiment;
+import cnnlabs.run.ExperimentContext;
+import cnnlabs.run.ExperimentResult;
+import cnnlabs.run.Experiments;
+import cnnlabs.run.RunRoots;
+import cnnlabs.run.settings.ExperimentSettings;
+import cnnlabs.settings.ConfigException;
+import cnnlabs.settings.SettingsParser;
+import cnnlabs.training.Callback;
+import cnnlabs.training.Fit;
+import com.google.auto.service.AutoService;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Hyperparameter sweep: any experiment, over any of its settings, searched by Arbiter.
+ *
+ * <p><b>What it does:</b> reads a sweep file ({@code -Dsweep=FILE}, JSON or YAML: the experiment, the search, the
+ * objective, fixed settings and the space; see {@link SweepSpec}), draws the candidates with Arbiter's random or grid
+ * generator from the seed ({@link ArbiterSearch}), and runs each as a trial: the named experiment with those settings,
+ * into its own run folder under {@code trials/<n>/}, through the same loop, runtime and results path as any run
+ * ({@link TrialWorker}), on this machine's threads or on Spark ({@link TrialRunner}). Halving prunes the worst trials at
+ * rungs of epochs ({@link HalvingPruner}), from what the trials reported to the sweep folder ({@link TrialStore}). A
+ * trial that fails, runs out of memory or diverges is recorded with its reason and the sweep goes on. Writes
+ * {@code sweep.json} (the file as run), {@code trials.csv}, a ranked {@code table.md}, {@code best.json} (run it with
+ * {@code -Dconfig=best.json -Dexp=<experiment>}), the score against each parameter and the best-so-far curve
+ * ({@link SweepReport}). {@code -Dsweep.parallel=N} runs N trials at once, each with cores / N threads;
+ * {@code -Dresume} continues a sweep, skipping finished trials.
+ *
+ * <p><b>Expected runtime:</b> the trials' own times added up (divided by the parallelism at best); the example
+ * {@code sweeps/mnist-quick.yaml} takes about a minute on a 2-core CPU.
+ */
+@AutoService(Experiment.class)
+public final class Sweep implements Experiment<SweepSettings> {
+
+    public static final String NAME = "Sweep";
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String description() {
+        return "Hyperparameter sweep of any experiment (-Dsweep=FILE): random, grid or halving search with Arbiter";
+    }
+
+    @Override
+    public SweepSettings defaults() {
+        return SweepSettings.DEFAULTS;
+    }
+
+    @Override
+    public void check(SweepSettings settings, RunRoots roots) {
+        if (settings.sweep().isBlank()) {
+            throw new ConfigException("-Dexp=Sweep needs a sweep file: -Dsweep=FILE (JSON or YAML), e.g. "
+                    + "-Dsweep=sweeps/mnist-quick.yaml.");
+        }
+        SweepSpec spec = SweepSpec.read(roots.find(settings.sweep()));
+        checkSettings(target(spec), spec);
+        if (!settings.spark().isBlank()) {
+            runner(settings.spark());
+        }
+        if (settings.ui()) {
+            monitor();
+        }
+    }
+
+    private static Experiment<?> target(SweepSpec spec) {
+        if (spec.experiment().equalsIgnoreCase(NAME)) {
+            throw new ConfigException("A sweep cannot sweep sweeps: name an experiment in the sweep file's experiment.");
+        }
+        return Experiments.get(spec.experiment());
+    }
+
+    /** Every fixed and searched key must be the experiment's setting, with values it accepts. */
+    private static <S extends Record & ExperimentSettings> void checkSettings(Experiment<S> target, SweepSpec spec) {
+        List<String> keys = SettingsParser.keys(target.defaults());
+        for (String key : Stream.concat(spec.fixed().keySet().stream(), spec.space().keySet().stream()).toList()) {
+            if (!keys.contains(key)) {
+                throw new ConfigException("The sweep file names '" + key + "', which is not a setting of "
+                        + target.name() + ". Its settings: " + String.join(", ", keys) + ".");
+            }
+        }
+        SettingsParser.with(target.defaults(), spec.fixed());
+        for (Map<String, String> corner : ArbiterSearch.corners(spec)) {
+            Map<String, String> values = new LinkedHashMap<>(spec.fixed());
+            values.putAll(corner);
+            SettingsParser.with(target.defaults(), values); // a range the experiment refuses stops the sweep here
+        }
+    }
+
+    @Override
+    public ExperimentResult run(ExperimentContext<SweepSettings> ctx) throws Exception {
+        SweepSettings settings = ctx.settings();
+        SweepSpec spec = SweepSpec.read(ctx.roots().find(settings.sweep()));
+        Experiment<?> target = target(spec);
+        ctx.run().writeJson("sweep.json", spec);
+        List<Map<String, String>> candidates = ArbiterSearch.candidates(spec);
+        List<double[]> positions = ArbiterSearch.positions(spec);
+        TrialStore store = new TrialStore(ctx.run().path());
+        Map<Integer, Trial> trials = new TreeMap<>();
+        if (ctx.run().resumed()) {
+            trials.putAll(store.finished());
+            ctx.console().println("Resuming the sweep: " + trials.size() + " of " + candidates.size()
+                    + " trials finished before");
+        }
+        long startBy = spec.search().minutes() > 0
+                ? System.currentTimeMillis() + (long) (spec.search().minutes() * 60_000) : Long.MAX_VALUE;
+        List<TrialJob> jobs = new ArrayList<>();
+        for (int i = 1; i <= candidates.size(); i++) {
+            if (!trials.containsKey(i)) {
+                jobs.add(new TrialJob(ctx.run().path().toString(), spec.toJson(), i, candidates.get(i - 1),
+                        ctx.roots().repository().toString(), ctx.dataDir().toString(),
+                        ctx.data().cifar10() == null ? "" : ctx.data().cifar10().toString(), ctx.common().maxBatches(),
+                        ctx.engine().isFast(), startBy));
+            }
+        }
+        SweepMonitor monitor = settings.ui() ? monitor() : null;
+        String page = null;
+        if (monitor != null) {
+            page = monitor.start(ctx.run().path().getFileName().toString(), spec, candidates.size());
+            ctx.console().println("Arbiter's UI: " + page);
+            trials.values().forEach(t -> monitor.ended(t, positions.get(t.trial() - 1)));
+        }
+        TrialRunner runner;
+        if (settings.spark().isBlank()) {
+            LocalTrialRunner local = new LocalTrialRunner(settings.parallel(), job -> {
+                if (monitor == null) {
+                    return TrialWorker.run(job);
+                }
+                monitor.started(job.n(), positions.get(job.n() - 1));
+                return TrialWorker.run(job, List.of(() -> steps(monitor, job.n())));
+            });
+            if (!local.describe().isEmpty()) {
+                ctx.console().println(local.describe());
+            }
+            runner = local;
+        } else {
+            ctx.console().println("Running " + jobs.size() + " trials on Spark (" + settings.spark() + ")");
+            runner = runner(settings.spark());
+        }
+        try {
+            runner.run(jobs, t -> {
+                trials.put(t.trial(), t);
+                if (monitor != null) {
+                    monitor.ended(t, positions.get(t.trial() - 1));
+                }
+                publish(ctx, spec, target, trials, candidates.size());
+                ctx.console().println(String.format(Locale.ROOT, "trial %d/%d %s: %s %s %s", t.trial(),
+                        candidates.size(), t.params(), t.status().label(), spec.objective().metric(),
+                        Double.isNaN(t.score()) ? "-" : String.format(Locale.ROOT, "%.4f", t.score())));
+            });
+        } finally {
+            if (monitor != null) {
+                monitor.close();
+            }
+        }
+        return new ExperimentResult(SweepReport.summary(spec, trials), publish(ctx, spec, target, trials,
+                candidates.size()), page == null ? null : "Arbiter's page of the sweep stays at " + page);
+    }
+
+    private static String publish(ExperimentContext<SweepSettings> ctx, SweepSpec spec, Experiment<?> target,
+                                  Map<Integer, Trial> trials, int planned) {
+        return SweepReport.publish(ctx.run(), spec, target, trials, planned,
+                ctx.common().smokeRunNote("trials cut to a few batches; the scores mean nothing"));
+    }
+
+    /** The callback for one fit of a watched trial: each step's loss to the monitor. */
+    private static Callback steps(SweepMonitor monitor, int trial) {
+        return new Callback() {
+            @Override
+            public void onBatchEnd(Fit fit, int epoch, int batch, double loss) {
+                monitor.step(trial, loss);
+            }
+        };
+    }
+
+    /** The sweep's page in Arbiter's UI, when the sweep-ui module is on the class path. */
+    static SweepMonitor monitor() {
+        return ServiceLoader.load(SweepMonitor.class).findFirst().orElseThrow(() -> new ConfigException(
+                "-Dsweep.ui=true needs Arbiter's UI, which the default build leaves out. Run the sweep from the "
+                        + "sweep-ui module: mvn install -DskipTests, then mvn -pl sweep-ui exec:java "
+                        + "-Dsweep.ui.exec.skip=false -Dexp=Sweep -Dsweep=FILE -Dsweep.ui=true (see the README's "
+                        + "sweeps section)."));
+    }
+
+    /** The Spark trial runner for {@code master}, when the sweep-spark module is on the class path. */
+    static TrialRunner runner(String master) {
+        return ServiceLoader.load(TrialRunner.Provider.class).findFirst().orElseThrow(() -> new ConfigException(
+                "-Dsweep.spark needs Apache Spark, which the default build leaves out. Run the sweep from the "
+                        + "sweep-spark module: mvn install -DskipTests, then MAVEN_OPTS=\"$(cat sweep-spark/jvm.options)\" "
+                        + "mvn -pl sweep-spark exec:java -Dexp=Sweep -Dsweep=FILE -Dsweep.spark=local[2] (see the "
+                        + "README's sweeps section).")).forMaster(master);
+    }
+}

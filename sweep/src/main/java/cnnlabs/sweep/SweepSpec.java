@@ -1,0 +1,270 @@
+package cnnlabs.sweep;
+
+import cnnlabs.settings.ConfigException;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A sweep file (JSON or YAML): which experiment, how to search, what to optimise, over which of the experiment's
+ * settings, with which seed. For example:
+ * <pre>
+ * experiment: MnistSimpleCnn
+ * seed: 42
+ * search: {kind: random, trials: 8}
+ * objective: {metric: val_acc}            # direction follows the metric: accuracies up, losses down
+ * fixed: {epochs: 2, subset: 6000}
+ * space:
+ *   lr: {log_uniform: [0.0001, 0.01]}
+ *   batch.size: {choice: [32, 64, 128]}
+ *   bn.momentum: {uniform: [0.8, 0.99]}
+ * </pre>
+ *
+ * @param fixed settings every trial runs with (any of the experiment's -D settings)
+ * @param space the settings searched over, by key
+ */
+public record SweepSpec(String experiment, Long seed, Search search, Objective objective, Map<String, String> fixed,
+                        Map<String, Dimension> space) {
+
+    private static final List<String> FIELDS = List.of("experiment", "seed", "search", "objective", "fixed", "space");
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    public SweepSpec {
+        require(experiment != null && !experiment.isBlank(), "experiment", "the experiment to sweep, e.g. experiment: "
+                + "MnistSimpleCnn");
+        seed = seed == null ? 42L : seed;
+        require(search != null, "search", "how to search, e.g. search: {kind: random, trials: 8}");
+        require(objective != null, "objective", "what to optimise, e.g. objective: {metric: val_acc}");
+        fixed = fixed == null ? Map.of() : Map.copyOf(fixed);
+        require(space != null && !space.isEmpty(), "space", "at least one setting to search, e.g. space: {lr: "
+                + "{log_uniform: [0.0001, 0.01]}}");
+        space = new TreeMap<>(space);
+        for (String key : space.keySet()) {
+            require(!fixed.containsKey(key), "fixed", "a setting either fixed or searched, not both: " + key);
+        }
+    }
+
+    /** How candidates are drawn and how many run. */
+    public record Search(Kind kind, Integer trials, Double minutes, @JsonProperty("grid_points") Integer gridPoints,
+                         List<Integer> rungs, Double keep) {
+
+        /** Random search, the full grid, or random search with successive-halving pruning at rungs of epochs. */
+        public enum Kind {
+            RANDOM, GRID, HALVING;
+
+            @com.fasterxml.jackson.annotation.JsonCreator
+            public static Kind of(String name) {
+                for (Kind k : values()) {
+                    if (k.name().equalsIgnoreCase(name)) {
+                        return k;
+                    }
+                }
+                throw new IllegalArgumentException("search kind '" + name + "': use random, grid or halving");
+            }
+
+            @com.fasterxml.jackson.annotation.JsonValue
+            public String label() {
+                return name().toLowerCase(Locale.ROOT);
+            }
+        }
+
+        public Search {
+            require(kind != null, "search.kind", "random, grid or halving");
+            trials = trials == null ? (kind == Kind.GRID ? Integer.MAX_VALUE : 8) : trials;
+            require(trials >= 1, "search.trials", "a whole number >= 1 (the most trials to run)");
+            minutes = minutes == null ? 0.0 : minutes;
+            require(minutes >= 0, "search.minutes", "a number of minutes >= 0 (0 = no time budget)");
+            gridPoints = gridPoints == null ? 3 : gridPoints;
+            require(gridPoints >= 2, "search.grid_points", "how many values a continuous range gets in a grid (>= 2)");
+            rungs = rungs == null ? List.of() : List.copyOf(rungs);
+            require(kind != Kind.HALVING || !rungs.isEmpty(), "search.rungs",
+                    "the epochs at which halving compares trials, e.g. rungs: [1, 2]");
+            for (int i = 0; i < rungs.size(); i++) {
+                require(rungs.get(i) >= 1 && (i == 0 || rungs.get(i) > rungs.get(i - 1)), "search.rungs",
+                        "increasing epochs >= 1, e.g. [1, 2, 4]");
+            }
+            keep = keep == null ? 0.5 : keep;
+            require(keep > 0 && keep < 1, "search.keep", "the fraction of trials that go on at each rung, in (0, 1)");
+        }
+    }
+
+    /**
+     * What a trial scores: an epoch metric of its last fit ({@code val_acc}, {@code val_loss}, {@code acc},
+     * {@code loss}) or a number in its {@code summary.json} (e.g. {@code test_accuracy}). Accuracies are maximised and
+     * losses minimised; a direction given against that is refused.
+     */
+    public record Objective(String metric, Direction direction) {
+
+        /** Which way is better. */
+        public enum Direction {
+            MAX, MIN;
+
+            @com.fasterxml.jackson.annotation.JsonCreator
+            public static Direction of(String name) {
+                String n = name.toLowerCase(Locale.ROOT);
+                if (n.equals("max") || n.equals("maximize") || n.equals("maximise")) {
+                    return MAX;
+                }
+                if (n.equals("min") || n.equals("minimize") || n.equals("minimise")) {
+                    return MIN;
+                }
+                throw new IllegalArgumentException("direction '" + name + "': use max or min");
+            }
+
+            @com.fasterxml.jackson.annotation.JsonValue
+            public String label() {
+                return name().toLowerCase(Locale.ROOT);
+            }
+        }
+
+        public Objective {
+            require(metric != null && !metric.isBlank(), "objective.metric", "e.g. val_acc, val_loss or test_accuracy");
+            Direction implied = implied(metric);
+            if (direction == null) {
+                require(implied != null, "objective.direction", "max or min: '" + metric + "' is neither an accuracy "
+                        + "nor a loss, so say which way is better");
+                direction = implied;
+            } else {
+                require(implied == null || implied == direction, "objective.direction", "'" + metric + "' is "
+                        + (implied == Direction.MAX ? "an accuracy: it is maximised (direction: max)"
+                        : "a loss: it is minimised (direction: min)"));
+            }
+        }
+
+        /** Max for accuracies, min for losses, null when the name says neither. */
+        static Direction implied(String metric) {
+            String m = metric.toLowerCase(Locale.ROOT);
+            if (m.endsWith("acc") || m.contains("accuracy") || m.endsWith("f1")) {
+                return Direction.MAX;
+            }
+            if (m.endsWith("loss")) {
+                return Direction.MIN;
+            }
+            return null;
+        }
+
+        /** Whether {@code candidate} beats {@code best} (NaN never does). */
+        public boolean better(double candidate, double best) {
+            if (Double.isNaN(candidate)) {
+                return false;
+            }
+            return Double.isNaN(best) || (direction == Direction.MAX ? candidate > best : candidate < best);
+        }
+    }
+
+    /**
+     * One searched setting: exactly one of a uniform range, a log-uniform range (learning rates), a whole-number
+     * range, or a list of choices.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Dimension(List<Double> uniform, @JsonProperty("log_uniform") List<Double> logUniform,
+                            @JsonProperty("int") List<Integer> integer, List<Object> choice) {
+
+        public Dimension {
+            int given = (uniform != null ? 1 : 0) + (logUniform != null ? 1 : 0) + (integer != null ? 1 : 0)
+                    + (choice != null ? 1 : 0);
+            require(given == 1, "space", "each setting takes exactly one of uniform: [a, b], log_uniform: [a, b], "
+                    + "int: [a, b] or choice: [x, y, ...]");
+            require(uniform == null || (uniform.size() == 2 && uniform.get(0) < uniform.get(1)), "space",
+                    "uniform: [low, high] with low < high");
+            require(logUniform == null || (logUniform.size() == 2 && logUniform.get(0) > 0
+                    && logUniform.get(0) < logUniform.get(1)), "space", "log_uniform: [low, high] with 0 < low < high");
+            require(integer == null || (integer.size() == 2 && integer.get(0) <= integer.get(1)), "space",
+                    "int: [low, high] with low <= high");
+            require(choice == null || !choice.isEmpty(), "space", "choice: [x, y, ...] with at least one value");
+        }
+
+        public static Dimension choice(Object... values) {
+            return new Dimension(null, null, null, List.of(values));
+        }
+
+        public static Dimension logUniform(double low, double high) {
+            return new Dimension(null, List.of(low, high), null, null);
+        }
+
+        public static Dimension uniform(double low, double high) {
+            return new Dimension(List.of(low, high), null, null, null);
+        }
+
+        /** Whether values are best plotted on a log axis. */
+        public boolean logScale() {
+            return logUniform != null;
+        }
+    }
+
+    /** This sweep as JSON, for {@link #fromJson} (a trial job carries it to wherever the trial runs). */
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the sweep as JSON", e);
+        }
+    }
+
+    public static SweepSpec fromJson(String json) {
+        try {
+            return JSON.readValue(json, SweepSpec.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot read a sweep written as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** Reads a sweep file: YAML by its extension (.yaml, .yml), else JSON. */
+    public static SweepSpec read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("The sweep file " + file + " does not exist. Give -Dsweep a JSON or YAML sweep "
+                    + "file, e.g. -Dsweep=sweeps/mnist-random.yaml.");
+        }
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        ObjectMapper mapper = name.endsWith(".yaml") || name.endsWith(".yml") ? YAML : JSON;
+        try {
+            com.fasterxml.jackson.databind.JsonNode tree = mapper.readTree(file.toFile());
+            if (tree == null || !tree.isObject()) {
+                throw new ConfigException("The sweep file " + file + " is empty or not a mapping; see the examples in "
+                        + "sweeps/.");
+            }
+            for (java.util.Iterator<String> it = tree.fieldNames(); it.hasNext(); ) {
+                String field = it.next();
+                if (!FIELDS.contains(field)) {
+                    throw new ConfigException("The sweep file " + file + " has an unknown field '" + field + "'. A sweep "
+                            + "file has " + String.join(", ", FIELDS) + "; see the examples in sweeps/.");
+                }
+            }
+            return mapper.treeToValue(tree, SweepSpec.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new ConfigException("The sweep file " + file + " has an unknown field '" + e.getPropertyName()
+                    + "' in " + e.getPath().stream().map(r -> String.valueOf(r.getFieldName())).toList()
+                    + "; see the examples in sweeps/.");
+        } catch (JsonProcessingException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof ConfigException c) {
+                    throw c;
+                }
+            }
+            throw new ConfigException("The sweep file " + file + " cannot be read: " + e.getOriginalMessage() + ". Fix "
+                    + "it (see the examples in sweeps/) and run again.");
+        } catch (IOException e) {
+            throw new ConfigException("The sweep file " + file + " cannot be read (" + e.getMessage() + ").");
+        }
+    }
+
+    private static void require(boolean ok, String field, String expected) {
+        if (!ok) {
+            throw new ConfigException("Sweep file: '" + field + "' is missing or invalid; it should be " + expected + ".");
+        }
+    }
+}

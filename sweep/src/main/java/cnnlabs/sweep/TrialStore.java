@@ -1,0 +1,153 @@
+package cnnlabs.sweep;
+
+import cnnlabs.run.results.RunDirectory;
+import cnnlabs.run.results.RunHistory;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * A sweep's storage, in its folder (as Optuna's study storage): each trial's record ({@code trials/<n>/trial.json},
+ * written when it ends) and the objective it reported after each epoch ({@code trials/<n>/reports.json}, what pruners
+ * compare). Every file is written whole by the one trial it belongs to and renamed into place, so trials on threads,
+ * in other processes or on other machines that mount the folder read and write it alike without locks, and a resumed
+ * sweep finds everything here. Pruners keep no state of their own: they read it from here.
+ */
+public final class TrialStore {
+
+    static final String TRIAL_JSON = "trial.json";
+    static final String REPORTS_JSON = "reports.json";
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final TypeReference<TreeMap<Integer, Double>> REPORTS = new TypeReference<>() { };
+
+    private final Path folder;
+
+    public TrialStore(Path sweepFolder) {
+        this.folder = sweepFolder;
+    }
+
+    /** Where trial {@code n} keeps its run folder and its files. */
+    public Path trialFolder(int n) {
+        return folder.resolve("trials").resolve(String.valueOf(n));
+    }
+
+    /** Records a trial that ended. */
+    public void save(Trial t) {
+        write(trialFolder(t.trial()).resolve(TRIAL_JSON), t);
+    }
+
+    /** The trials that ended so far (a resumed sweep skips them), by number. */
+    public Map<Integer, Trial> finished() {
+        Map<Integer, Trial> out = new TreeMap<>();
+        for (Path t : trialFolders()) {
+            Path file = t.resolve(TRIAL_JSON);
+            if (Files.isRegularFile(file)) {
+                Trial trial = read(file, Trial.class);
+                out.put(trial.trial(), trial);
+            }
+        }
+        return out;
+    }
+
+    /** Trial {@code n} reports {@code value} of the objective after {@code epoch}. */
+    public void report(int n, int epoch, double value) {
+        Map<Integer, Double> reports = reports(n);
+        reports.put(epoch, value);
+        write(trialFolder(n).resolve(REPORTS_JSON), reports);
+    }
+
+    /** What trial {@code n} reported, by epoch. */
+    public Map<Integer, Double> reports(int n) {
+        Path file = trialFolder(n).resolve(REPORTS_JSON);
+        return Files.isRegularFile(file) ? read(file, REPORTS) : new TreeMap<>();
+    }
+
+    /** Every trial's reports, by trial number. */
+    public Map<Integer, Map<Integer, Double>> allReports() {
+        Map<Integer, Map<Integer, Double>> out = new TreeMap<>();
+        for (Path t : trialFolders()) {
+            Path file = t.resolve(REPORTS_JSON);
+            if (Files.isRegularFile(file)) {
+                out.put(Integer.parseInt(t.getFileName().toString()), read(file, REPORTS));
+            }
+        }
+        return out;
+    }
+
+    /** The values every trial (this one included) reported after {@code epoch}, in trial order. */
+    public List<Double> valuesAt(int epoch) {
+        List<Double> out = new ArrayList<>();
+        allReports().values().forEach(r -> {
+            Double v = r.get(epoch);
+            if (v != null) {
+                out.add(v);
+            }
+        });
+        return out;
+    }
+
+    /** Trial {@code n}'s run of {@code experiment} that was interrupted (a resumed sweep continues it). */
+    public Optional<Path> unfinishedRun(int n, String experiment) {
+        Path dir = trialFolder(n).resolve(experiment);
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> runs = Files.list(dir)) {
+            return runs.filter(Files::isDirectory).max(Comparator.naturalOrder())
+                    .filter(p -> "running".equals(RunHistory.status(p)));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private List<Path> trialFolders() {
+        Path dir = folder.resolve("trials");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> trials = Files.list(dir)) {
+            return trials.filter(p -> p.getFileName().toString().matches("\\d+")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the trials of " + folder, e);
+        }
+    }
+
+    private static void write(Path file, Object value) {
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + file.getParent(), e);
+        }
+        RunDirectory.writeAtomically(file, tmp -> JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), value));
+    }
+
+    private static <T> T read(Path file, Class<T> type) {
+        try {
+            return JSON.readValue(file.toFile(), type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    private static <T> T read(Path file, TypeReference<T> type) {
+        try {
+            return JSON.readValue(file.toFile(), type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package cnnlabs.training;
+
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * Loss and accuracy of a classifier in inference mode, as Keras' {@code evaluate} computes them, and ND4J's
+ * {@link Evaluation} of the same predictions (confusion matrix, per-class precision and recall).
+ */
+public final class Evaluator {
+
+    /** Keras clips probabilities at 1e-7 before the log. */
+    private static final double EPSILON = 1e-7;
+
+    private Evaluator() {
+    }
+
+    /** @param evaluation ND4J's evaluation of the same pass (its confusion matrix is empty when no image was seen) */
+    public record Result(double loss, double accuracy, long images, Evaluation evaluation) {
+    }
+
+    /** One pass over {@code data} (from its start; at most {@code maxBatches} batches when > 0). */
+    public static Result evaluate(ComputationGraph graph, DataSetIterator data, int maxBatches) {
+        data.reset();
+        double lossSum = 0;
+        long correct = 0;
+        long images = 0;
+        Evaluation evaluation = new Evaluation(data.totalOutcomes());
+        for (int b = 0; data.hasNext() && (maxBatches <= 0 || b < maxBatches); b++) {
+            DataSet batch = data.next();
+            INDArray probabilities = graph.outputSingle(false, batch.getFeatures());
+            INDArray labels = batch.getLabels();
+            INDArray pTrue = Transforms.max(probabilities.mul(labels).sum(1), EPSILON, false);
+            lossSum -= Transforms.log(pTrue, false).sumNumber().doubleValue();
+            correct += correct(probabilities, Nd4j.argMax(labels, 1));
+            images += labels.size(0);
+            evaluation.eval(labels, probabilities);
+        }
+        return images == 0 ? new Result(Double.NaN, Double.NaN, 0, evaluation)
+                : new Result(lossSum / images, (double) correct / images, images, evaluation);
+    }
+
+    /** How many rows of {@code scores} (probabilities or logits) have their maximum at {@code labelIndices}. */
+    static long correct(INDArray scores, INDArray labelIndices) {
+        return Nd4j.argMax(scores, 1).eq(labelIndices).castTo(DataType.INT32).sumNumber().longValue();
+    }
+}
