@@ -30,7 +30,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * layer ({@link RuntimePlan}); it still runs DL4J's code for them. {@code FastLayersTest} checks the
  * gradients equal DL4J's own.
  */
-public final class FastActivationLayer extends org.deeplearning4j.nn.layers.ActivationLayer {
+public final class FastActivationLayer extends org.deeplearning4j.nn.layers.ActivationLayer
+        implements FastGraph.KeepsOutput {
 
     private final KeptArray kept = new KeptArray();
     private final DnnlEltwise eltwise = DnnlEltwise.relu6();
@@ -45,7 +46,8 @@ public final class FastActivationLayer extends org.deeplearning4j.nn.layers.Acti
     }
 
     /** See {@link FastConvolutionLayer#keepOutput(boolean)}. */
-    void keepOutput(boolean keep) {
+    @Override
+    public void keepOutput(boolean keep) {
         keepOutput = keep;
     }
 

@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * During a {@link FastGraph}'s training step the first layer computes only its weight and bias gradients.
  * {@code FastLayersTest} checks the gradients equal DL4J's own.
  */
-public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer {
+public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer
+        implements FastGraph.KeepsOutput, FastGraph.ChannelsLastWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(FastConvolutionLayer.class);
 
@@ -67,7 +68,8 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
      * Whether the training forward pass keeps its output for the backward pass (the default). {@link FastGraph}
      * turns it off where a consumer applies dropout, which DL4J may do in place on that very array.
      */
-    void keepOutput(boolean keep) {
+    @Override
+    public void keepOutput(boolean keep) {
         keepOutput = keep;
     }
 
@@ -96,7 +98,8 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
      * Whether forward passes write their output channels-last ({@link ChannelsLast}); {@link FastGraph} turns it
      * on where every reader of the output takes such arrays where they lie.
      */
-    void channelsLastOutput(boolean channelsLast) {
+    @Override
+    public void channelsLastOutput(boolean channelsLast) {
         channelsLastOutput = channelsLast;
     }
 

@@ -26,7 +26,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * turns output keeping off there): DL4J's own path, unchanged. Dropout on the layer's own input is applied as DL4J
  * applies it. {@code FastLayersTest} checks outputs and gradients against DL4J's own layer.
  */
-public final class FastDenseLayer extends org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer {
+public final class FastDenseLayer extends org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer
+        implements FastGraph.KeepsOutput {
 
     private final KeptArray kept = new KeptArray();
     private final DnnlInnerProduct dnnl;
@@ -44,7 +45,8 @@ public final class FastDenseLayer extends org.deeplearning4j.nn.layers.feedforwa
      * Whether the training forward pass keeps its output for the backward pass (the default). {@link FastGraph} turns
      * it off where a consumer applies dropout, which DL4J may do in place on that very array.
      */
-    void keepOutput(boolean keep) {
+    @Override
+    public void keepOutput(boolean keep) {
         keepOutput = keep;
     }
 

@@ -30,7 +30,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * against DL4J's own layer.
  */
 public final class FastDepthwiseConvolutionLayer
-        extends org.deeplearning4j.nn.layers.convolution.DepthwiseConvolution2DLayer {
+        extends org.deeplearning4j.nn.layers.convolution.DepthwiseConvolution2DLayer
+        implements FastGraph.KeepsOutput, FastGraph.ChannelsLastWriter {
 
     private static final String W = DepthwiseConvolutionParamInitializer.WEIGHT_KEY;
     private static final String B = DepthwiseConvolutionParamInitializer.BIAS_KEY;
@@ -48,12 +49,14 @@ public final class FastDepthwiseConvolutionLayer
     }
 
     /** See {@link FastConvolutionLayer#keepOutput(boolean)}. */
-    void keepOutput(boolean keep) {
+    @Override
+    public void keepOutput(boolean keep) {
         keepOutput = keep;
     }
 
     /** See {@link FastConvolutionLayer#channelsLastOutput(boolean)}. */
-    void channelsLastOutput(boolean channelsLast) {
+    @Override
+    public void channelsLastOutput(boolean channelsLast) {
         channelsLastOutput = channelsLast;
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import cnnlabs.onednn.FastLayerKind.ChannelsLastUse;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
@@ -82,34 +83,41 @@ public class FastGraph extends ComputationGraph {
             vertices.putAll(plain);
         }
         for (String name : vertices.keySet()) {
-            if (getLayer(name) instanceof FastConvolutionLayer conv) {
-                conv.channelsLastOutput(readersTakeChannelsLast(name));
-            } else if (getLayer(name) instanceof FastDepthwiseConvolutionLayer depthwise) {
-                depthwise.channelsLastOutput(readersTakeChannelsLast(name));
+            org.deeplearning4j.nn.api.Layer layer = getLayer(name);
+            if (FastLayerKinds.channelsLastUse(layer) == ChannelsLastUse.WRITES) {
+                ((ChannelsLastWriter) layer).channelsLastOutput(readersTakeChannelsLast(name));
             }
         }
         keepOutputsUnlessDropoutReadsThem();
     }
 
+    /** A fast layer that keeps its training output for its backward pass, unless told not to. */
+    interface KeepsOutput {
+        /**
+         * Whether the training forward pass keeps its output for the backward pass (the default). {@link FastGraph}
+         * turns it off where a consumer applies dropout, which DL4J may do in place on that very array.
+         */
+        void keepOutput(boolean keep);
+    }
+
+    /** A fast layer that writes its output channels-last when told to ({@link ChannelsLastUse#WRITES}). */
+    interface ChannelsLastWriter {
+        /** Whether forward passes write their output channels-last ({@link ChannelsLast}); off by default. */
+        void channelsLastOutput(boolean channelsLast);
+    }
+
     /**
-     * Turns output keeping off for every fast convolution, dense and ReLU layer whose output goes to a layer with dropout
-     * (or Gaussian noise): DL4J lets a layer that is its input's only consumer apply it in place, which would change
-     * the kept array before the backward pass reads it.
+     * Turns output keeping off for every fast layer that keeps its output ({@link KeepsOutput}: convolution, dense
+     * and ReLU layers) whose output goes to a layer with dropout (or Gaussian noise): DL4J lets a layer that is its
+     * input's only consumer apply it in place, which would change the kept array before the backward pass reads it.
      */
     private void keepOutputsUnlessDropoutReadsThem() {
         for (Map.Entry<String, List<String>> e : configuration.getVertexInputs().entrySet()) {
             if (configuration.getVertices().get(e.getKey()) instanceof LayerVertex consumer
                     && RuntimePlan.unwrap(consumer.getLayerConf().getLayer()).getIDropout() != null) {
                 for (String in : e.getValue()) {
-                    org.deeplearning4j.nn.api.Layer producer = verticesMap.get(in).getLayer();
-                    if (producer instanceof FastConvolutionLayer conv) {
-                        conv.keepOutput(false);
-                    } else if (producer instanceof FastDepthwiseConvolutionLayer depthwise) {
-                        depthwise.keepOutput(false);
-                    } else if (producer instanceof FastActivationLayer relu) {
-                        relu.keepOutput(false);
-                    } else if (producer instanceof FastDenseLayer dense) {
-                        dense.keepOutput(false);
+                    if (verticesMap.get(in).getLayer() instanceof KeepsOutput producer) {
+                        producer.keepOutput(false);
                     }
                 }
             }
@@ -125,9 +133,10 @@ public class FastGraph extends ComputationGraph {
 
     /**
      * Whether every reader of vertex {@code name}'s output takes channels-last arrays where they lie and the output
-     * is not a network output: fast convolution (depthwise too) and pooling layers, DL4J's global pooling; also fast
-     * batch norm, ReLU and ReLU6 layers, zero padding and {@link FastAddVertex}, which hand channels-last on, so their
-     * own readers must take it too.
+     * is not a network output: each reader, without a preprocessor, reads or writes them, or passes them on to
+     * readers that take them in turn ({@link FastLayerKinds#channelsLastUse}: fast convolution (depthwise too) and
+     * pooling layers, DL4J's global pooling; fast batch norm, ReLU and ReLU6 layers, zero padding and
+     * {@link FastAddVertex} pass them on).
      */
     private boolean readersTakeChannelsLast(String name) {
         ComputationGraphConfiguration conf = getConfiguration();
@@ -142,29 +151,16 @@ public class FastGraph extends ComputationGraph {
             readers++;
             String reader = e.getKey();
             GraphVertex vertex = conf.getVertices().get(reader);
-            boolean takes;
-            if (vertex instanceof LayerVertex lv) {
-                org.deeplearning4j.nn.api.Layer layer = getLayer(reader);
-                takes = lv.getPreProcessor() == null && (layer instanceof FastConvolutionLayer
-                        || layer instanceof FastDepthwiseConvolutionLayer || layer instanceof FastSubsamplingLayer
-                        || layer instanceof org.deeplearning4j.nn.layers.pooling.GlobalPoolingLayer
-                        || handsOnChannelsLast(layer) && readersTakeChannelsLast(reader));
-            } else {
-                takes = verticesMap.get(reader) instanceof FastAddVertex && readersTakeChannelsLast(reader);
-            }
+            Object built = vertex instanceof LayerVertex ? getLayer(reader) : verticesMap.get(reader);
+            ChannelsLastUse use = FastLayerKinds.channelsLastUse(built);
+            boolean preProcessed = vertex instanceof LayerVertex lv && lv.getPreProcessor() != null;
+            boolean takes = !preProcessed && (use == ChannelsLastUse.READS || use == ChannelsLastUse.WRITES
+                    || use == ChannelsLastUse.PASSES_ON && readersTakeChannelsLast(reader));
             if (!takes) {
                 return false;
             }
         }
         return readers > 0;
-    }
-
-    /** Layers that read a channels-last input where it lies and write their output channels-last. */
-    private static boolean handsOnChannelsLast(org.deeplearning4j.nn.api.Layer layer) {
-        return layer instanceof FastActivationLayer relu && (relu.plainRelu() || relu.relu6())
-                || layer instanceof FastZeroPaddingLayer
-                || layer instanceof org.deeplearning4j.nn.layers.normalization.BatchNormalization bn
-                && bn.getHelper() instanceof FastBatchNormHelper;
     }
 
     @Override

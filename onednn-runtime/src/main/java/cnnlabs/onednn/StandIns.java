@@ -7,14 +7,6 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.conf.layers.BatchNormalization;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
-import org.deeplearning4j.nn.conf.layers.LayerValidation;
-import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
-import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -38,8 +30,9 @@ final class StandIns {
         if (plain instanceof LayerVertex lv) {
             return new FastLayerVertex(lv);
         }
-        if (plain instanceof ElementWiseVertex ew && ew.getOp() == ElementWiseVertex.Op.Add) {
-            return new FastAdd();
+        FastLayerKind.OfVertex<?> kind = FastLayerKinds.forVertex(plain);
+        if (kind != null && kind.whyPlain(plain) == null) {
+            return kind.standInFor(plain);
         }
         throw new IllegalArgumentException("no stand-in for " + plain);
     }
@@ -59,30 +52,11 @@ final class StandIns {
             return new org.deeplearning4j.nn.layers.FrozenLayerWithBackprop(
                     inner(conf, f.getInnerConf(conf), index, paramsView, initializeParams, dataType));
         }
-        Layer out;
-        if (layer.getClass() == ConvolutionLayer.class) {
-            ConvolutionLayer c = (ConvolutionLayer) layer;
-            LayerValidation.assertNInNOutSet("ConvolutionLayer", c.getLayerName(), index, c.getNIn(), c.getNOut());
-            out = new FastConvolutionLayer(conf, dataType);
-        } else if (layer.getClass() == DenseLayer.class) {
-            DenseLayer d = (DenseLayer) layer;
-            LayerValidation.assertNInNOutSet("DenseLayer", d.getLayerName(), index, d.getNIn(), d.getNOut());
-            out = new FastDenseLayer(conf, dataType);
-        } else if (layer.getClass() == DepthwiseConvolution2D.class) {
-            out = new FastDepthwiseConvolutionLayer(conf, dataType);
-        } else if (layer.getClass() == SubsamplingLayer.class) {
-            out = new FastSubsamplingLayer(conf, dataType);
-        } else if (layer.getClass() == BatchNormalization.class) {
-            BatchNormalization bn = (BatchNormalization) layer;
-            LayerValidation.assertNOutSet("BatchNormalization", bn.getLayerName(), index, bn.getNOut());
-            out = FastBatchNormalization.create(conf, dataType);
-        } else if (layer.getClass() == ZeroPaddingLayer.class) {
-            out = new FastZeroPaddingLayer(conf, dataType);
-        } else if (layer.getClass() == ActivationLayer.class) {
-            out = new FastActivationLayer(conf, dataType);
-        } else {
+        FastLayerKind.OfLayer<?> kind = FastLayerKinds.forLayer(layer);
+        if (kind == null) {
             throw new IllegalArgumentException("the runtime has no layer for " + layer.getClass().getName());
         }
+        Layer out = kind.factory().create(conf, index, dataType);
         out.setListeners((Collection<TrainingListener>) null);
         out.setIndex(index);
         out.setParamsViewArray(paramsView);
@@ -127,7 +101,7 @@ final class StandIns {
     }
 
     /** An addition's stand-in. */
-    private static final class FastAdd extends ElementWiseVertex {
+    static final class FastAdd extends ElementWiseVertex {
 
         FastAdd() {
             super(Op.Add);
