@@ -24,13 +24,13 @@ final class DnnlArguments {
     void bind(int arg, INDArray a) {
         memory m = memories.get(arg);
         if (m == null) {
-            memory.desc d = a.rank() == 4 ? DnnlConvolution.desc(a)
+            memory.desc d = a.rank() == 4 ? Dnnl.desc(a)
                     : new memory.desc(new long[] {a.length()}, memory.data_type.f32, memory.format_tag.x);
-            m = new memory(d, DnnlConvolution.engine(), (Pointer) null);
+            m = new memory(d, Dnnl.engine(), (Pointer) null);
             memories.put(arg, m);
             map.put(arg, m);
         }
-        m.set_data_handle(DnnlConvolution.address(a));
+        m.set_data_handle(Dnnl.address(a));
     }
 
     /** Sets argument {@code arg} to a memory object oneDNN owns (a workspace). */

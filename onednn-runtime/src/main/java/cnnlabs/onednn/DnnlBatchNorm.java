@@ -48,8 +48,8 @@ final class DnnlBatchNorm {
      * of length C, each contiguous.
      */
     static boolean supports(INDArray x, INDArray... vectors) {
-        if (!DnnlConvolution.available() || x.rank() != 4 || x.dataType() != DataType.FLOAT
-                || !DnnlConvolution.nonNegative(x)) {
+        if (!Dnnl.available() || x.rank() != 4 || x.dataType() != DataType.FLOAT
+                || !Dnnl.nonNegative(x)) {
             return false;
         }
         for (INDArray v : vectors) {
@@ -78,7 +78,7 @@ final class DnnlBatchNorm {
         p.args.bind(DNNL_ARG_SHIFT, beta);
         p.args.bind(DNNL_ARG_MEAN, mean);
         p.args.bind(DNNL_ARG_VARIANCE, var);
-        p.primitive.execute(DnnlConvolution.stream(), p.args.map);
+        p.primitive.execute(Dnnl.stream(), p.args.map);
         return true;
     }
 
@@ -103,7 +103,7 @@ final class DnnlBatchNorm {
         p.args.bind(DNNL_ARG_DIFF_SRC, dx);
         p.args.bind(DNNL_ARG_DIFF_SCALE, dGamma);
         p.args.bind(DNNL_ARG_DIFF_SHIFT, dBeta);
-        p.primitive.execute(DnnlConvolution.stream(), p.args.map);
+        p.primitive.execute(Dnnl.stream(), p.args.map);
         return true;
     }
 
@@ -122,21 +122,21 @@ final class DnnlBatchNorm {
         final DnnlArguments args = new DnnlArguments();
 
         Pass(boolean backward, INDArray x, INDArray dy, INDArray out, float eps) {
-            memory.desc src = DnnlConvolution.desc(x);
+            memory.desc src = Dnnl.desc(x);
             batch_normalization_forward.primitive_desc fpd = DnnlArguments.notReference(() ->
                     new batch_normalization_forward.primitive_desc(new batch_normalization_forward.desc(
-                            dnnl_forward_training, src, eps, FLAGS), DnnlConvolution.engine()));
+                            dnnl_forward_training, src, eps, FLAGS), Dnnl.engine()));
             if (fpd == null) {
                 primitive = null;
             } else if (!backward) {
-                primitive = DnnlConvolution.desc(out).equals(fpd.dst_desc())
+                primitive = Dnnl.desc(out).equals(fpd.dst_desc())
                         ? new batch_normalization_forward(fpd) : null;
             } else {
                 batch_normalization_backward.primitive_desc bpd = DnnlArguments.notReference(() ->
                         new batch_normalization_backward.primitive_desc(new batch_normalization_backward.desc(
-                                dnnl_backward, DnnlConvolution.desc(dy), src, eps, FLAGS),
-                                DnnlConvolution.engine(), fpd));
-                primitive = bpd != null && DnnlConvolution.desc(out).equals(bpd.diff_src_desc())
+                                dnnl_backward, Dnnl.desc(dy), src, eps, FLAGS),
+                                Dnnl.engine(), fpd));
+                primitive = bpd != null && Dnnl.desc(out).equals(bpd.diff_src_desc())
                         ? new batch_normalization_backward(bpd) : null;
             }
         }

@@ -53,9 +53,9 @@ final class DnnlEltwise {
 
     /** Whether oneDNN takes these arrays: float32, rank 4, the same layout, no negative strides. */
     static boolean supports(INDArray a, INDArray b) {
-        return DnnlConvolution.available() && a.rank() == 4 && a.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT
+        return Dnnl.available() && a.rank() == 4 && a.dataType() == org.nd4j.linalg.api.buffer.DataType.FLOAT
                 && b.dataType() == a.dataType() && java.util.Arrays.equals(a.shape(), b.shape())
-                && java.util.Arrays.equals(a.stride(), b.stride()) && DnnlConvolution.nonNegative(a);
+                && java.util.Arrays.equals(a.stride(), b.stride()) && Dnnl.nonNegative(a);
     }
 
     /** {@code y = f(x)}; false, with nothing written, where oneDNN has only its reference implementation. */
@@ -66,7 +66,7 @@ final class DnnlEltwise {
         }
         p.args.bind(DNNL_ARG_SRC, x);
         p.args.bind(DNNL_ARG_DST, y);
-        p.primitive.execute(DnnlConvolution.stream(), p.args.map);
+        p.primitive.execute(Dnnl.stream(), p.args.map);
         return true;
     }
 
@@ -79,7 +79,7 @@ final class DnnlEltwise {
         p.args.bind(DNNL_ARG_DST, y);
         p.args.bind(DNNL_ARG_DIFF_DST, dy);
         p.args.bind(DNNL_ARG_DIFF_SRC, dx);
-        p.primitive.execute(DnnlConvolution.stream(), p.args.map);
+        p.primitive.execute(Dnnl.stream(), p.args.map);
         return true;
     }
 
@@ -87,7 +87,7 @@ final class DnnlEltwise {
         return hints.computeIfAbsent((training ? "T" : "I") + DnnlArguments.key(a),
                 k -> DnnlArguments.notReference(() -> new eltwise_forward.primitive_desc(new eltwise_forward.desc(
                         training ? dnnl_forward_training : dnnl_forward_inference, algorithm,
-                        DnnlConvolution.desc(a), alpha, beta), DnnlConvolution.engine())));
+                        Dnnl.desc(a), alpha, beta), Dnnl.engine())));
     }
 
     private Pass forwardPass(INDArray x, boolean training) {
@@ -101,8 +101,8 @@ final class DnnlEltwise {
             return new Pass(null);
         }
         eltwise_backward.primitive_desc pd = DnnlArguments.notReference(() -> new eltwise_backward.primitive_desc(
-                new eltwise_backward.desc(algorithm, DnnlConvolution.desc(y), DnnlConvolution.desc(y), alpha, beta),
-                DnnlConvolution.engine(), hint));
+                new eltwise_backward.desc(algorithm, Dnnl.desc(y), Dnnl.desc(y), alpha, beta),
+                Dnnl.engine(), hint));
         return new Pass(pd == null ? null : new eltwise_backward(pd));
     }
 

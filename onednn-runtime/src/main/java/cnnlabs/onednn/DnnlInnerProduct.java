@@ -75,10 +75,10 @@ final class DnnlInnerProduct {
 
     /** Whether oneDNN takes these arrays: float32 matrices (weights too) with non-negative strides. */
     static boolean supports(INDArray input, INDArray weights) {
-        return DnnlConvolution.available() && input.rank() == 2 && weights.rank() == 2
+        return Dnnl.available() && input.rank() == 2 && weights.rank() == 2
                 && input.dataType() == DataType.FLOAT && weights.dataType() == DataType.FLOAT
-                && input.size(1) == weights.size(0) && DnnlConvolution.nonNegative(input)
-                && DnnlConvolution.nonNegative(weights);
+                && input.size(1) == weights.size(0) && Dnnl.nonNegative(input)
+                && Dnnl.nonNegative(weights);
     }
 
     /**
@@ -96,13 +96,13 @@ final class DnnlInnerProduct {
         if (f.primitive == null) {
             return false;
         }
-        f.src.set_data_handle(DnnlConvolution.address(input));
-        f.weights.set_data_handle(DnnlConvolution.address(weights));
-        f.dst.set_data_handle(DnnlConvolution.address(output));
+        f.src.set_data_handle(Dnnl.address(input));
+        f.weights.set_data_handle(Dnnl.address(weights));
+        f.dst.set_data_handle(Dnnl.address(output));
         if (f.bias != null) {
-            f.bias.set_data_handle(DnnlConvolution.address(bias));
+            f.bias.set_data_handle(Dnnl.address(bias));
         }
-        f.primitive.execute(DnnlConvolution.stream(), f.args);
+        f.primitive.execute(Dnnl.stream(), f.args);
         return true;
     }
 
@@ -125,23 +125,23 @@ final class DnnlInnerProduct {
         if (!b.usable) {
             return false;
         }
-        b.delta.set_data_handle(DnnlConvolution.address(b.activation == null ? outputGrad : delta));
+        b.delta.set_data_handle(Dnnl.address(b.activation == null ? outputGrad : delta));
         if (b.activation != null) {
-            b.dst.set_data_handle(DnnlConvolution.address(output));
-            b.diffDst.set_data_handle(DnnlConvolution.address(outputGrad));
-            b.activation.execute(DnnlConvolution.stream(), b.activationArgs);
+            b.dst.set_data_handle(Dnnl.address(output));
+            b.diffDst.set_data_handle(Dnnl.address(outputGrad));
+            b.activation.execute(Dnnl.stream(), b.activationArgs);
         }
         if (b.data != null) {
-            b.weightsForData.set_data_handle(DnnlConvolution.address(weights));
-            b.inputGrad.set_data_handle(DnnlConvolution.address(inputGrad));
-            b.data.execute(DnnlConvolution.stream(), b.dataArgs);
+            b.weightsForData.set_data_handle(Dnnl.address(weights));
+            b.inputGrad.set_data_handle(Dnnl.address(inputGrad));
+            b.data.execute(Dnnl.stream(), b.dataArgs);
         }
-        b.src.set_data_handle(DnnlConvolution.address(input));
-        b.weightGrad.set_data_handle(DnnlConvolution.address(weightGrad));
+        b.src.set_data_handle(Dnnl.address(input));
+        b.weightGrad.set_data_handle(Dnnl.address(weightGrad));
         if (b.biasGrad != null) {
-            b.biasGrad.set_data_handle(DnnlConvolution.address(biasGrad));
+            b.biasGrad.set_data_handle(Dnnl.address(biasGrad));
         }
-        b.weights.execute(DnnlConvolution.stream(), b.weightArgs);
+        b.weights.execute(Dnnl.stream(), b.weightArgs);
         return true;
     }
 
@@ -165,7 +165,7 @@ final class DnnlInnerProduct {
     }
 
     private static memory bound(memory.desc d) {
-        return new memory(d, DnnlConvolution.engine(), (Pointer) null);
+        return new memory(d, Dnnl.engine(), (Pointer) null);
     }
 
     private static String impl(org.bytedeco.dnnl.primitive_desc_base pd) {
@@ -186,7 +186,7 @@ final class DnnlInnerProduct {
             inner_product_forward.desc d = hasBias
                     ? new inner_product_forward.desc(prop, matrix(input), weights(w), vector(w.size(1)), matrix(output))
                     : new inner_product_forward.desc(prop, matrix(input), weights(w), matrix(output));
-            return new inner_product_forward.primitive_desc(d, attr, DnnlConvolution.engine());
+            return new inner_product_forward.primitive_desc(d, attr, Dnnl.engine());
         });
     }
 
@@ -243,13 +243,13 @@ final class DnnlInnerProduct {
             inner_product_forward.primitive_desc hint = forwardDesc(input, w, biasGradArray != null, d, true);
             eltwise_backward.primitive_desc apd = algorithm == 0 || hint == null ? null
                     : DnnlArguments.notReference(() -> new eltwise_backward.primitive_desc(new eltwise_backward.desc(
-                            fromOutput, matrix(outputGrad), matrix(output), 0.0f, 0.0f), DnnlConvolution.engine(),
+                            fromOutput, matrix(outputGrad), matrix(output), 0.0f, 0.0f), Dnnl.engine(),
                             new eltwise_forward.primitive_desc(new eltwise_forward.desc(dnnl_forward_training,
-                                    fromOutput, matrix(output), 0.0f, 0.0f), DnnlConvolution.engine())));
+                                    fromOutput, matrix(output), 0.0f, 0.0f), Dnnl.engine())));
             inner_product_backward_data.primitive_desc dpd = hint == null || inputGradArray == null ? null
                     : DnnlArguments.notReference(() -> new inner_product_backward_data.primitive_desc(
                             new inner_product_backward_data.desc(matrix(inputGradArray), weights(w), matrix(d)),
-                            DnnlConvolution.engine(), hint));
+                            Dnnl.engine(), hint));
             inner_product_backward_weights.primitive_desc wpd = hint == null ? null
                     : DnnlArguments.notReference(() -> new inner_product_backward_weights.primitive_desc(
                             biasGradArray == null
@@ -257,7 +257,7 @@ final class DnnlInnerProduct {
                                             matrix(d))
                                     : new inner_product_backward_weights.desc(matrix(input), weights(weightGradArray),
                                             vector(w.size(1)), matrix(d)),
-                            DnnlConvolution.engine(), hint));
+                            Dnnl.engine(), hint));
             usable = hint != null && (algorithm == 0 || apd != null) && (inputGradArray == null || dpd != null)
                     && wpd != null && (algorithm == 0 || matrix(deltaArray).equals(matrix(outputGrad)));
             implementation = (algorithm == 0 ? "" : impl(apd) + " ") + impl(dpd) + " " + impl(wpd);

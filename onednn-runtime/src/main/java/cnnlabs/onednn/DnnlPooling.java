@@ -72,7 +72,7 @@ final class DnnlPooling {
             p.args.set(DNNL_ARG_WORKSPACE, workspace);
             workspaceInput.keep(output, input);
         }
-        p.primitive.execute(DnnlConvolution.stream(), p.args.map);
+        p.primitive.execute(Dnnl.stream(), p.args.map);
         return true;
     }
 
@@ -94,7 +94,7 @@ final class DnnlPooling {
         if (algorithm == dnnl_pooling_max) {
             p.args.set(DNNL_ARG_WORKSPACE, workspace);
         }
-        p.primitive.execute(DnnlConvolution.stream(), p.args.map);
+        p.primitive.execute(Dnnl.stream(), p.args.map);
         return true;
     }
 
@@ -124,23 +124,23 @@ final class DnnlPooling {
                 long span = (kernel[d] - 1) * g.dilation()[d] + 1;
                 padR[d] = Math.max(0, (dst.size(2 + d) - 1) * strides[d] + span - src.size(2 + d) - padL[d]);
             }
-            memory.desc srcDesc = DnnlConvolution.desc(src);
-            memory.desc dstDesc = DnnlConvolution.desc(dst);
+            memory.desc srcDesc = Dnnl.desc(src);
+            memory.desc dstDesc = Dnnl.desc(dst);
             pooling_v2_forward.primitive_desc fpd = DnnlArguments.notReference(() -> new pooling_v2_forward.primitive_desc(
                     new pooling_v2_forward.desc(training ? dnnl_forward_training : dnnl_forward_inference,
                             algorithm, srcDesc, dstDesc, strides, kernel, dilation, padL, padR),
-                    DnnlConvolution.engine()));
+                    Dnnl.engine()));
             if (fpd == null) {
                 primitive = null;
                 workspace = null;
             } else if (!backward) {
                 primitive = new pooling_v2_forward(fpd);
                 workspace = training && algorithm == dnnl_pooling_max
-                        ? new memory(fpd.workspace_desc(), DnnlConvolution.engine()) : null;
+                        ? new memory(fpd.workspace_desc(), Dnnl.engine()) : null;
             } else {
                 pooling_v2_backward.primitive_desc bpd = DnnlArguments.notReference(() -> new pooling_v2_backward.primitive_desc(
                         new pooling_v2_backward.desc(algorithm, srcDesc, dstDesc, strides, kernel, dilation, padL,
-                                padR), DnnlConvolution.engine(), fpd));
+                                padR), Dnnl.engine(), fpd));
                 primitive = bpd == null ? null : new pooling_v2_backward(bpd);
                 workspace = null;
             }

@@ -67,7 +67,7 @@ public final class FastBatchNormHelper implements BatchNormalizationHelper {
     /** With {@code oneDnn} false, training passes take this class's own sums, never {@link DnnlBatchNorm}. */
     FastBatchNormHelper(BatchNormalizationHelper fallback, boolean oneDnn) {
         this.fallback = fallback;
-        this.dnnl = oneDnn && DnnlConvolution.available() ? new DnnlBatchNorm() : null;
+        this.dnnl = oneDnn && Dnnl.available() ? new DnnlBatchNorm() : null;
     }
 
     /** How many training forward and backward passes oneDNN ran through {@link DnnlBatchNorm}. */

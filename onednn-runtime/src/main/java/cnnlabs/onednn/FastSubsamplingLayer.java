@@ -82,7 +82,7 @@ public final class FastSubsamplingLayer extends org.deeplearning4j.nn.layers.con
         INDArray out = ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, dataType, input.size(0),
                 input.size(1), window.outHeight(), window.outWidth());
         channelsLastPasses++;
-        if (DnnlConvolution.available() && dnnl.forward(input, out,
+        if (Dnnl.available() && dnnl.forward(input, out,
                 new DnnlConvolution.Geometry(kernel, strides, dilation, pad), training)) {
             dnnlPasses++;
             return out;
@@ -109,7 +109,7 @@ public final class FastSubsamplingLayer extends org.deeplearning4j.nn.layers.con
                 conf.getPadding(), dilation, convolutionMode);
         INDArray gradIn = ChannelsLast.createLike(workspaceMgr, ArrayType.ACTIVATION_GRAD, input);
         channelsLastPasses++;
-        if (DnnlConvolution.available() && dnnl.backward(input,
+        if (Dnnl.available() && dnnl.backward(input,
                 ChannelsLast.inLayoutOf(input, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM), gradIn,
                 new DnnlConvolution.Geometry(kernel, strides, dilation, pad))) {
             dnnlPasses++;

@@ -142,7 +142,7 @@ public final class OneDnnRuntime {
      * "not loaded" where it did not load (then the runtime's convolutions go through libnd4j's own oneDNN).
      */
     public static String directOneDnnVersion() {
-        return DnnlConvolution.version();
+        return Dnnl.version();
     }
 
     /** OpenBLAS's thread count now. */

@@ -63,7 +63,7 @@ class DnnlConvolutionTest {
     }
 
     private static DnnlConvolution check(Case c, boolean inputGradient) {
-        assertTrue(DnnlConvolution.available(), "org.bytedeco:dnnl loads");
+        assertTrue(Dnnl.available(), "org.bytedeco:dnnl loads");
         Nd4j.getRandom().setSeed(c.n() * 100 + c.inC());
         INDArray x = layout(Nd4j.rand(DataType.FLOAT, c.n(), c.inC(), c.h(), c.w()).subi(0.5), c.channelsLast());
         INDArray weights = Nd4j.rand(DataType.FLOAT, c.outC(), c.inC(), c.k(), c.k()).subi(0.5);

@@ -26,7 +26,7 @@ class FastBatchNormHelperTest {
 
     @Test
     void bothPathsMatchTheDefinition() {
-        assertTrue(DnnlConvolution.available(), "org.bytedeco:dnnl loads");
+        assertTrue(Dnnl.available(), "org.bytedeco:dnnl loads");
         for (boolean channelsLast : new boolean[] {false, true}) {
             for (boolean oneDnn : new boolean[] {true, false}) {
                 check(channelsLast, oneDnn);

@@ -1,0 +1,68 @@
+package cnnlabs.onednn;
+
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_inference;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
+
+import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.convolution_forward;
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.primitive;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A convolution's forward primitive for one input shape and layout, built once from {@link ConvolutionDescs}' choice
+ * and run on each call on the caller's arrays: each operand bound by address, converted into and out of oneDNN's
+ * layout ({@link DnnlOperand}) where the chosen primitive works in another one.
+ */
+final class ConvolutionForward {
+    final primitive conv;
+    final DnnlOperand src;
+    final DnnlOperand weights;
+    final DnnlOperand dst;
+    final memory bias;
+    final IntMemoryMap args = new IntMemoryMap();
+    final String implementation;
+
+    ConvolutionForward(ConvolutionDescs d, convolution_forward.primitive_desc pd) {
+        conv = pd == null ? null : new convolution_forward(pd);
+        src = pd == null ? null : new DnnlOperand(d.src(), pd.src_desc(), true, 0);
+        weights = pd == null ? null : new DnnlOperand(d.weights(), pd.weights_desc(), true, 1);
+        dst = pd == null ? null : new DnnlOperand(d.dst(), pd.dst_desc(), false, 2);
+        implementation = pd == null ? "none" : Dnnl.impl(pd) + (src.reorder == null ? "" : " +src conversion")
+                + (dst.reorder == null ? "" : " +dst conversion");
+        bias = pd == null || d.bias() == null ? null : new memory(pd.bias_desc(), Dnnl.engine(), (Pointer) null);
+        if (pd != null) {
+            args.put(DNNL_ARG_SRC, src.op);
+            args.put(DNNL_ARG_WEIGHTS, weights.op);
+            args.put(DNNL_ARG_DST, dst.op);
+            if (bias != null) {
+                args.put(DNNL_ARG_BIAS, bias);
+            }
+        }
+    }
+
+    static ConvolutionForward create(ConvolutionDescs d, boolean training, int postOp) {
+        return new ConvolutionForward(d, d.forward(training ? dnnl_forward_training : dnnl_forward_inference,
+                postOp));
+    }
+
+    boolean usable() {
+        return conv != null;
+    }
+
+    void run(Dnnl.Context c, INDArray input, INDArray w, INDArray b, INDArray out) {
+        src.bind(c, input, true);
+        weights.bind(c, w, true);
+        dst.bind(c, out, false);
+        if (bias != null) {
+            bias.set_data_handle(Dnnl.address(b));
+        }
+        conv.execute(c.stream, args);
+        dst.writeBack(c);
+    }
+}
