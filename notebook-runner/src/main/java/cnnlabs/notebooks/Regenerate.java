@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * mvn install -DskipTests
- * mvn -q -pl notebooks exec:java -Dnotebooks.exec.skip=false [-Dexec.args="notebooks-ported/lab3-cnns.ipynb"]
+ * mvn -q -pl notebook-runner exec:java -Dnotebooks.exec.skip=false [-Dexec.args="notebooks-ported/lab3-cnns.ipynb"]
  * </pre>
  */
 public final class Regenerate {

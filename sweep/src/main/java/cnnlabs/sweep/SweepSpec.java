@@ -227,7 +227,7 @@ public record SweepSpec(String experiment, Long seed, Search search, Objective o
     public static SweepSpec read(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new ConfigException("The sweep file " + file + " does not exist. Give -Dsweep a JSON or YAML sweep "
-                    + "file, e.g. -Dsweep=sweeps/mnist-random.yaml.");
+                    + "file, e.g. -Dsweep=sweeps/mnist-quick.yaml.");
         }
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         ObjectMapper mapper = name.endsWith(".yaml") || name.endsWith(".yml") ? YAML : JSON;
