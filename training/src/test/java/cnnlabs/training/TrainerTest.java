@@ -1,6 +1,8 @@
 package cnnlabs.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import cnnlabs.architectures.Architectures;
@@ -9,9 +11,15 @@ import cnnlabs.datasets.ImageBatchIterator;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -72,6 +80,83 @@ class TrainerTest {
             assertTrue(m.imagesPerSec() > 0 && m.seconds() > 0);
         }
         assertTrue(graph.getListeners().isEmpty(), "the accuracy listener is removed afterwards");
+    }
+
+    /** A callback that notes its name at each epoch's end, in the stage it says. */
+    private static Callback probe(String name, Callback.Stage stage, List<String> seen) {
+        return new Callback() {
+            @Override
+            public Stage stage() {
+                return stage;
+            }
+
+            @Override
+            public void onEpochEnd(Fit fit, EpochMetrics metrics) {
+                seen.add(name);
+            }
+        };
+    }
+
+    @Test
+    void callbacksRunByStageWhateverOrderTheyWereGivenIn() {
+        ComputationGraph graph = Architectures.create("lenet5", BuildOptions.defaults());
+        List<String> seen = new ArrayList<>();
+        Trainer trainer = new Trainer(TrainerConfig.DEFAULTS.withMaxBatches(1), quiet())
+                .withCallback(() -> probe("publish", Callback.Stage.PUBLISH, seen))
+                .withCallback(() -> probe("observe-1", Callback.Stage.OBSERVE, seen))
+                .withCallback(() -> probe("schedule", Callback.Stage.SCHEDULE, seen))
+                .withCallback(() -> probe("observe-2", Callback.Stage.OBSERVE, seen));
+        trainer.fit("lenet5", graph, RandomImages.of(32, 1).batches(16, true, 1), RandomImages.of(16, 2).batches(16,
+                false, 1), 1);
+        assertEquals(List.of("schedule", "observe-1", "observe-2", "publish"), seen, "by stage, then as given");
+
+        List<Class<?>> standard = trainer.callbacks("x").stream().filter(c -> c.getClass().getEnclosingMethod() == null)
+                .<Class<?>>map(Object::getClass).toList();
+        assertEquals(List.of(LrScheduler.class, ProgressLogger.class, DivergenceStop.class), standard,
+                "the schedule first, the divergence stop after what observes; no checkpoints without a store");
+    }
+
+    @Test
+    void twoCallbacksKeepingStateUnderOneKeyAreRefusedWhenTheCheckpointIsWritten(@TempDir Path dir) {
+        ComputationGraph graph = Architectures.create("lenet5", BuildOptions.defaults());
+        Checkpoints store = new Checkpoints(dir, (name, content) -> {
+            try {
+                content.write(dir.resolve(name));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        Supplier<Callback> counter = () -> new Callback() {
+            @Override
+            public String stateKey() {
+                return "counter";
+            }
+
+            @Override
+            public Map<String, Object> state() {
+                return Map.of("n", 1);
+            }
+        };
+        Trainer trainer = new Trainer(TrainerConfig.DEFAULTS.withMaxBatches(1), quiet(), store, false)
+                .withCallback(counter).withCallback(counter);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> trainer.fit("lenet5", graph,
+                RandomImages.of(32, 1).batches(16, true, 1), RandomImages.of(16, 2).batches(16, false, 1), 1));
+        assertTrue(e.getMessage().contains("'counter'"), e.getMessage());
+    }
+
+    @Test
+    void anyDataSetIteratorTrainsUntilItRunsOut() {
+        ComputationGraph graph = Architectures.create("lenet5", BuildOptions.defaults());
+        List<DataSet> batches = new ArrayList<>();
+        RandomImages.of(48, 5).batches(16, false, 1).forEachRemaining(batches::add);
+        DataSetIterator plain = new ListDataSetIterator<>(batches, 1); // one of the three batches per step
+        assertFalse(plain instanceof cnnlabs.datasets.Batches, "an iterator that does not say its length");
+
+        History history = new Trainer(TrainerConfig.DEFAULTS, quiet()).fit("lenet5", graph, plain,
+                RandomImages.of(16, 6).batches(16, false, 1), 2);
+
+        assertEquals(2 * 48, history.trainImages(), "every batch of both epochs");
+        assertEquals(6, graph.getIterationCount());
     }
 
     @Test
