@@ -32,13 +32,14 @@ final class SweepReport {
                                                                  Experiment<S> target, Map<Integer, Trial> trials,
                                                                  int planned, String smokeNote) {
         List<String> keys = List.copyOf(spec.space().keySet());
-        StringBuilder csv = new StringBuilder("trial,status,score,epochs,seconds");
+        StringBuilder csv = new StringBuilder("trial,status,score,epochs,seconds,attempts");
         keys.forEach(k -> csv.append(',').append(k));
         csv.append(",reason,folder\n");
         for (Trial t : trials.values()) {
             csv.append(t.trial()).append(',').append(t.status().label()).append(',')
                     .append(Double.isNaN(t.score()) ? "" : String.format(Locale.ROOT, "%.6g", t.score())).append(',')
-                    .append(t.epochs()).append(',').append(String.format(Locale.ROOT, "%.1f", t.seconds()));
+                    .append(t.epochs()).append(',').append(String.format(Locale.ROOT, "%.1f", t.seconds())).append(',')
+                    .append(t.attempts());
             keys.forEach(k -> csv.append(',').append(t.params().get(k)));
             csv.append(',').append(Csv.field(t.reason())).append(',').append(Csv.field(t.folder())).append('\n');
         }
@@ -57,7 +58,7 @@ final class SweepReport {
             row.add(t.epochs());
             row.add(String.format(Locale.ROOT, "%.0f", t.seconds()));
             row.add(t.status().label() + (t.reason().isEmpty() || t.status() == Trial.Status.COMPLETED ? ""
-                    : " (" + shortReason(t.reason()) + ")"));
+                    : " (" + shortReason(t.reason()) + ")") + retried(t));
             table.row(row.toArray());
         }
         Optional<Trial> best = ranked.stream().filter(t -> t.status() == Trial.Status.COMPLETED).findFirst();
@@ -104,6 +105,12 @@ final class SweepReport {
 
     private static int count(Map<Integer, Trial> trials, Trial.Status status) {
         return (int) trials.values().stream().filter(t -> t.status() == status).count();
+    }
+
+    /** What the table says of a trial that took more than one attempt. */
+    static String retried(Trial t) {
+        return t.attempts() <= 1 ? "" : String.format(Locale.ROOT, ", attempt %d (%s lost)", t.attempts(),
+                t.attempts() == 2 ? "an earlier attempt was" : t.attempts() - 1 + " earlier attempts were");
     }
 
     private static String shortReason(String reason) {

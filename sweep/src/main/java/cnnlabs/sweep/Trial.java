@@ -11,14 +11,24 @@ import java.util.Map;
  * @param epochs epochs trained (fewer than asked when pruned or stopped early)
  * @param reason why it was pruned, failed or diverged; empty when it completed
  * @param folder its run folder, relative to the sweep's
- * @param rungs  its objective after each epoch, as it reported it to the sweep's pruner (none when nothing prunes)
+ * @param rungs    its objective after each epoch, as it reported it to the sweep's pruner (none when nothing prunes)
+ * @param attempts how many times it was started: more than one when an attempt was lost (a worker that died, a sweep
+ *                 interrupted) and the next went on from its checkpoint
  */
 public record Trial(int trial, Map<String, String> params, Status status, double score, int epochs, double seconds,
-                    String reason, String folder, Map<Integer, Double> rungs) implements java.io.Serializable {
+                    String reason, String folder, Map<Integer, Double> rungs, int attempts)
+        implements java.io.Serializable {
 
     public Trial {
         params = new java.util.LinkedHashMap<>(params);
         rungs = new java.util.TreeMap<>(rungs);
+        attempts = Math.max(1, attempts); // records written before attempts were counted ran once
+    }
+
+    /** A trial that ran in one attempt. */
+    public Trial(int trial, Map<String, String> params, Status status, double score, int epochs, double seconds,
+                 String reason, String folder, Map<Integer, Double> rungs) {
+        this(trial, params, status, score, epochs, seconds, reason, folder, rungs, 1);
     }
 
     /** How a trial ended. */

@@ -29,6 +29,7 @@ public final class TrialStore {
 
     static final String TRIAL_JSON = "trial.json";
     static final String REPORTS_JSON = "reports.json";
+    static final String ATTEMPTS = "attempts";
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -61,6 +62,31 @@ public final class TrialStore {
             }
         }
         return out;
+    }
+
+    /** The record of trial {@code n} if it ended, else null. */
+    public Trial finished(int n) {
+        Path file = trialFolder(n).resolve(TRIAL_JSON);
+        return Files.isRegularFile(file) ? read(file, Trial.class) : null;
+    }
+
+    /**
+     * Trial {@code n} starts: returns which attempt this is (1 for the first). A trial runs one attempt at a time (Spark
+     * starts another only once it has given the last one up), so the count needs no lock.
+     */
+    public int attempt(int n) {
+        Path file = trialFolder(n).resolve(ATTEMPTS);
+        int attempt = 1;
+        try {
+            if (Files.isRegularFile(file)) {
+                attempt = Integer.parseInt(Files.readString(file).strip()) + 1;
+            }
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        String text = attempt + "\n";
+        write(file, tmp -> Files.writeString(tmp, text));
+        return attempt;
     }
 
     /** Trial {@code n} reports {@code value} of the objective after {@code epoch}. */
@@ -127,12 +153,16 @@ public final class TrialStore {
     }
 
     private static void write(Path file, Object value) {
+        write(file, tmp -> JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), value));
+    }
+
+    private static void write(Path file, RunDirectory.FileWriter writer) {
         try {
             Files.createDirectories(file.getParent());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + file.getParent(), e);
         }
-        RunDirectory.writeAtomically(file, tmp -> JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), value));
+        RunDirectory.writeAtomically(file, writer);
     }
 
     private static <T> T read(Path file, Class<T> type) {

@@ -31,7 +31,10 @@ public final class TrialWorker {
     private TrialWorker() {
     }
 
-    /** Runs {@code job}; null when it is past its start-by time (not run). */
+    /**
+     * Runs {@code job}; null when it is past its start-by time (not run). A job whose trial already ended (an attempt
+     * that finished but whose result was lost on the way back) returns that trial as it is.
+     */
     public static Trial run(TrialJob job) {
         return run(job, List.of());
     }
@@ -49,6 +52,11 @@ public final class TrialWorker {
                                                                       TrialJob job, List<Supplier<Callback>> watchers) {
         Path sweepFolder = Path.of(job.sweepFolder());
         TrialStore store = new TrialStore(sweepFolder);
+        Trial ended = store.finished(job.n());
+        if (ended != null) {
+            return ended;
+        }
+        int attempt = store.attempt(job.n());
         Path root = store.trialFolder(job.n());
         long start = System.nanoTime();
         Pruner pruner = Pruner.of(spec);
@@ -92,7 +100,7 @@ public final class TrialWorker {
         int epochs = finished == null ? 0 : finished.run().metrics().size();
         String folder = sweepFolder.relativize(finished == null ? root : finished.run().path()).toString();
         Trial t = new Trial(job.n(), job.params(), status, score, epochs, (System.nanoTime() - start) / 1e9, reason,
-                folder, store.reports(job.n()));
+                folder, store.reports(job.n()), attempt);
         store.save(t);
         return t;
     }

@@ -175,7 +175,7 @@ class SweepTest {
         assertEquals(2, summary.completed());
         assertEquals(1, summary.diverged(), "lr 10 diverges; the sweep goes on");
         List<String> csv = Files.readAllLines(folder.resolve(SweepReport.TRIALS_CSV));
-        assertEquals("trial,status,score,epochs,seconds,lr,reason,folder", csv.get(0));
+        assertEquals("trial,status,score,epochs,seconds,attempts,lr,reason,folder", csv.get(0));
         assertEquals(4, csv.size());
         assertTrue(csv.get(2).startsWith("2,diverged,,") && csv.get(2).contains("diverged at epoch 1"), csv.get(2));
         for (int n = 1; n <= 3; n++) {
@@ -199,6 +199,9 @@ class SweepTest {
         assertEquals(folder, resumed.run().path());
         assertEquals(3, ((SweepSummary) resumed.result().summary()).trials());
         assertTrue(Files.isRegularFile(third.resolve("trial.json")));
+        assertEquals(2, new TrialStore(folder).finished(3).attempts(), "the interrupted trial's second attempt");
+        assertTrue(resumed.result().table().contains("attempt 2 (an earlier attempt was lost)"), resumed.result().table());
+        assertEquals(1, new TrialStore(folder).finished(1).attempts());
         assertEquals(new String(trial1), new String(Files.readAllBytes(folder.resolve("trials/1/trial.json"))),
                 "finished trials are not run again");
         assertEquals(summary.bestScore(), ((SweepSummary) resumed.result().summary()).bestScore(), 0,
