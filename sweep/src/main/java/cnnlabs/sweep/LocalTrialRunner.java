@@ -11,8 +11,8 @@ import java.util.function.Function;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Trials on this JVM's threads, {@code parallel} at a time, each with cores / {@code parallel} of ND4J's threads;
- * trials are reported in job order as they end.
+ * Trials on this JVM's threads, {@code parallel} at a time, each with cores / {@code parallel} of ND4J's threads: each
+ * thread takes a job, runs it, reports the trial, and takes the next.
  */
 public final class LocalTrialRunner implements TrialRunner {
 
@@ -35,7 +35,7 @@ public final class LocalTrialRunner implements TrialRunner {
     }
 
     @Override
-    public void run(List<TrialJob> jobs, Consumer<Trial> ended) throws Exception {
+    public void run(Jobs jobs, Consumer<Trial> ended) throws Exception {
         if (parallel > 1) {
             Nd4j.getEnvironment().setMaxThreads(threads());
         }
@@ -45,15 +45,20 @@ public final class LocalTrialRunner implements TrialRunner {
             return t;
         });
         try {
-            List<Future<Trial>> running = new ArrayList<>();
-            for (TrialJob job : jobs) {
-                running.add(pool.submit(() -> work.apply(job)));
+            List<Future<?>> slots = new ArrayList<>();
+            for (int i = 0; i < parallel; i++) {
+                slots.add(pool.submit(() -> {
+                    for (TrialJob job = jobs.next(); job != null; job = jobs.next()) {
+                        Trial t = work.apply(job);
+                        if (t != null) {
+                            ended.accept(t);
+                        }
+                    }
+                    return null;
+                }));
             }
-            for (Future<Trial> f : running) {
-                Trial t = f.get();
-                if (t != null) {
-                    ended.accept(t);
-                }
+            for (Future<?> slot : slots) {
+                slot.get();
             }
         } finally {
             pool.shutdownNow();

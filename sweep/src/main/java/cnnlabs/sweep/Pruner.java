@@ -10,9 +10,16 @@ public interface Pruner {
     /** Null for "go on", else why trial {@code trial}, which reported {@code value} after {@code epoch}, stops. */
     String prune(TrialStore store, int trial, int epoch, double value);
 
-    /** The sweep file's pruner, or null when its search prunes nothing. */
+    /** The sweep file's pruner: its search's (halving, Hyperband), else its {@code pruner} (median), else null. */
     static Pruner of(SweepSpec spec) {
-        return spec.search().kind() == SweepSpec.Search.Kind.HALVING
-                ? new HalvingPruner(spec.search().rungs(), spec.search().keep(), spec.objective()) : null;
+        SweepSpec.Search search = spec.search();
+        return switch (search.kind()) {
+            case HALVING -> new HalvingPruner(search.rungs(), search.keep(), spec.objective());
+            case HYPERBAND -> new HyperbandPruner(search.minEpochs(), search.maxEpochs(), search.reduction(),
+                    spec.objective());
+            default -> spec.pruner().kind() == SweepSpec.Pruning.Kind.MEDIAN
+                    ? new MedianPruner(spec.pruner().startupTrials(), spec.pruner().warmupEpochs(), spec.objective())
+                    : null;
+        };
     }
 }

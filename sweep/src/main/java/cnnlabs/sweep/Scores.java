@@ -28,6 +28,20 @@ final class Scores {
         return epochs.isEmpty() ? Double.NaN : epochMetric(metric, epochs.get(epochs.size() - 1));
     }
 
+    /**
+     * A second objective's value: {@code seconds}, the trial's wall time; {@code images_per_sec}, the last epoch's
+     * training speed; else as {@link #score} (a {@code summary.json} number such as {@code total_params}, or an epoch
+     * metric).
+     */
+    static double second(String metric, Runner.Finished finished, double seconds) {
+        List<EpochMetrics> epochs = finished.run().metrics();
+        return switch (metric) {
+            case "seconds" -> seconds;
+            case "images_per_sec" -> epochs.isEmpty() ? Double.NaN : epochs.get(epochs.size() - 1).imagesPerSec();
+            default -> score(metric, finished);
+        };
+    }
+
     /** {@code val_acc}, {@code val_loss}, {@code acc} or {@code loss} of an epoch (NaN for any other name). */
     static double epochMetric(String metric, EpochMetrics m) {
         return switch (metric) {

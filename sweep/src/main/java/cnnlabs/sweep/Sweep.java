@@ -50,7 +50,7 @@ public final class Sweep implements Experiment<SweepSettings> {
 
     @Override
     public String description() {
-        return "Hyperparameter sweep of any experiment (-Dsweep=FILE): random, grid or halving search with Arbiter";
+        return "Hyperparameter sweep of any experiment (-Dsweep=FILE): random, grid, TPE, halving or Hyperband";
     }
 
     @Override
@@ -91,6 +91,12 @@ public final class Sweep implements Experiment<SweepSettings> {
             }
         }
         SettingsParser.with(target.defaults(), spec.fixed());
+        if (spec.search().kind() == SweepSpec.Search.Kind.HYPERBAND
+                && !String.valueOf(spec.search().maxEpochs()).equals(spec.fixed().get("epochs"))) {
+            throw new ConfigException("Hyperband gives a trial at most max_epochs (" + spec.search().maxEpochs()
+                    + ") epochs, and prunes the others on the way: fix them in the sweep file, fixed: {epochs: "
+                    + spec.search().maxEpochs() + "}.");
+        }
         for (Map<String, String> corner : ArbiterSearch.corners(spec)) {
             Map<String, String> values = new LinkedHashMap<>(spec.fixed());
             values.putAll(corner);
@@ -104,32 +110,20 @@ public final class Sweep implements Experiment<SweepSettings> {
         SweepSpec spec = SweepSpec.read(ctx.roots().find(settings.sweep()));
         Experiment<?> target = target(spec);
         ctx.run().writeJson("sweep.json", spec);
-        List<Map<String, String>> candidates = ArbiterSearch.candidates(spec);
-        List<double[]> positions = ArbiterSearch.positions(spec);
         TrialStore store = new TrialStore(ctx.run().path());
         Map<Integer, Trial> trials = new TreeMap<>();
         if (ctx.run().resumed()) {
             trials.putAll(store.finished());
-            ctx.console().println("Resuming the sweep: " + trials.size() + " of " + candidates.size()
-                    + " trials finished before");
+            ctx.console().println("Resuming the sweep: " + trials.size() + " trials finished before");
         }
-        long startBy = spec.search().minutes() > 0
-                ? System.currentTimeMillis() + (long) (spec.search().minutes() * 60_000) : Long.MAX_VALUE;
-        List<TrialJob> jobs = new ArrayList<>();
-        for (int i = 1; i <= candidates.size(); i++) {
-            if (!trials.containsKey(i)) {
-                jobs.add(new TrialJob(ctx.run().path().toString(), spec.toJson(), i, candidates.get(i - 1),
-                        ctx.roots().repository().toString(), ctx.dataDir().toString(),
-                        ctx.data().cifar10() == null ? "" : ctx.data().cifar10().toString(), ctx.common().maxBatches(),
-                        ctx.engine().isFast(), startBy));
-            }
-        }
+        Proposals proposals = new Proposals(ctx, spec, store, trials);
+        int planned = proposals.planned();
         SweepMonitor monitor = settings.ui() ? monitor() : null;
         String page = null;
         if (monitor != null) {
-            page = monitor.start(ctx.run().path().getFileName().toString(), spec, candidates.size());
+            page = monitor.start(ctx.run().path().getFileName().toString(), spec, planned);
             ctx.console().println("Arbiter's UI: " + page);
-            trials.values().forEach(t -> monitor.ended(t, positions.get(t.trial() - 1)));
+            trials.values().forEach(t -> monitor.ended(t, proposals.position(t.trial())));
         }
         TrialRunner runner;
         if (settings.spark().isBlank()) {
@@ -137,7 +131,7 @@ public final class Sweep implements Experiment<SweepSettings> {
                 if (monitor == null) {
                     return TrialWorker.run(job);
                 }
-                monitor.started(job.n(), positions.get(job.n() - 1));
+                monitor.started(job.n(), proposals.position(job.n()));
                 return TrialWorker.run(job, List.of(() -> steps(monitor, job.n())));
             });
             if (!local.describe().isEmpty()) {
@@ -145,27 +139,102 @@ public final class Sweep implements Experiment<SweepSettings> {
             }
             runner = local;
         } else {
-            ctx.console().println("Running " + jobs.size() + " trials on Spark (" + settings.spark() + ")");
+            ctx.console().println("Running the trials on Spark (" + settings.spark() + ")");
             runner = runner(settings.spark());
         }
         try {
-            runner.run(jobs, t -> {
-                trials.put(t.trial(), t);
-                if (monitor != null) {
-                    monitor.ended(t, positions.get(t.trial() - 1));
+            runner.run(proposals, t -> {
+                synchronized (trials) {
+                    trials.put(t.trial(), t);
+                    if (monitor != null) {
+                        monitor.ended(t, proposals.position(t.trial()));
+                    }
+                    publish(ctx, spec, target, trials, planned);
+                    ctx.console().println(String.format(Locale.ROOT, "trial %d/%d %s: %s %s %s", t.trial(), planned,
+                            t.params(), t.status().label(), spec.objective().metric(),
+                            Double.isNaN(t.score()) ? "-" : String.format(Locale.ROOT, "%.4f", t.score())));
                 }
-                publish(ctx, spec, target, trials, candidates.size());
-                ctx.console().println(String.format(Locale.ROOT, "trial %d/%d %s: %s %s %s", t.trial(),
-                        candidates.size(), t.params(), t.status().label(), spec.objective().metric(),
-                        Double.isNaN(t.score()) ? "-" : String.format(Locale.ROOT, "%.4f", t.score())));
             });
         } finally {
             if (monitor != null) {
                 monitor.close();
             }
         }
-        return new ExperimentResult(SweepReport.summary(spec, trials), publish(ctx, spec, target, trials,
-                candidates.size()), page == null ? null : "Arbiter's page of the sweep stays at " + page);
+        return new ExperimentResult(SweepReport.summary(spec, trials), publish(ctx, spec, target, trials, planned),
+                page == null ? null : "Arbiter's page of the sweep stays at " + page);
+    }
+
+    /**
+     * The sweep's jobs, proposed by its {@link Sampler} as they are taken (an adaptive sampler then sees every trial
+     * that ended before). Each proposal is kept in the trial store first, so a resumed sweep runs an interrupted trial
+     * with its own settings; trials that ended are not proposed again.
+     */
+    private static final class Proposals implements TrialRunner.Jobs {
+        private final ExperimentContext<SweepSettings> ctx;
+        private final SweepSpec spec;
+        private final TrialStore store;
+        private final Map<Integer, Trial> trials;
+        private final Sampler sampler;
+        private final Map<Integer, double[]> positions = new java.util.concurrent.ConcurrentHashMap<>();
+        private final long startBy;
+        private int next = 1;
+
+        Proposals(ExperimentContext<SweepSettings> ctx, SweepSpec spec, TrialStore store, Map<Integer, Trial> trials) {
+            this.ctx = ctx;
+            this.spec = spec;
+            this.store = store;
+            this.trials = trials;
+            this.sampler = Sampler.of(spec);
+            this.startBy = spec.search().minutes() > 0
+                    ? System.currentTimeMillis() + (long) (spec.search().minutes() * 60_000) : Long.MAX_VALUE;
+        }
+
+        int planned() {
+            return sampler.planned();
+        }
+
+        /** Where trial {@code n}'s settings lie in the space: as proposed, else found from its settings. */
+        double[] position(int n) {
+            return positions.computeIfAbsent(n, k -> {
+                Map<String, String> params = store.proposal(k);
+                return spec.position(params != null ? params : trials.get(k).params());
+            });
+        }
+
+        @Override
+        public boolean adaptive() {
+            return sampler.adaptive();
+        }
+
+        @Override
+        public TrialJob next() {
+            synchronized (trials) {
+                while (next <= planned() && System.currentTimeMillis() <= startBy) {
+                    int n = next++;
+                    Map<String, String> params = store.proposal(n);
+                    if (params == null) {
+                        Sampler.Proposal p = sampler.propose(n, List.copyOf(trials.values()));
+                        if (p == null) {
+                            return null;
+                        }
+                        params = p.params();
+                        positions.put(n, p.position());
+                        store.propose(n, params);
+                    }
+                    if (!trials.containsKey(n)) {
+                        return job(n, params);
+                    }
+                }
+                return null;
+            }
+        }
+
+        private TrialJob job(int n, Map<String, String> params) {
+            return new TrialJob(ctx.run().path().toString(), spec.toJson(), n, params,
+                    ctx.roots().repository().toString(), ctx.dataDir().toString(),
+                    ctx.data().cifar10() == null ? "" : ctx.data().cifar10().toString(), ctx.common().maxBatches(),
+                    ctx.engine().isFast(), startBy);
+        }
     }
 
     private static String publish(ExperimentContext<SweepSettings> ctx, SweepSpec spec, Experiment<?> target,

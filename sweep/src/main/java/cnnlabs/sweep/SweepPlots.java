@@ -36,8 +36,8 @@ final class SweepPlots {
                 List<Double> x = new ArrayList<>();
                 List<Double> y = new ArrayList<>();
                 for (Trial t : trials) {
-                    if (t.status() == status && Double.isFinite(t.score())) {
-                        String v = t.params().get(key);
+                    String v = t.params().get(key);
+                    if (t.status() == status && Double.isFinite(t.score()) && v != null) { // null: left out by its condition
                         x.add(d.choice() != null ? (double) d.choice().stream().map(String::valueOf).toList().indexOf(v)
                                 : Double.parseDouble(v));
                         y.add(t.score());

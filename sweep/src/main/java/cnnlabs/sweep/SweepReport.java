@@ -40,7 +40,7 @@ final class SweepReport {
                     .append(Double.isNaN(t.score()) ? "" : String.format(Locale.ROOT, "%.6g", t.score())).append(',')
                     .append(t.epochs()).append(',').append(String.format(Locale.ROOT, "%.1f", t.seconds())).append(',')
                     .append(t.attempts());
-            keys.forEach(k -> csv.append(',').append(t.params().get(k)));
+            keys.forEach(k -> csv.append(',').append(t.params().getOrDefault(k, ""))); // "": left out by its condition
             csv.append(',').append(Csv.field(t.reason())).append(',').append(Csv.field(t.folder())).append('\n');
         }
         run.writeText(TRIALS_CSV, csv.toString());
@@ -53,7 +53,7 @@ final class SweepReport {
         for (int r = 0; r < ranked.size(); r++) {
             Trial t = ranked.get(r);
             List<Object> row = new ArrayList<>(List.of(r + 1, t.trial()));
-            keys.forEach(k -> row.add(t.params().get(k)));
+            keys.forEach(k -> row.add(t.params().getOrDefault(k, "-")));
             row.add(Double.isNaN(t.score()) ? "-" : MarkdownTable.f4(t.score()));
             row.add(t.epochs());
             row.add(String.format(Locale.ROOT, "%.0f", t.seconds()));

@@ -34,10 +34,12 @@ import java.util.TreeMap;
  * @param fixed settings every trial runs with (any of the experiment's -D settings)
  * @param space the settings searched over, by key
  */
-public record SweepSpec(String experiment, Long seed, Search search, Objective objective, Map<String, String> fixed,
-                        Map<String, Dimension> space) {
+public record SweepSpec(String experiment, Long seed, Search search, Objective objective,
+                        @JsonProperty("second_objective") Objective secondObjective, Pruning pruner,
+                        Map<String, String> fixed, Map<String, Dimension> space) {
 
-    private static final List<String> FIELDS = List.of("experiment", "seed", "search", "objective", "fixed", "space");
+    private static final List<String> FIELDS = List.of("experiment", "seed", "search", "objective", "second_objective",
+            "pruner", "fixed", "space");
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
@@ -56,15 +58,41 @@ public record SweepSpec(String experiment, Long seed, Search search, Objective o
         for (String key : space.keySet()) {
             require(!fixed.containsKey(key), "fixed", "a setting either fixed or searched, not both: " + key);
         }
+        for (Map.Entry<String, Dimension> e : space.entrySet()) {
+            for (Map.Entry<String, List<Object>> c : e.getValue().when().entrySet()) {
+                Dimension parent = space.get(c.getKey());
+                require(parent != null && parent.choice() != null && !c.getKey().equals(e.getKey()), "space",
+                        "a condition names another searched setting that is a choice: " + e.getKey() + " has when: {"
+                                + c.getKey() + ": ...}");
+                require(parent.choice().stream().map(String::valueOf).toList().containsAll(
+                        c.getValue().stream().map(String::valueOf).toList()), "space", "the values in " + e.getKey()
+                        + "'s when: {" + c.getKey() + ": " + c.getValue() + "} are among " + c.getKey() + "'s choices "
+                        + parent.choice());
+            }
+        }
+        require(pruner == null || pruner.kind() == Pruning.Kind.NONE || search.kind() == Search.Kind.RANDOM
+                || search.kind() == Search.Kind.GRID || search.kind() == Search.Kind.TPE, "pruner",
+                "one pruner per sweep: " + search.kind().label() + " search prunes by itself, so leave pruner out");
+        pruner = pruner == null ? new Pruning(Pruning.Kind.NONE, null, null) : pruner;
     }
 
-    /** How candidates are drawn and how many run. */
-    public record Search(Kind kind, Integer trials, Double minutes, @JsonProperty("grid_points") Integer gridPoints,
-                         List<Integer> rungs, Double keep) {
+    /** The settings of a sweep file written before it had a second objective and a pruner of its own. */
+    public SweepSpec(String experiment, Long seed, Search search, Objective objective, Map<String, String> fixed,
+                     Map<String, Dimension> space) {
+        this(experiment, seed, search, objective, null, null, fixed, space);
+    }
 
-        /** Random search, the full grid, or random search with successive-halving pruning at rungs of epochs. */
+    /**
+     * A pruner that any search can use: Optuna's {@code MedianPruner} stops a trial whose best value so far is worse
+     * than the median of the completed trials' values at the same epoch, once {@code startup_trials} trials have
+     * completed and after {@code warmup_epochs} epochs.
+     */
+    public record Pruning(Kind kind, @JsonProperty("startup_trials") Integer startupTrials,
+                         @JsonProperty("warmup_epochs") Integer warmupEpochs) {
+
+        /** No pruner, or the median pruner. */
         public enum Kind {
-            RANDOM, GRID, HALVING;
+            NONE, MEDIAN;
 
             @com.fasterxml.jackson.annotation.JsonCreator
             public static Kind of(String name) {
@@ -73,7 +101,56 @@ public record SweepSpec(String experiment, Long seed, Search search, Objective o
                         return k;
                     }
                 }
-                throw new IllegalArgumentException("search kind '" + name + "': use random, grid or halving");
+                throw new IllegalArgumentException("pruner kind '" + name + "': use median or none");
+            }
+
+            @com.fasterxml.jackson.annotation.JsonValue
+            public String label() {
+                return name().toLowerCase(Locale.ROOT);
+            }
+        }
+
+        public Pruning {
+            require(kind != null, "pruner.kind", "median or none");
+            startupTrials = startupTrials == null ? 5 : startupTrials;
+            require(startupTrials >= 1, "pruner.startup_trials", "how many trials complete before any is pruned (>= 1)");
+            warmupEpochs = warmupEpochs == null ? 0 : warmupEpochs;
+            require(warmupEpochs >= 0, "pruner.warmup_epochs", "the epochs before a trial can be pruned (>= 0)");
+        }
+    }
+
+    /**
+     * How candidates are drawn and how many run.
+     *
+     * @param rungs      halving: the epochs at which trials are compared
+     * @param keep       halving: the fraction that goes on at each rung
+     * @param minEpochs  hyperband: the least epochs a trial gets (its most aggressive bracket's first rung)
+     * @param maxEpochs  hyperband: the most epochs a trial gets (the experiment's epochs should be this)
+     * @param reduction  hyperband: the factor between rungs (Li et al.'s eta), and 1 / the fraction kept at each
+     * @param startupTrials tpe: trials drawn at random before the model proposes
+     * @param eiCandidates  tpe: candidates drawn from the good trials' density, the best ratio of which is proposed
+     */
+    public record Search(Kind kind, Integer trials, Double minutes, @JsonProperty("grid_points") Integer gridPoints,
+                         List<Integer> rungs, Double keep, @JsonProperty("min_epochs") Integer minEpochs,
+                         @JsonProperty("max_epochs") Integer maxEpochs, Integer reduction,
+                         @JsonProperty("startup_trials") Integer startupTrials,
+                         @JsonProperty("ei_candidates") Integer eiCandidates) {
+
+        /**
+         * Random search, the full grid, random search with successive-halving or Hyperband pruning at rungs of epochs,
+         * or TPE (a model of good and bad trials proposes the next).
+         */
+        public enum Kind {
+            RANDOM, GRID, HALVING, HYPERBAND, TPE;
+
+            @com.fasterxml.jackson.annotation.JsonCreator
+            public static Kind of(String name) {
+                for (Kind k : values()) {
+                    if (k.name().equalsIgnoreCase(name)) {
+                        return k;
+                    }
+                }
+                throw new IllegalArgumentException("search kind '" + name + "': use random, grid, halving, hyperband or tpe");
             }
 
             @com.fasterxml.jackson.annotation.JsonValue
@@ -83,7 +160,7 @@ public record SweepSpec(String experiment, Long seed, Search search, Objective o
         }
 
         public Search {
-            require(kind != null, "search.kind", "random, grid or halving");
+            require(kind != null, "search.kind", "random, grid, halving, hyperband or tpe");
             trials = trials == null ? (kind == Kind.GRID ? Integer.MAX_VALUE : 8) : trials;
             require(trials >= 1, "search.trials", "a whole number >= 1 (the most trials to run)");
             minutes = minutes == null ? 0.0 : minutes;
@@ -99,6 +176,21 @@ public record SweepSpec(String experiment, Long seed, Search search, Objective o
             }
             keep = keep == null ? 0.5 : keep;
             require(keep > 0 && keep < 1, "search.keep", "the fraction of trials that go on at each rung, in (0, 1)");
+            minEpochs = minEpochs == null ? 1 : minEpochs;
+            reduction = reduction == null ? 3 : reduction;
+            require(reduction >= 2, "search.reduction", "the factor between Hyperband's rungs, a whole number >= 2");
+            require(kind != Kind.HYPERBAND || (maxEpochs != null && minEpochs >= 1 && maxEpochs >= minEpochs * reduction),
+                    "search.max_epochs", "Hyperband's most epochs, at least min_epochs x reduction, e.g. min_epochs: 1, "
+                            + "max_epochs: 9, reduction: 3");
+            startupTrials = startupTrials == null ? 10 : startupTrials;
+            require(startupTrials >= 1, "search.startup_trials", "how many trials TPE draws at random first (>= 1)");
+            eiCandidates = eiCandidates == null ? 24 : eiCandidates;
+            require(eiCandidates >= 1, "search.ei_candidates", "how many candidates TPE weighs for each proposal (>= 1)");
+        }
+
+        /** A search of this kind and budget, the rest as the defaults. */
+        public Search(Kind kind, Integer trials, Double minutes, Integer gridPoints, List<Integer> rungs, Double keep) {
+            this(kind, trials, minutes, gridPoints, rungs, keep, null, null, null, null, null);
         }
     }
 
@@ -132,7 +224,8 @@ public record SweepSpec(String experiment, Long seed, Search search, Objective o
         }
 
         public Objective {
-            require(metric != null && !metric.isBlank(), "objective.metric", "e.g. val_acc, val_loss or test_accuracy");
+            require(metric != null && !metric.isBlank(), "objective.metric", "e.g. val_acc, val_loss or test_accuracy "
+                    + "(a second objective also seconds, images_per_sec or total_params)");
             Direction implied = implied(metric);
             if (direction == null) {
                 require(implied != null, "objective.direction", "max or min: '" + metric + "' is neither an accuracy "
@@ -145,13 +238,13 @@ public record SweepSpec(String experiment, Long seed, Search search, Objective o
             }
         }
 
-        /** Max for accuracies, min for losses, null when the name says neither. */
+        /** Max for accuracies and speeds, min for losses, seconds and parameter counts, null when the name says neither. */
         static Direction implied(String metric) {
             String m = metric.toLowerCase(Locale.ROOT);
-            if (m.endsWith("acc") || m.contains("accuracy") || m.endsWith("f1")) {
+            if (m.endsWith("acc") || m.contains("accuracy") || m.endsWith("f1") || m.endsWith("per_sec")) {
                 return Direction.MAX;
             }
-            if (m.endsWith("loss")) {
+            if (m.endsWith("loss") || m.endsWith("seconds") || m.endsWith("params")) {
                 return Direction.MIN;
             }
             return null;
@@ -170,11 +263,27 @@ public record SweepSpec(String experiment, Long seed, Search search, Objective o
      * One searched setting: exactly one of a uniform range, a log-uniform range (learning rates), a whole-number
      * range, or a list of choices.
      */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
     public record Dimension(List<Double> uniform, @JsonProperty("log_uniform") List<Double> logUniform,
-                            @JsonProperty("int") List<Integer> integer, List<Object> choice) {
+                            @JsonProperty("int") List<Integer> integer, List<Object> choice,
+                            Map<String, List<Object>> when) {
+
+        public Dimension(List<Double> uniform, List<Double> logUniform, List<Integer> integer, List<Object> choice) {
+            this(uniform, logUniform, integer, choice, null);
+        }
+
+        /** Whether this setting applies given a trial's {@code values} (its {@code when} conditions all hold). */
+        public boolean applies(Map<String, String> values) {
+            for (Map.Entry<String, List<Object>> c : when.entrySet()) {
+                if (!c.getValue().stream().map(String::valueOf).toList().contains(values.get(c.getKey()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
 
         public Dimension {
+            when = when == null ? Map.of() : Map.copyOf(when);
             int given = (uniform != null ? 1 : 0) + (logUniform != null ? 1 : 0) + (integer != null ? 1 : 0)
                     + (choice != null ? 1 : 0);
             require(given == 1, "space", "each setting takes exactly one of uniform: [a, b], log_uniform: [a, b], "
@@ -200,10 +309,42 @@ public record SweepSpec(String experiment, Long seed, Search search, Objective o
             return new Dimension(List.of(low, high), null, null, null);
         }
 
+        /**
+         * Where {@code value} lies in this dimension, in [0, 1], as Arbiter's leaves map coordinates to values: the
+         * middle of a choice's or a whole number's interval, the CDF of a range's distribution (log for log_uniform).
+         */
+        public double coordinate(String value) {
+            if (choice != null) {
+                int i = choice.stream().map(String::valueOf).toList().indexOf(value);
+                return i < 0 ? 0.5 : (i + 0.5) / choice.size();
+            }
+            double v = Double.parseDouble(value);
+            double x;
+            if (integer != null) {
+                x = (v - integer.get(0) + 0.5) / (integer.get(1) - integer.get(0) + 1);
+            } else if (logUniform != null) {
+                x = Math.log(v / logUniform.get(0)) / Math.log(logUniform.get(1) / logUniform.get(0));
+            } else {
+                x = (v - uniform.get(0)) / (uniform.get(1) - uniform.get(0));
+            }
+            return Math.min(1, Math.max(0, x));
+        }
+
         /** Whether values are best plotted on a log axis. */
         public boolean logScale() {
             return logUniform != null;
         }
+    }
+
+    /** Where {@code params} lie in the space, one coordinate per searched setting in key order (0.5 for one left out). */
+    public double[] position(Map<String, String> params) {
+        double[] out = new double[space.size()];
+        int i = 0;
+        for (Map.Entry<String, Dimension> e : space.entrySet()) {
+            String value = params.get(e.getKey());
+            out[i++] = value == null ? 0.5 : e.getValue().coordinate(value);
+        }
+        return out;
     }
 
     /** This sweep as JSON, for {@link #fromJson} (a trial job carries it to wherever the trial runs). */

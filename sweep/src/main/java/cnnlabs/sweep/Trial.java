@@ -14,21 +14,23 @@ import java.util.Map;
  * @param rungs    its objective after each epoch, as it reported it to the sweep's pruner (none when nothing prunes)
  * @param attempts how many times it was started: more than one when an attempt was lost (a worker that died, a sweep
  *                 interrupted) and the next went on from its checkpoint
+ * @param secondScore the second objective's value (NaN without one, or when the trial did not give it)
  */
 public record Trial(int trial, Map<String, String> params, Status status, double score, int epochs, double seconds,
-                    String reason, String folder, Map<Integer, Double> rungs, int attempts)
+                    String reason, String folder, Map<Integer, Double> rungs, int attempts, Double secondScore)
         implements java.io.Serializable {
 
     public Trial {
         params = new java.util.LinkedHashMap<>(params);
         rungs = new java.util.TreeMap<>(rungs);
         attempts = Math.max(1, attempts); // records written before attempts were counted ran once
+        secondScore = secondScore == null ? Double.NaN : secondScore;
     }
 
-    /** A trial that ran in one attempt. */
+    /** A trial that ran in one attempt, for one objective. */
     public Trial(int trial, Map<String, String> params, Status status, double score, int epochs, double seconds,
                  String reason, String folder, Map<Integer, Double> rungs) {
-        this(trial, params, status, score, epochs, seconds, reason, folder, rungs, 1);
+        this(trial, params, status, score, epochs, seconds, reason, folder, rungs, 1, Double.NaN);
     }
 
     /** How a trial ended. */

@@ -30,6 +30,8 @@ public final class TrialStore {
     static final String TRIAL_JSON = "trial.json";
     static final String REPORTS_JSON = "reports.json";
     static final String ATTEMPTS = "attempts";
+    static final String PROPOSAL_JSON = "proposal.json";
+    private static final TypeReference<Map<String, String>> PARAMS = new TypeReference<>() { };
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -62,6 +64,17 @@ public final class TrialStore {
             }
         }
         return out;
+    }
+
+    /** Keeps the settings proposed for trial {@code n}, so a resumed sweep runs it with the same ones. */
+    public void propose(int n, Map<String, String> params) {
+        write(trialFolder(n).resolve(PROPOSAL_JSON), params);
+    }
+
+    /** The settings proposed for trial {@code n} before, or null. */
+    public Map<String, String> proposal(int n) {
+        Path file = trialFolder(n).resolve(PROPOSAL_JSON);
+        return Files.isRegularFile(file) ? read(file, PARAMS) : null;
     }
 
     /** The record of trial {@code n} if it ended, else null. */

@@ -70,6 +70,7 @@ public final class TrialWorker {
         Trial.Status status;
         String reason = "";
         double score = Double.NaN;
+        double second = Double.NaN;
         try {
             Map<String, String> values = new LinkedHashMap<>(spec.fixed());
             values.putAll(job.params());
@@ -84,6 +85,8 @@ public final class TrialWorker {
                     store.unfinishedRun(job.n(), target.name()).orElse(null), callbacks);
             finished = Runner.run(target, settings, setup);
             score = Scores.score(spec.objective().metric(), finished);
+            second = spec.secondObjective() == null ? Double.NaN
+                    : Scores.second(spec.secondObjective().metric(), finished, (System.nanoTime() - start) / 1e9);
             status = outcome.pruned != null ? Trial.Status.PRUNED : Trial.Status.COMPLETED;
             reason = outcome.pruned != null ? outcome.pruned : Double.isNaN(score)
                     ? "no value of " + spec.objective().metric() + " in its summary.json or its epochs" : "";
@@ -100,7 +103,7 @@ public final class TrialWorker {
         int epochs = finished == null ? 0 : finished.run().metrics().size();
         String folder = sweepFolder.relativize(finished == null ? root : finished.run().path()).toString();
         Trial t = new Trial(job.n(), job.params(), status, score, epochs, (System.nanoTime() - start) / 1e9, reason,
-                folder, store.reports(job.n()), attempt);
+                folder, store.reports(job.n()), attempt, second);
         store.save(t);
         return t;
     }

@@ -118,7 +118,9 @@ class SweepTest {
         ConfigException wrong = assertThrows(ConfigException.class,
                 () -> new SweepSpec.Objective("val_loss", SweepSpec.Objective.Direction.MAX));
         assertTrue(wrong.getMessage().contains("a loss: it is minimised"), wrong.getMessage());
-        assertThrows(ConfigException.class, () -> new SweepSpec.Objective("seconds", null));
+        assertThrows(ConfigException.class, () -> new SweepSpec.Objective("batches", null));
+        assertEquals(SweepSpec.Objective.Direction.MIN, new SweepSpec.Objective("seconds", null).direction());
+        assertEquals(SweepSpec.Objective.Direction.MAX, new SweepSpec.Objective("images_per_sec", null).direction());
 
         SweepSpec.Objective acc = new SweepSpec.Objective("val_acc", null);
         SweepSpec.Objective loss = new SweepSpec.Objective("val_loss", null);

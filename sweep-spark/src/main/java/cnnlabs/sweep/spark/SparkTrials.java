@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -53,8 +54,9 @@ public final class SparkTrials implements TrialRunner {
     }
 
     @Override
-    public void run(List<TrialJob> jobs, Consumer<Trial> ended) throws IOException {
-        if (jobs.isEmpty()) {
+    public void run(Jobs jobs, Consumer<Trial> ended) throws IOException {
+        TrialJob first = jobs.next();
+        if (first == null) {
             return;
         }
         // spark.* system properties (spark-submit's, -Dspark.executor.memory=...) come in through SparkConf
@@ -74,14 +76,28 @@ public final class SparkTrials implements TrialRunner {
             conf.setIfMissing("spark.task.maxFailures", "4");
         }
         try (JavaSparkContext spark = new JavaSparkContext(conf)) {
-            spark.parallelize(jobs, jobs.size()).map(new RunTrial(slots == 0)).collect().stream()
-                    .filter(Objects::nonNull).forEach(ended);
+            // every job at once, or, where the next job depends on the trials that ended (TPE), a round of as many as
+            // the cluster runs at once, then the next
+            int round = jobs.adaptive() ? spark.defaultParallelism() : Integer.MAX_VALUE;
+            for (List<TrialJob> batch = take(first, jobs, round); !batch.isEmpty(); batch = take(jobs.next(), jobs, round)) {
+                spark.parallelize(batch, batch.size()).map(new RunTrial(slots == 0)).collect().stream()
+                        .filter(Objects::nonNull).forEach(ended);
+            }
         } finally {
             if (slots > 0) {
                 Nd4j.getEnvironment().setMaxThreads(Runtime.getRuntime().availableProcessors());
             }
             delete(shipped);
         }
+    }
+
+    /** {@code first} (null: none) and up to {@code most - 1} more of {@code jobs}. */
+    private static List<TrialJob> take(TrialJob first, Jobs jobs, int most) {
+        List<TrialJob> out = new ArrayList<>();
+        for (TrialJob job = first; job != null; job = out.size() < most ? jobs.next() : null) {
+            out.add(job);
+        }
+        return out;
     }
 
     /** One trial in a task: on a cluster's executor, ND4J takes the task's cores ({@code spark.task.cpus}). */
