@@ -212,6 +212,15 @@ class MainTest {
     }
 
     @Test
+    void classWeightsForAnotherNumberOfClassesAreRefusedBeforeARunFolderExists() {
+        assertEquals(2, run("exp", "MnistSimpleCnn", "class.weights", "1,2,3"));
+        assertTrue(err().contains("-Dclass.weights gives 3 weights, but MnistSimpleCnn classifies 10 classes"), err());
+        assertEquals(2, run("exp", "MnistSimpleCnn", "grad.clip.norm", "-1"));
+        assertTrue(err().contains("-Dgrad.clip.norm"), err());
+        assertFalse(Files.exists(tmp.resolve("results")));
+    }
+
+    @Test
     void aDataFolderThatIsAFileIsRefusedBeforeARunFolderExists() throws IOException {
         Path file = Files.writeString(tmp.resolve("data.zip"), "x");
         assertEquals(2, run("exp", "MnistSimpleCnn", "data.dir", file.toString()));

@@ -16,9 +16,11 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *                   needs DOUBLE
  * @param dropout    the rate of every dropout layer of the model (Keras' rate: the fraction dropped), or NaN for each
  *                   layer's own rate as its lab writes it
+ * @param classWeights each class's weight in the softmax classifier's cross-entropy (DL4J's weighted
+ *                   {@code LossMCXENT}, Keras' {@code class_weight}), or an empty array for equal weights
  */
 public record BuildOptions(long seed, IUpdater updater, double bnMomentum, double bnEpsilon, DataType dataType,
-                           double dropout) {
+                           double dropout, double[] classWeights) {
 
     public static final double DEFAULT_BN_MOMENTUM = 0.9;
     public static final double KERAS_BN_MOMENTUM = 0.99;
@@ -40,6 +42,13 @@ public record BuildOptions(long seed, IUpdater updater, double bnMomentum, doubl
         if (!Double.isNaN(dropout) && !(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("dropout rate must be in [0, 1) or NaN (the model's own), got " + dropout);
         }
+        classWeights = classWeights == null ? new double[0] : classWeights.clone();
+    }
+
+    /** Equal class weights. */
+    public BuildOptions(long seed, IUpdater updater, double bnMomentum, double bnEpsilon, DataType dataType,
+                        double dropout) {
+        this(seed, updater, bnMomentum, bnEpsilon, dataType, dropout, null);
     }
 
     /** Each dropout layer at its lab's rate. */
@@ -63,24 +72,34 @@ public record BuildOptions(long seed, IUpdater updater, double bnMomentum, doubl
     }
 
     public BuildOptions withSeed(long newSeed) {
-        return new BuildOptions(newSeed, updater, bnMomentum, bnEpsilon, dataType, dropout);
+        return new BuildOptions(newSeed, updater, bnMomentum, bnEpsilon, dataType, dropout, classWeights);
     }
 
     public BuildOptions withUpdater(IUpdater newUpdater) {
-        return new BuildOptions(seed, newUpdater, bnMomentum, bnEpsilon, dataType, dropout);
+        return new BuildOptions(seed, newUpdater, bnMomentum, bnEpsilon, dataType, dropout, classWeights);
     }
 
     public BuildOptions withBnMomentum(double momentum) {
-        return new BuildOptions(seed, updater, momentum, bnEpsilon, dataType, dropout);
+        return new BuildOptions(seed, updater, momentum, bnEpsilon, dataType, dropout, classWeights);
     }
 
     public BuildOptions withDataType(DataType newDataType) {
-        return new BuildOptions(seed, updater, bnMomentum, bnEpsilon, newDataType, dropout);
+        return new BuildOptions(seed, updater, bnMomentum, bnEpsilon, newDataType, dropout, classWeights);
     }
 
     /** Every dropout layer at {@code rate} (NaN: each at its lab's rate). */
     public BuildOptions withDropout(double rate) {
-        return new BuildOptions(seed, updater, bnMomentum, bnEpsilon, dataType, rate);
+        return new BuildOptions(seed, updater, bnMomentum, bnEpsilon, dataType, rate, classWeights);
+    }
+
+    /** Each class's weight in the classifier's loss (an empty array: equal weights). */
+    public BuildOptions withClassWeights(double[] weights) {
+        return new BuildOptions(seed, updater, bnMomentum, bnEpsilon, dataType, dropout, weights);
+    }
+
+    @Override
+    public double[] classWeights() {
+        return classWeights.clone();
     }
 
     /** {@code labRate}, or the override where one is set. */

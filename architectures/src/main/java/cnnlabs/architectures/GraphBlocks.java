@@ -17,6 +17,8 @@ import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
@@ -255,10 +257,19 @@ public final class GraphBlocks {
         return name;
     }
 
-    /** A softmax classifier trained with cross-entropy (Keras' softmax + sparse categorical crossentropy). */
+    /**
+     * A softmax classifier trained with cross-entropy (Keras' softmax + sparse categorical crossentropy), its classes
+     * weighted as {@link BuildOptions#classWeights()} says.
+     */
     public ComputationGraphConfiguration softmaxOutput(String name, String in, int classes) {
-        graph.addLayer(name, new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
-                .activation(Activation.SOFTMAX).build(), in);
+        double[] weights = options.classWeights();
+        if (weights.length > 0 && weights.length != classes) {
+            throw new IllegalArgumentException(weights.length + " class weights for a classifier of " + classes
+                    + " classes: give one per class");
+        }
+        OutputLayer.Builder output = weights.length == 0 ? new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                : new OutputLayer.Builder(new LossMCXENT(Nd4j.create(weights).castTo(options.dataType())));
+        graph.addLayer(name, output.nOut(classes).activation(Activation.SOFTMAX).build(), in);
         return build(name);
     }
 

@@ -38,5 +38,14 @@ public interface Experiment<S extends Record & ExperimentSettings> {
                     + "validation split as its lab does and reports on it. Give a fraction such as -Dvalidation.split="
                     + defaults().training().validationSplit() + " (its default), or leave the setting out.");
         }
+        int weights = settings.trains() ? settings.training().loss().weights().length : 0;
+        if (weights > 0 && weights != CLASSES) {
+            throw new ConfigException("-Dclass.weights gives " + weights + " weights, but " + name() + " classifies "
+                    + CLASSES + " classes: give one weight per class, in class order, e.g. -Dclass.weights="
+                    + "1,1,1,1,1,1,1,1,1,5.");
+        }
     }
+
+    /** The classes every dataset the labs train on has (MNIST, Fashion-MNIST, CIFAR-10). */
+    int CLASSES = 10;
 }

@@ -88,14 +88,15 @@ public final class ExperimentContext<S extends Record & ExperimentSettings> {
 
     /**
      * Build options from the settings: the seed, and for experiments that train their optimiser at their learning rate,
-     * their batch-norm momentum and dropout rate (else DL4J's defaults).
+     * their batch-norm momentum, dropout rate and class weights (else DL4J's defaults).
      */
     public BuildOptions buildOptions() {
         if (!settings.trains()) {
             return BuildOptions.defaults().withSeed(common().seed());
         }
         return new BuildOptions(common().seed(), Optimizers.updater(training().optimizer(), training().learningRate()),
-                training().bnMomentum(), BuildOptions.KERAS_BN_EPSILON).withDropout(training().dropoutOverride());
+                training().bnMomentum(), BuildOptions.KERAS_BN_EPSILON).withDropout(training().dropoutOverride())
+                .withClassWeights(training().loss().weights());
     }
 
     /**
@@ -116,7 +117,8 @@ public final class ExperimentContext<S extends Record & ExperimentSettings> {
     public Trainer trainer() {
         if (trainer == null) {
             Training t = training();
-            TrainerConfig config = new TrainerConfig(t.optimizer(), t.schedule(), t.callbacks(), common().maxBatches());
+            TrainerConfig config = new TrainerConfig(t.optimizer(), t.schedule(), t.callbacks(), t.loss(),
+                    common().maxBatches());
             trainer = new Trainer(config, console(), new Checkpoints(run.path(),
                     (name, content) -> run.writeWith(name, content::write)), run.resumed())
                     .withCallback(() -> new RunMetrics(run));

@@ -97,6 +97,7 @@ public final class Trainer {
         List<Callback> callbacks = callbacks(name);
         TrainAccuracyListener accuracy = new TrainAccuracyListener(graph);
         fit.listen(accuracy);
+        Optimizers.clipping(config.optimizer()).ifPresent(fit::listen); // before the decay, as PyTorch's step adds it
         Optimizers.weightDecay(config.optimizer()).ifPresent(fit::listen);
         fit.stateSource(() -> CheckpointConnector.dump(fit, callbacks));
         try {
@@ -131,7 +132,7 @@ public final class Trainer {
         for (int b = 0; known > 0 ? b < batches : train.hasNext() && (maxBatches <= 0 || b < maxBatches); b++) {
             DataSet batch = train.next();
             accuracy.expect(batch.getLabels());
-            graph.fit(batch);
+            graph.fit(config.loss().smooth(batch));
             double loss = graph.score();
             fit.batchEnded(loss, batch.numExamples(), accuracy.accuracy());
             for (Callback c : callbacks) {

@@ -5,6 +5,7 @@ import cnnlabs.settings.SettingsParser;
 import cnnlabs.training.optim.Optimizer;
 import cnnlabs.training.optim.Schedule;
 import cnnlabs.training.CallbackSettings;
+import cnnlabs.training.Loss;
 
 /**
  * The settings every experiment that trains has, with the lab's values as each experiment's defaults.
@@ -20,6 +21,7 @@ import cnnlabs.training.CallbackSettings;
  * @param optimizer       the optimiser (the labs': Keras' Adam)
  * @param schedule        how the learning rate changes per epoch (the labs': constant)
  * @param callbacks       early stopping, checkpoints, the divergence stop
+ * @param loss            label smoothing and class weights (the labs': neither)
  */
 public record Training(
         @Setting(key = "epochs", help = "passes over the training data", example = "5") int epochs,
@@ -37,7 +39,8 @@ public record Training(
                 + "dropped); -1 = each layer's rate as its lab writes it", example = "0.3") double dropout,
         Optimizer optimizer,
         Schedule schedule,
-        CallbackSettings callbacks) {
+        CallbackSettings callbacks,
+        Loss loss) {
 
     public Training {
         SettingsParser.require(epochs >= 1, "epochs", epochs, "a whole number >= 1", "5");
@@ -49,8 +52,16 @@ public record Training(
         SettingsParser.require(bnMomentum >= 0 && bnMomentum < 1, "bn.momentum", bnMomentum, "a number in [0, 1)", "0.99");
         SettingsParser.require(dropout == LAB_DROPOUT || (dropout >= 0 && dropout < 1), "dropout", dropout,
                 "a rate in [0, 1), or -1 for the lab's rates", "0.3");
-        SettingsParser.require(optimizer != null && schedule != null && callbacks != null, "optimizer", optimizer,
-                "an optimiser, a schedule and callbacks", "adam");
+        SettingsParser.require(optimizer != null && schedule != null && callbacks != null && loss != null, "optimizer",
+                optimizer, "an optimiser, a schedule, callbacks and a loss", "adam");
+    }
+
+    /** With the labs' loss: hard labels, equal class weights. */
+    public Training(int epochs, int batchSize, double learningRate, int subset, double validationSplit,
+                    double bnMomentum, double dropout, Optimizer optimizer, Schedule schedule,
+                    CallbackSettings callbacks) {
+        this(epochs, batchSize, learningRate, subset, validationSplit, bnMomentum, dropout, optimizer, schedule,
+                callbacks, Loss.PLAIN);
     }
 
     /** {@code -Ddropout=-1}: every dropout layer at its lab's rate. */

@@ -31,6 +31,14 @@ public final class Optimizers {
         return Optional.of(new WeightDecay(optimizer.weightDecay(), optimizer.kind() == Optimizer.Kind.ADAMW));
     }
 
+    /** The listener that clips the gradient before each step, if the optimiser clips. */
+    public static Optional<GradientClipping> clipping(Optimizer optimizer) {
+        if (optimizer.clipNorm() == 0 && optimizer.clipValue() == 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new GradientClipping(optimizer.clipNorm(), optimizer.clipValue()));
+    }
+
     /** A short description for tables: "Adam 0.001", "SGD 0.1 (momentum 0.9, weight decay 0.0005)". */
     public static String describe(Optimizer optimizer, double learningRate) {
         String name = switch (optimizer.kind()) {

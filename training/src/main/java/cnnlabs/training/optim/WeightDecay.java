@@ -1,13 +1,9 @@
 package cnnlabs.training.optim;
 
-import java.util.Map;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.conf.layers.BaseLayer;
-import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.NoOp;
 
 /**
@@ -44,28 +40,16 @@ public final class WeightDecay extends BaseTrainingListener {
         if (decay == 0 || !(model instanceof ComputationGraph graph)) {
             return;
         }
-        Gradient gradient = graph.gradient();
         int iteration = graph.getConfiguration().getIterationCount();
         int epoch = graph.getConfiguration().getEpochCount();
         // DL4J's gradient here is summed over the batch; its updater divides it by the batch size afterwards
         double batch = graph.batchSize();
-        for (Map.Entry<String, INDArray> e : gradient.gradientForVariable().entrySet()) {
-            String key = e.getKey();
-            int cut = key.lastIndexOf('_');
-            String layer = key.substring(0, cut);
-            String param = key.substring(cut + 1);
-            if (graph.getLayer(layer) == null || !(graph.getLayer(layer).conf().getLayer() instanceof BaseLayer base)) {
-                continue;
-            }
-            IUpdater updater = base.getUpdaterByParam(param);
-            if (updater == null || updater instanceof NoOp) {
-                continue;
-            }
-            INDArray p = graph.getLayer(layer).getParam(param);
+        for (TrainableGradients.Entry e : TrainableGradients.of(graph)) {
+            INDArray p = graph.getLayer(e.layer()).getParam(e.param());
             if (decoupled) {
-                p.muli(1 - updater.getLearningRate(iteration, epoch) * decay);
+                p.muli(1 - e.updater().getLearningRate(iteration, epoch) * decay);
             } else {
-                e.getValue().addi(p.mul(decay * batch));
+                e.gradient().addi(p.mul(decay * batch));
             }
         }
     }
