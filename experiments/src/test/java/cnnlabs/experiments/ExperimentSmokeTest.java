@@ -144,7 +144,7 @@ class ExperimentSmokeTest {
             assertEquals(1 + check.metricRows(), metrics.size(), String.join("\n", metrics));
             for (String row : metrics.subList(1, metrics.size())) {
                 String[] cells = row.split(",", -1);
-                assertEquals(9, cells.length, row);
+                assertEquals(12, cells.length, row);
                 for (int i = 1; i < cells.length; i++) {
                     assertTrue(Double.isFinite(Double.parseDouble(cells[i])), row);
                 }

@@ -1,5 +1,7 @@
 package cnnlabs.training;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -21,17 +23,32 @@ public final class Evaluator {
     private Evaluator() {
     }
 
-    /** @param evaluation ND4J's evaluation of the same pass (its confusion matrix is empty when no image was seen) */
-    public record Result(double loss, double accuracy, long images, Evaluation evaluation) {
+    /**
+     * @param evaluation ND4J's evaluation of the same pass (its confusion matrix is empty when no image was seen)
+     * @param topK       the top-k accuracy: the true class among the k highest scores
+     * @param macroF1    the per-class F1's mean ({@link F1Scores})
+     * @param weightedF1 the per-class F1's mean weighted by support
+     */
+    public record Result(double loss, double accuracy, long images, Evaluation evaluation, int k, double topK,
+                         double macroF1, double weightedF1) {
     }
 
-    /** One pass over {@code data} (from its start; at most {@code maxBatches} batches when > 0). */
+    /** One pass over {@code data} (from its start; at most {@code maxBatches} batches when > 0), top-5 accuracy. */
     public static Result evaluate(ComputationGraph graph, DataSetIterator data, int maxBatches) {
+        return evaluate(graph, data, maxBatches, 5);
+    }
+
+    /** As {@link #evaluate(ComputationGraph, DataSetIterator, int)}, with the top-{@code k} accuracy. */
+    public static Result evaluate(ComputationGraph graph, DataSetIterator data, int maxBatches, int k) {
         data.reset();
         double lossSum = 0;
         long correct = 0;
         long images = 0;
-        Evaluation evaluation = new Evaluation(data.totalOutcomes());
+        List<String> classes = new ArrayList<>();
+        for (int c = 0; c < data.totalOutcomes(); c++) {
+            classes.add(String.valueOf(c));
+        }
+        Evaluation evaluation = new Evaluation(classes, k); // ND4J's (int, Integer) is the binary positive class, not k
         for (int b = 0; data.hasNext() && (maxBatches <= 0 || b < maxBatches); b++) {
             DataSet batch = data.next();
             INDArray probabilities = graph.outputSingle(false, batch.getFeatures());
@@ -42,8 +59,12 @@ public final class Evaluator {
             images += labels.size(0);
             evaluation.eval(labels, probabilities);
         }
-        return images == 0 ? new Result(Double.NaN, Double.NaN, 0, evaluation)
-                : new Result(lossSum / images, (double) correct / images, images, evaluation);
+        if (images == 0) {
+            return new Result(Double.NaN, Double.NaN, 0, evaluation, k, Double.NaN, Double.NaN, Double.NaN);
+        }
+        F1Scores f1 = F1Scores.of(evaluation, data.totalOutcomes());
+        return new Result(lossSum / images, (double) correct / images, images, evaluation, k,
+                evaluation.topNAccuracy(), f1.macro(), f1.weighted());
     }
 
     /** How many rows of {@code scores} (probabilities or logits) have their maximum at {@code labelIndices}. */

@@ -140,14 +140,14 @@ public final class Trainer {
             }
         }
         double trainSeconds = (System.nanoTime() - start) / 1e9;
-        Evaluator.Result val = Evaluator.evaluate(graph, validation, maxBatches);
+        Evaluator.Result val = Evaluator.evaluate(graph, validation, maxBatches, config.callbacks().topK());
         double seconds = (System.nanoTime() - start) / 1e9;
         graph.incrementEpochCount();
         train.reset();
 
         long images = fit.epochImages();
         EpochMetrics metrics = new EpochMetrics(fit.model(), epoch, fit.runningLoss(), accuracy.accuracy(), val.loss(),
-                val.accuracy(), learningRate, seconds, images / trainSeconds);
+                val.accuracy(), learningRate, seconds, images / trainSeconds, val.topK(), val.macroF1(), val.weightedF1());
         fit.trained(trainSeconds, images);
         fit.add(metrics);
         for (Callback c : callbacks) {

@@ -30,7 +30,8 @@ public final class ExperimentRun {
     public static final String CURVES = "training-curves.png";
     public static final String ERROR = "error.txt";
     public static final String METRICS_HEADER =
-            "model,epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds,images_per_sec";
+            "model,epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds,images_per_sec,val_top_k,val_macro_f1,"
+                    + "val_weighted_f1";
 
     private final RunDirectory dir;
     private final String experiment;
@@ -128,7 +129,7 @@ public final class ExperimentRun {
         for (EpochMetrics r : metrics) {
             csv.append(String.join(",", Csv.field(r.model()), Integer.toString(r.epoch()), num(r.trainLoss()),
                     num(r.trainAcc()), num(r.valLoss()), num(r.valAcc()), num(r.learningRate()), num(r.seconds()),
-                    num(r.imagesPerSec()))).append('\n');
+                    num(r.imagesPerSec()), num(r.valTopK()), num(r.valMacroF1()), num(r.valWeightedF1()))).append('\n');
         }
         dir.writeText(METRICS, csv.toString());
         files.add(METRICS);

@@ -1,7 +1,6 @@
 package cnnlabs.run.tables;
 
-import cnnlabs.run.tables.Csv;
-import cnnlabs.run.tables.MarkdownTable;
+import cnnlabs.training.F1Scores;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -27,22 +26,18 @@ public record ClassMetrics(String model, String split, List<String> classes, int
         int n = classes.size();
         int[][] confusion = new int[n][n];
         List<PerClass> rows = new ArrayList<>();
-        double f1Sum = 0;
+        F1Scores f1 = F1Scores.of(evaluation, n);
         for (int t = 0; t < n; t++) {
-            int support = 0;
             for (int p = 0; p < n; p++) {
                 confusion[t][p] = evaluation.getConfusionMatrix() == null ? 0
                         : evaluation.getConfusionMatrix().getCount(t, p);
-                support += confusion[t][p];
             }
-            double precision = evaluation.precision(t, 0.0);
-            double recall = evaluation.recall(t, 0.0);
-            double f1 = precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall);
-            f1Sum += f1;
-            rows.add(new PerClass(classes.get(t), precision, recall, f1, support));
+            rows.add(new PerClass(classes.get(t), evaluation.precision(t, 0.0), evaluation.recall(t, 0.0),
+                    evaluation.getConfusionMatrix() == null ? 0 : f1.perClass()[t], f1.support()[t]));
         }
         return new ClassMetrics(model, split, List.copyOf(classes), confusion, List.copyOf(rows),
-                evaluation.getConfusionMatrix() == null ? Double.NaN : evaluation.accuracy(), f1Sum / n);
+                evaluation.getConfusionMatrix() == null ? Double.NaN : evaluation.accuracy(),
+                evaluation.getConfusionMatrix() == null ? 0 : f1.macro());
     }
 
     /** The confusion matrix as CSV: a header of predicted classes, then one row per true class. */

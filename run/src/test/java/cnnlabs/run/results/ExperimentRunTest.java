@@ -48,13 +48,14 @@ class ExperimentRunTest {
     @Test
     void metricsRowIsOnDiskAsSoonAsTheEpochEnds() throws IOException {
         ExperimentRun run = start();
-        run.epoch(new EpochMetrics("m", 1, 0.5, 0.8, 0.4, 0.85, 1e-3, 12.5, 640));
-        assertEquals(List.of(ExperimentRun.METRICS_HEADER, "m,1,0.500000,0.800000,0.400000,0.850000,0.00100000,12.5000,640.000"),
+        run.epoch(new EpochMetrics("m", 1, 0.5, 0.8, 0.4, 0.85, 1e-3, 12.5, 640, 0.99, 0.84, 0.845));
+        assertEquals(List.of(ExperimentRun.METRICS_HEADER, "m,1,0.500000,0.800000,0.400000,0.850000,0.00100000,12.5000,640.000,"
+                        + "0.990000,0.840000,0.845000"),
                 Files.readAllLines(run.path().resolve(ExperimentRun.METRICS)));
         run.epoch(new EpochMetrics("m", 2, 0.3, 0.9, Double.NaN, Double.NaN, 1e-3, 12, 650));
         List<String> lines = Files.readAllLines(run.path().resolve(ExperimentRun.METRICS));
         assertEquals(3, lines.size());
-        assertEquals("m,2,0.300000,0.900000,,,0.00100000,12.0000,650.000", lines.get(2));
+        assertEquals("m,2,0.300000,0.900000,,,0.00100000,12.0000,650.000,,,", lines.get(2));
         assertTrue(Files.size(run.path().resolve(ExperimentRun.CURVES)) > 0);
         assertTrue(Files.readString(run.path().resolve(HtmlReport.REPORT)).contains("<img src=\"" + ExperimentRun.CURVES + "\""));
     }

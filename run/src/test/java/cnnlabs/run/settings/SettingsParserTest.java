@@ -99,7 +99,7 @@ class SettingsParserTest {
                 "bn.momentum", "dropout", "optimizer", "momentum", "weight.decay", "grad.clip.norm", "grad.clip.value",
                 "lr.schedule", "lr.step.epochs", "lr.gamma", "lr.min", "lr.warmup.epochs", "lr.patience", "monitor",
                 "early.stopping.patience", "early.stopping.min.delta", "early.stopping.restore.best", "checkpoint",
-                "divergence.loss", "label.smoothing", "class.weights"),
+                "divergence.loss", "top.k", "label.smoothing", "class.weights"),
                 d.stream().map(SettingsParser.Described::key).toList());
         assertEquals(5, d.get(2).value());
         assertTrue(d.get(4).help().contains("learning rate"));
