@@ -97,7 +97,8 @@ class SettingsParserTest {
         List<SettingsParser.Described> d = SettingsParser.describe(LAB);
         assertEquals(List.of("seed", "max.batches", "epochs", "batch.size", "lr", "subset", "validation.split",
                 "bn.momentum", "dropout", "optimizer", "momentum", "weight.decay", "grad.clip.norm", "grad.clip.value",
-                "lr.schedule", "lr.step.epochs", "lr.gamma", "lr.min", "lr.warmup.epochs", "lr.patience", "monitor",
+                "lr.schedule", "lr.step.epochs", "lr.gamma", "lr.min", "lr.warmup.epochs", "lr.patience", "lr.per.step",
+                "lr.pct.start", "lr.div.factor", "lr.final.div.factor", "monitor",
                 "early.stopping.patience", "early.stopping.min.delta", "early.stopping.restore.best", "checkpoint",
                 "divergence.loss", "top.k", "label.smoothing", "class.weights"),
                 d.stream().map(SettingsParser.Described::key).toList());
