@@ -160,4 +160,33 @@ class ResumeAfterKillTest {
         assertTrue(Files.readString(run.resolve(ExperimentRun.TABLE)).contains("Training diverged"));
         assertTrue(Files.readString(run.resolve("report.html")).contains("status diverged"));
     }
+
+    @Test
+    void aCompletedRunTrainsOnWithMoreEpochsInItsOwnFolder() throws Exception {
+        Properties props = new Properties();
+        props.setProperty("exp", "MnistSimpleCnn");
+        props.setProperty("max.batches", "2");
+        props.setProperty("subset", "600");
+        props.setProperty("epochs", "1");
+        props.setProperty("results.dir", results.toString());
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Console quiet = new Console(new PrintStream(new ByteArrayOutputStream()), Console.Mode.OFF);
+        assertEquals(0, Main.run(props, quiet, new PrintStream(err, true, StandardCharsets.UTF_8)), err.toString());
+        Path run = onlyRun(results);
+
+        props.setProperty(RunOptions.RESUME, run.toString());
+        props.setProperty("epochs", "2");
+        assertEquals(0, Main.run(props, quiet, new PrintStream(err, true, StandardCharsets.UTF_8)), err.toString());
+        assertEquals(run, onlyRun(results), "trained on in the same folder");
+        assertEquals(2, metricRows(run), "the first epoch kept, the second added");
+        assertEquals(2, JSON.readTree(run.resolve(ExperimentRun.CONFIG).toFile()).get("epochs").asInt());
+        JsonNode summary = JSON.readTree(run.resolve(ExperimentRun.SUMMARY).toFile());
+        assertEquals("completed", summary.get("status").asText());
+        assertEquals(2, summary.get("epochs").asInt());
+
+        err.reset();
+        assertEquals(2, Main.run(props, quiet, new PrintStream(err, true, StandardCharsets.UTF_8)));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("nothing to resume")
+                && err.toString(StandardCharsets.UTF_8).contains("more epochs than its 2"), err.toString());
+    }
 }

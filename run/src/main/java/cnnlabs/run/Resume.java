@@ -51,10 +51,6 @@ final class Resume {
             throw new ConfigException("-D" + RunOptions.RESUME + "=" + value + ": " + folder + " is not a run folder (it has no "
                     + ExperimentRun.CONFIG + "). Give a folder results/<Experiment>/<yyyyMMdd-HHmmss>-<id>, or latest.");
         }
-        if ("completed".equals(RunHistory.status(folder))) {
-            throw new ConfigException("The run " + folder + " completed; there is nothing to resume. Start a new run "
-                    + "(leave -D" + RunOptions.RESUME + " out).");
-        }
         return folder;
     }
 
@@ -97,7 +93,9 @@ final class Resume {
 
     /**
      * The settings the run in {@code folder} started with. Throws when the run is another experiment's, or when a
-     * setting given now ({@code given}) differs from the run's.
+     * setting given now ({@code given}) differs from the run's; except {@code epochs} above the run's, which trains the
+     * run on (Keras' {@code initial_epoch}): each fit continues from its last checkpoint to the new number. A completed
+     * run can only be trained on so.
      */
     static <S extends Record & ExperimentSettings> S settings(Experiment<S> experiment, Path folder, S current,
                                                              Properties given) {
@@ -110,13 +108,26 @@ final class Resume {
         S resumed = SettingsParser.with(experiment.defaults(), values);
         Map<String, Object> run = SettingsParser.values(resumed);
         Map<String, Object> now = SettingsParser.values(current);
+        boolean onward = given.containsKey(EPOCHS) && run.get(EPOCHS) instanceof Integer before
+                && now.get(EPOCHS) instanceof Integer after && after > before;
+        if (onward) {
+            resumed = SettingsParser.with(resumed, Map.of(EPOCHS, String.valueOf(now.get(EPOCHS))));
+        }
         for (String key : run.keySet()) {
-            if (given.containsKey(key) && !Objects.equals(run.get(key), now.get(key))) {
+            if (given.containsKey(key) && !Objects.equals(run.get(key), now.get(key)) && !(onward && key.equals(EPOCHS))) {
                 throw new ConfigException("-D" + key + "=" + given.getProperty(key) + " differs from the run being "
                         + "resumed, which has " + key + "=" + SettingsParser.shortest(run.get(key)) + ". A resumed run "
-                        + "keeps its own settings: leave -D" + key + " out, or start a new run.");
+                        + "keeps its own settings" + (key.equals(EPOCHS) ? " (more epochs than it had train it on)" : "")
+                        + ": leave -D" + key + " out, or start a new run.");
             }
+        }
+        if ("completed".equals(RunHistory.status(folder)) && !onward) {
+            throw new ConfigException("The run " + folder + " completed; there is nothing to resume. Start a new run "
+                    + "(leave -D" + RunOptions.RESUME + " out)" + (run.containsKey(EPOCHS) ? ", or train it on with "
+                    + "more epochs than its " + run.get(EPOCHS) + ": -D" + EPOCHS + "=N" : "") + ".");
         }
         return resumed;
     }
+
+    private static final String EPOCHS = "epochs";
 }

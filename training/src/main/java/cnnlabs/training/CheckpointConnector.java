@@ -13,7 +13,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * Between a fit and its last checkpoint, both ways, as Lightning's checkpoint connector: {@link #dump} takes the loop's
  * state after an epoch (history, schedule factor, each stateful callback's state by key, ND4J's random generator), and
  * {@link #restore} puts a checkpoint back: parameters, updater state, iteration and epoch counts, history, callbacks'
- * state, the random generator and the shuffling order.
+ * state, the random generator and the shuffling order. A fit with more epochs than the checkpoint's trains on from it
+ * (Keras' {@code initial_epoch}): the schedule then runs as if the new number had been asked for from the start, which
+ * changes nothing for constant, step, exponential and plateau schedules, while a cosine or one-cycle schedule, whose
+ * shape depends on the number of epochs, goes on along the longer run's curve. A fit that stopped early stays stopped.
  */
 final class CheckpointConnector {
 
@@ -41,10 +44,10 @@ final class CheckpointConnector {
     static void restore(Fit fit, Checkpoints.Loaded loaded, List<Callback> callbacks, DataSetIterator train) {
         FitState s = loaded.state();
         ComputationGraph graph = fit.graph();
-        if (s.epochs() != fit.epochs()) {
+        if (fit.epochs() < s.epochs()) {
             throw new IllegalStateException("The checkpoint " + Checkpoints.lastFile(fit.model()) + " was written for "
                     + s.epochs() + " epochs, but this run asks for " + fit.epochs() + ". Resume with the run's own "
-                    + "settings (leave -Depochs out).");
+                    + "settings (leave -Depochs out), or more epochs to train it on.");
         }
         graph.setParams(loaded.graph().params());
         INDArray state = loaded.graph().getUpdater() == null ? null : loaded.graph().getUpdater().getStateViewArray();

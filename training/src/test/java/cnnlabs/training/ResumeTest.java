@@ -141,4 +141,31 @@ class ResumeTest {
         assertEquals(EPOCHS, again.size());
         assertEquals(0, graph.getIterationCount() - 3 * EPOCHS, "iteration count restored, no step taken");
     }
+
+    @Test
+    void aFinishedFitTrainsOnWithMoreEpochsAsIfAskedForFromTheStart() throws IOException {
+        TrainerConfig constant = new TrainerConfig(new Optimizer(Optimizer.Kind.SGD, 0.9, 5e-4), Schedule.CONSTANT,
+                new CallbackSettings(Monitor.VAL_LOSS, 0, 0, true, CallbackSettings.Checkpointing.LAST, 0), 3);
+        Path straight = java.nio.file.Files.createDirectory(dir.resolve("four"));
+        ComputationGraph four = model(constant);
+        List<EpochMetrics> straightRows = new ArrayList<>();
+        new Trainer(constant, quiet(), store(straight), false).withCallback(() -> rows(straightRows)).fit("simple-cnn",
+                four, RandomImages.of(160, 1).batches(16, true, 7), RandomImages.of(48, 2).batches(16, false, 7), 4);
+
+        Path onward = java.nio.file.Files.createDirectory(dir.resolve("two-then-four"));
+        new Trainer(constant, quiet(), store(onward), false).fit("simple-cnn", model(constant),
+                RandomImages.of(160, 1).batches(16, true, 7), RandomImages.of(48, 2).batches(16, false, 7), 2);
+        ComputationGraph more = model(constant);
+        List<EpochMetrics> rows = new ArrayList<>();
+        new Trainer(constant, quiet(), store(onward), true).withCallback(() -> rows(rows)).fit("simple-cnn", more,
+                RandomImages.of(160, 1).batches(16, true, 7), RandomImages.of(48, 2).batches(16, false, 7), 4);
+
+        assertEquals(4, rows.size(), "the two epochs it had, then two more");
+        assertEquals(straightRows.stream().map(EpochMetrics::trainLoss).toList(),
+                rows.stream().map(EpochMetrics::trainLoss).toList(), "the same losses as four epochs from the start");
+        assertEquals(four.params(), more.params());
+        assertThrows(IllegalStateException.class, () -> new Trainer(constant, quiet(), store(onward), true).fit(
+                "simple-cnn", model(constant), RandomImages.of(160, 1).batches(16, true, 7),
+                RandomImages.of(48, 2).batches(16, false, 7), 3), "fewer epochs than the checkpoint's are refused");
+    }
 }

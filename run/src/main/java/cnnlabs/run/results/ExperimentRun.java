@@ -78,7 +78,8 @@ public final class ExperimentRun {
      * continue from their checkpoints and give their finished epochs back to {@link #epoch}, so {@code metrics.csv}
      * ends up whole.
      *
-     * @param config the run's settings, as its {@code config.json} holds them (the caller checked they are the same)
+     * @param config the run's settings, as its {@code config.json} holds them (the caller checked they are the same, but
+     *               for more epochs to train it on), written back
      */
     public static ExperimentRun resume(Path runFolder, String experiment, Map<String, Object> config, boolean smokeRun,
                                        Map<String, Object> environment) {
@@ -86,6 +87,7 @@ public final class ExperimentRun {
         ExperimentRun run = new ExperimentRun(dir, experiment, config, smokeRun, environment, true);
         run.files.addAll(dir.fileNames());
         run.files.remove(HtmlReport.REPORT);
+        run.dir.writeJson(CONFIG, run.config); // trained on with more epochs, it says so
         run.files.add(ENVIRONMENT);
         run.dir.writeJson(ENVIRONMENT, run.environment);
         run.summary(RunSummary.running(experiment, smokeRun));
