@@ -152,10 +152,12 @@ public final class CifarModels {
      * Seed 002 {@code ResNet} with the CIFAR stem (3x3 conv 64, stride 1, no max pool): four stages of basic or
      * bottleneck blocks (64, 128/2, 256/2, 512/2), global average pooling, linear to 10. ResNet-18: 11,173,962
      * parameters; ResNet-34: 21,282,122; ResNet-50: 23,520,842. Vertices are named {@code layer2.block1.conv1}
-     * and so on, after the seed's {@code layer1..layer4}.
+     * and so on, after the seed's {@code layer1..layer4}. Initialised as the seed's {@code _initialize_weights}: every
+     * convolution Kaiming normal with fan-out (ReLU), batch norm's weight 1 and bias 0, the linear layer PyTorch's
+     * default.
      */
     public static ComputationGraphConfiguration resnet(ResNetDepth depth, BuildOptions options) {
-        GraphBlocks g = GraphBlocks.pytorch(options, CIFAR);
+        GraphBlocks g = GraphBlocks.pytorch(options, CIFAR).kaimingFanOut();
         String x = g.conv2d("conv1", INPUT, 64, 3, 1, 1, false);
         x = g.relu("relu1", g.batchNorm("bn1", x));
         int inChannels = 64;

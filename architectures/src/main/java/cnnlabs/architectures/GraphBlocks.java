@@ -3,6 +3,7 @@ package cnnlabs.architectures;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.distribution.NormalDistribution;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import cnnlabs.architectures.vertices.AdaptiveAvgPoolVertex;
 import cnnlabs.architectures.vertices.ChannelScaleVertex;
@@ -66,6 +67,7 @@ public final class GraphBlocks {
     private final GraphBuilder graph;
     private final BuildOptions options;
     private final double bnEpsilon;
+    private boolean kaimingFanOut;
 
     /** A Keras-style graph. */
     public GraphBlocks(BuildOptions options, InputShape input) {
@@ -88,6 +90,17 @@ public final class GraphBlocks {
     /** A PyTorch-style graph. */
     public static GraphBlocks pytorch(BuildOptions options, InputShape input) {
         return new GraphBlocks(options, input, Style.PYTORCH);
+    }
+
+    /**
+     * From here on, {@link #conv2d} kernels start as PyTorch's {@code kaiming_normal_(mode='fan_out',
+     * nonlinearity='relu')}: normal, mean 0, standard deviation {@code sqrt(2 / (outChannels * kernel^2))} (DL4J's own
+     * {@code NormalDistribution} per layer, so the configuration stays plain DL4J; DL4J's fan-out divides by the stride,
+     * PyTorch's does not). Seed 002's ResNets initialise so.
+     */
+    public GraphBlocks kaimingFanOut() {
+        kaimingFanOut = true;
+        return this;
     }
 
     /** The underlying builder, for blocks not covered here. */
@@ -204,9 +217,13 @@ public final class GraphBlocks {
     /** {@code nn.Conv2d(..., dilation=dilation)}: output size floor((in + 2 padding - dilation (kernel - 1) - 1) / stride) + 1. */
     public String conv2d(String name, String in, int outChannels, int kernel, int stride, int padding, int dilation,
                          boolean bias) {
-        graph.addLayer(name, new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride)
+        ConvolutionLayer.Builder conv = new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride)
                 .padding(padding, padding).dilation(dilation, dilation).nOut(outChannels).hasBias(bias)
-                .convolutionMode(VALID).activation(Activation.IDENTITY).build(), in);
+                .convolutionMode(VALID).activation(Activation.IDENTITY);
+        if (kaimingFanOut) {
+            conv.weightInit(new NormalDistribution(0, Math.sqrt(2.0 / (outChannels * kernel * kernel))));
+        }
+        graph.addLayer(name, conv.build(), in);
         return name;
     }
 
