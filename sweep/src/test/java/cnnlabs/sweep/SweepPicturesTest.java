@@ -74,6 +74,22 @@ class SweepPicturesTest {
         assertEquals(56 + 2 * 300, scores.getHeight(), "four settings: two rows");
     }
 
+    @Test
+    void parallelCoordinatesHaveAnAxisPerSettingAndTheObjective() throws Exception {
+        SweepSpec spec = SweepTrials.spec(dir, "");
+        Map<Integer, Trial> trials = SweepTrials.trials(20, 5, SweepTrials::lrOnly);
+        List<Trial> completed = trials.values().stream().filter(t -> t.status() == Trial.Status.COMPLETED).toList();
+        List<ParallelCoordinates.Axis> axes = ParallelCoordinates.axes(spec, completed);
+        assertEquals(List.of("epochs", "lr", "momentum", "optimizer", "val_acc (max)"),
+                axes.stream().map(ParallelCoordinates.Axis::title).toList());
+        assertEquals(List.of("adam", "sgd", "nesterov"), labels(axes.get(3).scale()));
+        assertEquals(List.of("1e-4", "1e-3", "1e-2", "1e-1"), labels(axes.get(1).scale()));
+        assertTrue(axes.get(2).conditional() && !axes.get(1).conditional(), "momentum has an n/a mark");
+        BufferedImage image = png(ParallelCoordinates.plot(spec, trials.values()));
+        assertEquals(70 + 150 * 4 + 130 + 40, image.getWidth());
+        assertEquals(470, image.getHeight());
+    }
+
     /** The picture written as a PNG and decoded again, as the report's reader gets it. */
     static BufferedImage png(BufferedImage image) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
