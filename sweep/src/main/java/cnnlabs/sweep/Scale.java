@@ -37,7 +37,7 @@ final class Scale {
     }
 
     /** The axis of a searched setting, over the whole range the sweep file gives it (not only the values drawn). */
-    static Scale of(SweepSpec.Dimension d) {
+    static Scale of(SweepDimension d) {
         if (d.choice() != null) {
             return categories(d.choice().stream().map(String::valueOf).toList());
         }

@@ -67,7 +67,7 @@ final class SweepImportances {
                     + "score (" + completed.size() + " so far)");
         }
         List<String> keys = spec.space().entrySet().stream() // unconditional first: they win exact ties
-                .sorted(Comparator.comparing((Map.Entry<String, SweepSpec.Dimension> e) -> !e.getValue().when().isEmpty()))
+                .sorted(Comparator.comparing((Map.Entry<String, SweepDimension> e) -> !e.getValue().when().isEmpty()))
                 .map(Map.Entry::getKey).toList();
         List<BaseVector<?, ?, ?>> columns = new ArrayList<>();
         for (int k = 0; k < keys.size(); k++) {
@@ -102,7 +102,7 @@ final class SweepImportances {
     }
 
     /** One setting's column: a nominal variable for a choice, else a number (see the class's note on encoding). */
-    private static BaseVector<?, ?, ?> column(String name, SweepSpec.Dimension d, String key, List<Trial> trials) {
+    private static BaseVector<?, ?, ?> column(String name, SweepDimension d, String key, List<Trial> trials) {
         if (d.choice() != null) {
             List<String> levels = new ArrayList<>(d.choice().stream().map(String::valueOf).toList());
             levels.add(ABSENT);
@@ -117,7 +117,7 @@ final class SweepImportances {
     }
 
     /** A numeric setting's value as the forest sees it: log10 for log_uniform; the middle of the range when absent. */
-    static double encode(SweepSpec.Dimension d, String value) {
+    static double encode(SweepDimension d, String value) {
         boolean log = d.logUniform() != null;
         double low = log ? Math.log10(d.logUniform().get(0)) : d.integer() != null ? d.integer().get(0) : d.uniform().get(0);
         double high = log ? Math.log10(d.logUniform().get(1)) : d.integer() != null ? d.integer().get(1) : d.uniform().get(1);

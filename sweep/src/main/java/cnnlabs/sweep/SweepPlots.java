@@ -59,7 +59,7 @@ final class SweepPlots {
             PlotKit.legend(g, PlotKit.BEST, true, "best completed", x, 42);
             for (int i = 0; i < keys.size(); i++) {
                 String key = keys.get(i);
-                SweepSpec.Dimension d = spec.space().get(key);
+                SweepDimension d = spec.space().get(key);
                 PlotKit.Frame frame = new PlotKit.Frame(new Rectangle2D.Double(
                         (i % columns) * PANEL_WIDTH + 78, HEADER + (i / columns) * PANEL_HEIGHT + 10,
                         PANEL_WIDTH - 96, PANEL_HEIGHT - 62), Scale.of(d), y);
@@ -113,7 +113,7 @@ final class SweepPlots {
     }
 
     /** What the x axis's title says of the setting: its kind, and the condition that leaves it out of some trials. */
-    private static String kind(SweepSpec.Dimension d) {
+    private static String kind(SweepDimension d) {
         String kind = d.choice() != null ? "choice" : d.logScale() ? "log scale" : d.integer() != null ? "int" : "";
         List<String> when = d.when().entrySet().stream().map(e -> e.getKey() + " " + e.getValue().stream()
                 .map(String::valueOf).collect(Collectors.joining("/"))).toList();

@@ -29,15 +29,15 @@ final class SweepSpace extends AbstractParameterSpace<Map<String, String>> {
         this.leaves = new ArrayList<>();
     }
 
-    SweepSpace(Map<String, SweepSpec.Dimension> space) {
+    SweepSpace(Map<String, SweepDimension> space) {
         this.keys = List.copyOf(space.keySet());
         this.leaves = new ArrayList<>();
-        for (SweepSpec.Dimension d : space.values()) {
+        for (SweepDimension d : space.values()) {
             leaves.add(leaf(d));
         }
     }
 
-    private static ParameterSpace<?> leaf(SweepSpec.Dimension d) {
+    private static ParameterSpace<?> leaf(SweepDimension d) {
         if (d.uniform() != null) {
             return new ContinuousParameterSpace(d.uniform().get(0), d.uniform().get(1));
         }

@@ -36,7 +36,7 @@ import java.util.TreeMap;
  */
 public record SweepSpec(String experiment, Long seed, Search search, Objective objective,
                         @JsonProperty("second_objective") Objective secondObjective, Pruning pruner,
-                        Map<String, String> fixed, Map<String, Dimension> space) {
+                        Map<String, String> fixed, Map<String, SweepDimension> space) {
 
     private static final List<String> FIELDS = List.of("experiment", "seed", "search", "objective", "second_objective",
             "pruner", "fixed", "space");
@@ -58,9 +58,9 @@ public record SweepSpec(String experiment, Long seed, Search search, Objective o
         for (String key : space.keySet()) {
             require(!fixed.containsKey(key), "fixed", "a setting either fixed or searched, not both: " + key);
         }
-        for (Map.Entry<String, Dimension> e : space.entrySet()) {
+        for (Map.Entry<String, SweepDimension> e : space.entrySet()) {
             for (Map.Entry<String, List<Object>> c : e.getValue().when().entrySet()) {
-                Dimension parent = space.get(c.getKey());
+                SweepDimension parent = space.get(c.getKey());
                 require(parent != null && parent.choice() != null && !c.getKey().equals(e.getKey()), "space",
                         "a condition names another searched setting that is a choice: " + e.getKey() + " has when: {"
                                 + c.getKey() + ": ...}");
@@ -78,7 +78,7 @@ public record SweepSpec(String experiment, Long seed, Search search, Objective o
 
     /** The settings of a sweep file written before it had a second objective and a pruner of its own. */
     public SweepSpec(String experiment, Long seed, Search search, Objective objective, Map<String, String> fixed,
-                     Map<String, Dimension> space) {
+                     Map<String, SweepDimension> space) {
         this(experiment, seed, search, objective, null, null, fixed, space);
     }
 
@@ -259,88 +259,11 @@ public record SweepSpec(String experiment, Long seed, Search search, Objective o
         }
     }
 
-    /**
-     * One searched setting: exactly one of a uniform range, a log-uniform range (learning rates), a whole-number
-     * range, or a list of choices.
-     */
-    @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public record Dimension(List<Double> uniform, @JsonProperty("log_uniform") List<Double> logUniform,
-                            @JsonProperty("int") List<Integer> integer, List<Object> choice,
-                            Map<String, List<Object>> when) {
-
-        public Dimension(List<Double> uniform, List<Double> logUniform, List<Integer> integer, List<Object> choice) {
-            this(uniform, logUniform, integer, choice, null);
-        }
-
-        /** Whether this setting applies given a trial's {@code values} (its {@code when} conditions all hold). */
-        public boolean applies(Map<String, String> values) {
-            for (Map.Entry<String, List<Object>> c : when.entrySet()) {
-                if (!c.getValue().stream().map(String::valueOf).toList().contains(values.get(c.getKey()))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-
-        public Dimension {
-            when = when == null ? Map.of() : Map.copyOf(when);
-            int given = (uniform != null ? 1 : 0) + (logUniform != null ? 1 : 0) + (integer != null ? 1 : 0)
-                    + (choice != null ? 1 : 0);
-            require(given == 1, "space", "each setting takes exactly one of uniform: [a, b], log_uniform: [a, b], "
-                    + "int: [a, b] or choice: [x, y, ...]");
-            require(uniform == null || (uniform.size() == 2 && uniform.get(0) < uniform.get(1)), "space",
-                    "uniform: [low, high] with low < high");
-            require(logUniform == null || (logUniform.size() == 2 && logUniform.get(0) > 0
-                    && logUniform.get(0) < logUniform.get(1)), "space", "log_uniform: [low, high] with 0 < low < high");
-            require(integer == null || (integer.size() == 2 && integer.get(0) <= integer.get(1)), "space",
-                    "int: [low, high] with low <= high");
-            require(choice == null || !choice.isEmpty(), "space", "choice: [x, y, ...] with at least one value");
-        }
-
-        public static Dimension choice(Object... values) {
-            return new Dimension(null, null, null, List.of(values));
-        }
-
-        public static Dimension logUniform(double low, double high) {
-            return new Dimension(null, List.of(low, high), null, null);
-        }
-
-        public static Dimension uniform(double low, double high) {
-            return new Dimension(List.of(low, high), null, null, null);
-        }
-
-        /**
-         * Where {@code value} lies in this dimension, in [0, 1], as Arbiter's leaves map coordinates to values: the
-         * middle of a choice's or a whole number's interval, the CDF of a range's distribution (log for log_uniform).
-         */
-        public double coordinate(String value) {
-            if (choice != null) {
-                int i = choice.stream().map(String::valueOf).toList().indexOf(value);
-                return i < 0 ? 0.5 : (i + 0.5) / choice.size();
-            }
-            double v = Double.parseDouble(value);
-            double x;
-            if (integer != null) {
-                x = (v - integer.get(0) + 0.5) / (integer.get(1) - integer.get(0) + 1);
-            } else if (logUniform != null) {
-                x = Math.log(v / logUniform.get(0)) / Math.log(logUniform.get(1) / logUniform.get(0));
-            } else {
-                x = (v - uniform.get(0)) / (uniform.get(1) - uniform.get(0));
-            }
-            return Math.min(1, Math.max(0, x));
-        }
-
-        /** Whether values are best plotted on a log axis. */
-        public boolean logScale() {
-            return logUniform != null;
-        }
-    }
-
     /** Where {@code params} lie in the space, one coordinate per searched setting in key order (0.5 for one left out). */
     public double[] position(Map<String, String> params) {
         double[] out = new double[space.size()];
         int i = 0;
-        for (Map.Entry<String, Dimension> e : space.entrySet()) {
+        for (Map.Entry<String, SweepDimension> e : space.entrySet()) {
             String value = params.get(e.getKey());
             out[i++] = value == null ? 0.5 : e.getValue().coordinate(value);
         }
@@ -403,7 +326,7 @@ public record SweepSpec(String experiment, Long seed, Search search, Objective o
         }
     }
 
-    private static void require(boolean ok, String field, String expected) {
+    static void require(boolean ok, String field, String expected) {
         if (!ok) {
             throw new ConfigException("Sweep file: '" + field + "' is missing or invalid; it should be " + expected + ".");
         }

@@ -25,7 +25,7 @@ class SweepPicturesTest {
 
     @Test
     void aChoiceIsOneLabelledSlotPerValue() {
-        Scale momentum = Scale.of(SweepSpec.Dimension.choice(0.9, 0.99));
+        Scale momentum = Scale.of(SweepDimension.choice(0.9, 0.99));
         assertEquals(List.of("0.9", "0.99"), labels(momentum), "bn.momentum reads as its values, not as 0-1");
         assertEquals(List.of(0.0, 1.0), momentum.ticks().stream().map(Scale.Tick::at).toList());
         assertEquals(1.0, momentum.units("0.99"));
@@ -39,22 +39,22 @@ class SweepPicturesTest {
 
     @Test
     void aLogRangeIsTickedByDecade() {
-        assertEquals(List.of("1e-4", "1e-3", "1e-2", "1e-1"), labels(Scale.of(SweepSpec.Dimension.logUniform(1e-4, 0.1))));
-        assertEquals(List.of("0.001", "0.01", "0.1", "1"), labels(Scale.of(SweepSpec.Dimension.logUniform(0.001, 1))));
-        Scale lr = Scale.of(SweepSpec.Dimension.logUniform(3e-5, 0.03));
+        assertEquals(List.of("1e-4", "1e-3", "1e-2", "1e-1"), labels(Scale.of(SweepDimension.logUniform(1e-4, 0.1))));
+        assertEquals(List.of("0.001", "0.01", "0.1", "1"), labels(Scale.of(SweepDimension.logUniform(0.001, 1))));
+        Scale lr = Scale.of(SweepDimension.logUniform(3e-5, 0.03));
         assertEquals(List.of("1e-4", "1e-3", "1e-2"), labels(lr));
         assertEquals(-3.0, lr.units("0.001"), 1e-12);
         assertTrue(lr.ticks().stream().anyMatch(t -> !t.major()), "the 2..9 of each decade as minor ticks");
         // less than two decades: the range's own round values, still placed on a log axis
-        Scale narrow = Scale.of(SweepSpec.Dimension.logUniform(0.001, 0.005));
+        Scale narrow = Scale.of(SweepDimension.logUniform(0.001, 0.005));
         assertEquals(List.of("0.001", "0.002", "0.003", "0.004", "0.005"), labels(narrow));
         assertEquals(Math.log10(0.002), narrow.ticks().get(1).at(), 1e-12);
     }
 
     @Test
     void rangesAndMetricsAreLinearWithRoundTicks() {
-        assertEquals(List.of("0.80", "0.85", "0.90", "0.95"), labels(Scale.of(SweepSpec.Dimension.uniform(0.8, 0.95))));
-        assertEquals(List.of("1", "2", "3", "4"), labels(Scale.of(new SweepSpec.Dimension(null, null, List.of(1, 4), null))));
+        assertEquals(List.of("0.80", "0.85", "0.90", "0.95"), labels(Scale.of(SweepDimension.uniform(0.8, 0.95))));
+        assertEquals(List.of("1", "2", "3", "4"), labels(Scale.of(new SweepDimension(null, null, List.of(1, 4), null))));
         assertEquals(List.of("0.92", "0.94", "0.96", "0.98"), labels(Scale.metric(0.913, 0.981)));
         assertTrue(Scale.metric(2_000, 5_000_000).logarithmic(), "parameter counts over orders of magnitude");
         assertEquals(List.of("1e4", "1e5", "1e6"), labels(Scale.metric(2_000, 5_000_000)));
