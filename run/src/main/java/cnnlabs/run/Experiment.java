@@ -46,6 +46,14 @@ public interface Experiment<S extends Record & ExperimentSettings> {
         }
     }
 
+    /**
+     * The models a run with {@code settings} trains, by their fits' names, when it trains more than one (Lab 3's
+     * comparison); empty for one. A sweep's objective over such an experiment names which, or a mean, least or most.
+     */
+    default java.util.List<String> models(S settings) {
+        return java.util.List.of();
+    }
+
     /** The classes every dataset the labs train on has (MNIST, Fashion-MNIST, CIFAR-10). */
     int CLASSES = 10;
 }

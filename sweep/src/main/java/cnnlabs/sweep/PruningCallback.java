@@ -6,7 +6,8 @@ import cnnlabs.training.Fit;
 
 /**
  * A trial's fits as its sweep's pruner sees them: after each epoch the objective goes into the trial store, then the
- * pruner decides; a pruned fit stops there, and {@link Outcome} says why.
+ * pruner decides; a pruned fit stops there, and {@link Outcome} says why. Of an experiment that trains several models,
+ * only the objective's model's fit is watched.
  */
 final class PruningCallback implements Callback {
 
@@ -18,20 +19,23 @@ final class PruningCallback implements Callback {
     private final TrialStore store;
     private final Pruner pruner;
     private final int trial;
-    private final String metric;
+    private final SweepSpec.Objective objective;
     private final Outcome outcome;
 
-    PruningCallback(TrialStore store, Pruner pruner, int trial, String metric, Outcome outcome) {
+    PruningCallback(TrialStore store, Pruner pruner, int trial, SweepSpec.Objective objective, Outcome outcome) {
         this.store = store;
         this.pruner = pruner;
         this.trial = trial;
-        this.metric = metric;
+        this.objective = objective;
         this.outcome = outcome;
     }
 
     @Override
     public void onEpochEnd(Fit fit, EpochMetrics metrics) {
-        double value = Scores.epochMetric(metric, metrics);
+        if (objective.model() != null && !objective.model().equals(fit.model())) {
+            return; // the objective's model is another fit of the run
+        }
+        double value = Scores.epochMetric(objective.metric(), metrics);
         store.report(trial, metrics.epoch(), value);
         String reason = pruner.prune(store, trial, metrics.epoch(), value);
         if (reason != null) {

@@ -2,12 +2,16 @@ package cnnlabs.sweep;
 
 import cnnlabs.run.Runner;
 import cnnlabs.training.EpochMetrics;
+import cnnlabs.training.Monitor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /** What a trial scores, and trials in rank order. */
 final class Scores {
@@ -16,6 +20,28 @@ final class Scores {
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
     private Scores() {
+    }
+
+    /**
+     * The objective of a finished run: of a model it names, its last epoch's metric, or the mean, least or most of every
+     * model's; else a number in its summary, else an epoch metric of its last epoch.
+     */
+    static double score(SweepSpec.Objective objective, Runner.Finished finished) {
+        if (objective.model() == null) {
+            return score(objective.metric(), finished);
+        }
+        Map<String, EpochMetrics> last = new LinkedHashMap<>();
+        finished.run().metrics().forEach(m -> last.put(m.model(), m));
+        return switch (objective.model()) {
+            case "mean" -> last.values().stream().mapToDouble(m -> epochMetric(objective.metric(), m)).average()
+                    .orElse(Double.NaN);
+            case "min" -> last.values().stream().mapToDouble(m -> epochMetric(objective.metric(), m)).min()
+                    .orElse(Double.NaN);
+            case "max" -> last.values().stream().mapToDouble(m -> epochMetric(objective.metric(), m)).max()
+                    .orElse(Double.NaN);
+            default -> last.containsKey(objective.model())
+                    ? epochMetric(objective.metric(), last.get(objective.model())) : Double.NaN;
+        };
     }
 
     /** The objective of a finished run: a number in its summary, else an epoch metric of its last epoch. */
@@ -42,16 +68,19 @@ final class Scores {
         };
     }
 
-    /** {@code val_acc}, {@code val_loss}, {@code acc} or {@code loss} of an epoch (NaN for any other name). */
+    /** An epoch metric by the name a monitor has ({@code val_acc}, {@code val_macro_f1}, ...; NaN for any other name). */
     static double epochMetric(String metric, EpochMetrics m) {
         return switch (metric) {
-            case "val_acc", "val_accuracy" -> m.valAcc();
-            case "val_loss" -> m.valLoss();
-            case "acc", "accuracy", "train_acc" -> m.trainAcc();
-            case "loss", "train_loss" -> m.trainLoss();
-            default -> Double.NaN;
+            case "val_accuracy" -> m.valAcc();
+            case "accuracy", "train_acc" -> m.trainAcc();
+            case "train_loss" -> m.trainLoss();
+            default -> EPOCH_METRICS.contains(metric) ? Monitor.valueOf(metric.toUpperCase(Locale.ROOT)).value(m)
+                    : Double.NaN;
         };
     }
+
+    /** The epoch metrics' names, as monitors and metrics.csv have them. */
+    static final List<String> EPOCH_METRICS = java.util.Arrays.stream(Monitor.values()).map(Monitor::label).toList();
 
     /** Trials in rank order: completed by score, then pruned by score, then failed and diverged by number. */
     static List<Trial> ranked(SweepSpec.Objective objective, Iterable<Trial> trials) {

@@ -90,7 +90,7 @@ public final class Sweep implements Experiment<SweepSettings> {
                         + target.name() + ". Its settings: " + String.join(", ", keys) + ".");
             }
         }
-        SettingsParser.with(target.defaults(), spec.fixed());
+        checkModel(target, SettingsParser.with(target.defaults(), spec.fixed()), spec);
         if (spec.search().kind() == SweepSpec.Search.Kind.HYPERBAND
                 && !String.valueOf(spec.search().maxEpochs()).equals(spec.fixed().get("epochs"))) {
             throw new ConfigException("Hyperband gives a trial at most max_epochs (" + spec.search().maxEpochs()
@@ -101,6 +101,36 @@ public final class Sweep implements Experiment<SweepSettings> {
             Map<String, String> values = new LinkedHashMap<>(spec.fixed());
             values.putAll(corner);
             SettingsParser.with(target.defaults(), values); // a range the experiment refuses stops the sweep here
+        }
+    }
+
+    /**
+     * The objective of an experiment that trains several models names one of them, or their mean, least or most (a
+     * bare val_acc of Lab 3's comparison would silently be its last model's); one that trains one names none. A pruner
+     * watches one model's epochs.
+     */
+    private static <S extends Record & ExperimentSettings> void checkModel(Experiment<S> target, S settings,
+                                                                          SweepSpec spec) {
+        List<String> models = target.models(settings);
+        String model = spec.objective().model();
+        List<String> valid = new ArrayList<>(models);
+        valid.addAll(SweepSpec.Objective.OVER_MODELS);
+        if (models.size() > 1 && (model == null || !valid.contains(model))) {
+            throw new ConfigException(target.name() + " trains " + models.size() + " models (" + String.join(", ", models)
+                    + "), so the objective must say whose " + spec.objective().metric() + " counts: objective: {metric: "
+                    + spec.objective().metric() + ", model: " + models.get(models.size() - 1) + "}, or model: mean, min "
+                    + "or max over them" + (model == null ? "" : "; '" + model + "' is none of these") + ".");
+        }
+        if (models.size() <= 1 && model != null) {
+            throw new ConfigException(target.name() + " trains one model: leave the objective's model out.");
+        }
+        if (model != null && SweepSpec.Objective.OVER_MODELS.contains(model) && Pruner.of(spec) != null) {
+            throw new ConfigException("A pruner compares one model's epochs: name the model in the objective (one of "
+                    + String.join(", ", models) + ") rather than " + model + ", or search without pruning.");
+        }
+        if (model != null && !Scores.EPOCH_METRICS.contains(spec.objective().metric())) {
+            throw new ConfigException("The objective of one of " + target.name() + "'s models is an epoch metric ("
+                    + String.join(", ", Scores.EPOCH_METRICS) + "), not " + spec.objective().metric() + ".");
         }
     }
 

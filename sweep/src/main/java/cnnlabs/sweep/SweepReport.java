@@ -49,7 +49,7 @@ final class SweepReport {
                 + String.format(Locale.ROOT, "%s search, %d of %d trials, seed %d; objective: %s %s (%s). Each trial "
                                 + "is a run of %s in `trials/<n>/`.%n%n", spec.search().kind().label(), trials.size(),
                         planned, spec.seed(), spec.objective().direction() == SweepSpec.Objective.Direction.MAX
-                                ? "maximise" : "minimise", spec.objective().metric(),
+                                ? "maximise" : "minimise", objective(spec.objective()),
                         spec.objective().direction().label(), target.name())
                 + (spec.fixed().isEmpty() ? "" : "Fixed: " + spec.fixed() + ".\n\n")
                 + rankedTable(spec, ranked, front) + "\n"
@@ -163,6 +163,16 @@ final class SweepReport {
 
     private static int count(Map<Integer, Trial> trials, Trial.Status status) {
         return (int) trials.values().stream().filter(t -> t.status() == status).count();
+    }
+
+    /** The objective as the table names it: {@code val_acc}, {@code val_acc of resnet-style}, {@code mean val_acc}. */
+    static String objective(SweepSpec.Objective objective) {
+        String model = objective.model();
+        if (model == null) {
+            return objective.metric();
+        }
+        return SweepSpec.Objective.OVER_MODELS.contains(model) ? model + " " + objective.metric() + " over its models"
+                : objective.metric() + " of " + model;
     }
 
     /** What the table says of a trial that took more than one attempt. */

@@ -196,10 +196,20 @@ public record SweepSpec(String experiment, Long seed, Search search, Objective o
 
     /**
      * What a trial scores: an epoch metric of its last fit ({@code val_acc}, {@code val_loss}, {@code acc},
-     * {@code loss}) or a number in its {@code summary.json} (e.g. {@code test_accuracy}). Accuracies are maximised and
-     * losses minimised; a direction given against that is refused.
+     * {@code loss}, {@code val_top_k}, {@code val_macro_f1}, {@code val_weighted_f1}) or a number in its
+     * {@code summary.json} (e.g. {@code test_accuracy}). Accuracies are maximised and losses minimised; a direction
+     * given against that is refused. Of an experiment that trains several models (Lab 3's comparison), {@code model}
+     * names the one whose last epoch scores, or takes the {@code mean}, {@code min} or {@code max} over them.
      */
-    public record Objective(String metric, Direction direction) {
+    public record Objective(String metric, Direction direction, String model) {
+
+        /** Of an experiment that trains one model. */
+        public Objective(String metric, Direction direction) {
+            this(metric, direction, null);
+        }
+
+        /** Over the models of an experiment that trains several: their mean, their least or their most. */
+        public static final List<String> OVER_MODELS = List.of("mean", "min", "max");
 
         /** Which way is better. */
         public enum Direction {
@@ -226,6 +236,7 @@ public record SweepSpec(String experiment, Long seed, Search search, Objective o
         public Objective {
             require(metric != null && !metric.isBlank(), "objective.metric", "e.g. val_acc, val_loss or test_accuracy "
                     + "(a second objective also seconds, images_per_sec or total_params)");
+            model = model == null || model.isBlank() ? null : model.strip();
             Direction implied = implied(metric);
             if (direction == null) {
                 require(implied != null, "objective.direction", "max or min: '" + metric + "' is neither an accuracy "
@@ -241,7 +252,8 @@ public record SweepSpec(String experiment, Long seed, Search search, Objective o
         /** Max for accuracies and speeds, min for losses, seconds and parameter counts, null when the name says neither. */
         static Direction implied(String metric) {
             String m = metric.toLowerCase(Locale.ROOT);
-            if (m.endsWith("acc") || m.contains("accuracy") || m.endsWith("f1") || m.endsWith("per_sec")) {
+            if (m.endsWith("acc") || m.contains("accuracy") || m.endsWith("f1") || m.endsWith("per_sec")
+                    || m.endsWith("top_k")) {
                 return Direction.MAX;
             }
             if (m.endsWith("loss") || m.endsWith("seconds") || m.endsWith("params")) {

@@ -63,7 +63,7 @@ public final class TrialWorker {
         PruningCallback.Outcome outcome = new PruningCallback.Outcome();
         List<Supplier<Callback>> callbacks = new ArrayList<>();
         if (pruner != null) {
-            callbacks.add(() -> new PruningCallback(store, pruner, job.n(), spec.objective().metric(), outcome));
+            callbacks.add(() -> new PruningCallback(store, pruner, job.n(), spec.objective(), outcome));
         }
         callbacks.addAll(watchers);
         Runner.Finished finished = null;
@@ -84,7 +84,7 @@ public final class TrialWorker {
             RunSetup setup = new RunSetup(roots, job.fast(), quiet, "trial " + job.n() + " of a sweep: " + values,
                     store.unfinishedRun(job.n(), target.name()).orElse(null), callbacks);
             finished = Runner.run(target, settings, setup);
-            score = Scores.score(spec.objective().metric(), finished);
+            score = Scores.score(spec.objective(), finished);
             second = spec.secondObjective() == null ? Double.NaN
                     : Scores.second(spec.secondObjective().metric(), finished, (System.nanoTime() - start) / 1e9);
             status = outcome.pruned != null ? Trial.Status.PRUNED : Trial.Status.COMPLETED;

@@ -321,4 +321,48 @@ class SweepTest {
         }
         assertTrue(files.stream().anyMatch(f -> f.getFileName().toString().startsWith("cifar")), "a CIFAR example");
     }
+
+    @Test
+    void anObjectiveOverAnExperimentOfSeveralModelsNamesWhoseScoreCounts() throws Exception {
+        Path bare = write("bare.yaml", """
+                experiment: ArchitectureComparison
+                search: {kind: random, trials: 2}
+                objective: {metric: val_acc}
+                space: {lr: {log_uniform: [0.0001, 0.003]}}
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> sweep(bare, 1, 1));
+        assertTrue(e.getMessage().contains("trains 3 models (lenet5, vgg-style, resnet-style)")
+                && e.getMessage().contains("model: resnet-style"), e.getMessage());
+        Path pruned = write("pruned.yaml", """
+                experiment: ArchitectureComparison
+                search: {kind: halving, trials: 2, rungs: [1]}
+                objective: {metric: val_acc, model: mean}
+                space: {lr: {log_uniform: [0.0001, 0.003]}}
+                """);
+        assertTrue(assertThrows(ConfigException.class, () -> sweep(pruned, 1, 1)).getMessage()
+                .contains("A pruner compares one model's epochs"));
+        Path single = write("single.yaml", """
+                experiment: MnistSimpleCnn
+                search: {kind: random, trials: 2}
+                objective: {metric: val_acc, model: simple-cnn}
+                space: {lr: {log_uniform: [0.0001, 0.003]}}
+                """);
+        assertTrue(assertThrows(ConfigException.class, () -> sweep(single, 1, 1)).getMessage()
+                .contains("trains one model"));
+        assertFalse(Files.exists(dir.resolve("results")), "all refused before any run folder");
+
+        Path named = write("named.yaml", """
+                experiment: ArchitectureComparison
+                search: {kind: grid}
+                objective: {metric: val_acc, model: lenet5}
+                fixed: {epochs: 1, subset: 600}
+                space: {lr: {choice: [0.001]}}
+                """);
+        Runner.Finished run = sweep(named, 2, 1);
+        Trial t = new TrialStore(run.run().path()).finished(1);
+        List<String> rows = Files.readAllLines(run.run().path().resolve(t.folder()).resolve("metrics.csv"));
+        String lenet = rows.stream().filter(r -> r.startsWith("lenet5,")).reduce((a, b) -> b).orElseThrow();
+        assertEquals(Double.parseDouble(lenet.split(",")[5]), t.score(), 1e-6, "LeNet-5's last val_acc, not ResNet's");
+        assertTrue(run.result().table().contains("objective: maximise val_acc of lenet5"), run.result().table());
+    }
 }

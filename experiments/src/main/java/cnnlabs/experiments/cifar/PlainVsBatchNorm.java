@@ -94,6 +94,12 @@ public final class PlainVsBatchNorm implements Experiment<PlainVsBatchNorm.Setti
     public record Summary(String dataset, boolean synthetic, List<Outcome> models, boolean batchNormAboveBar) {
     }
 
+    /** The models it trains, by their fits' names: a sweep's objective names one of them. */
+    @Override
+    public List<String> models(Settings settings) {
+        return List.of(PLAIN, BATCH_NORM);
+    }
+
     @Override
     public ExperimentResult run(ExperimentContext<Settings> ctx) throws Exception {
         Settings settings = ctx.settings();

@@ -75,6 +75,12 @@ public final class ActivationVisualization implements Experiment<TrainingSetting
         return TrainingSettings.of(Training.lab(1, 128, 0, 0.1));
     }
 
+    /** The models it trains, by their fits' names (the simple CNN only where no saved one is used). */
+    @Override
+    public List<String> models(TrainingSettings settings) {
+        return List.of(SIMPLE_CNN, RESNET);
+    }
+
     @Override
     public ExperimentResult run(ExperimentContext<TrainingSettings> ctx) {
         Training cfg = ctx.training();

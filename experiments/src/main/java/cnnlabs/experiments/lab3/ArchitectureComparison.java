@@ -72,6 +72,12 @@ public final class ArchitectureComparison implements Experiment<TrainingSettings
     public record Summary(int trainImages, int validationImages, double bnMomentum, List<TrainedModel> models) {
     }
 
+    /** The models it trains, by their fits' names: a sweep's objective names one of them. */
+    @Override
+    public List<String> models(TrainingSettings settings) {
+        return MODELS.stream().map(m -> m[0]).toList();
+    }
+
     @Override
     public ExperimentResult run(ExperimentContext<TrainingSettings> ctx) {
         Training cfg = ctx.training();

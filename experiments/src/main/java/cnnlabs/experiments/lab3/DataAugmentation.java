@@ -91,6 +91,12 @@ public final class DataAugmentation implements Experiment<DataAugmentation.Setti
         }
     }
 
+    /** The models it trains, by their fits' names: a sweep's objective names one of them. */
+    @Override
+    public List<String> models(Settings settings) {
+        return List.of("without-augmentation", "with-augmentation");
+    }
+
     @Override
     public ExperimentResult run(ExperimentContext<Settings> ctx) {
         Training cfg = ctx.training();

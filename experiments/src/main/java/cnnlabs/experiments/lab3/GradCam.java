@@ -78,6 +78,12 @@ public final class GradCam implements Experiment<TrainingSettings> {
     public record Summary(List<Explained> models, String cifar) {
     }
 
+    /** The models it trains, by their fits' names: a sweep's objective names one of them. */
+    @Override
+    public List<String> models(TrainingSettings settings) {
+        return MNIST_MODELS;
+    }
+
     @Override
     public ExperimentResult run(ExperimentContext<TrainingSettings> ctx) throws Exception {
         Common common = ctx.common();

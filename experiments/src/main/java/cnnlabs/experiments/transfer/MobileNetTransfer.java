@@ -154,6 +154,13 @@ public final class MobileNetTransfer implements Experiment<MobileNetTransfer.Set
         SourceWeights.check(settings.weights());
     }
 
+    /** The models it trains, by their fits' names: a sweep's objective names one of them. */
+    @Override
+    public List<String> models(Settings settings) {
+        return settings.hasWeights() ? List.of("feature-extraction", "fine-tuning", "from-scratch")
+                : List.of("pretrain-fashion-mnist", "feature-extraction", "fine-tuning", "from-scratch");
+    }
+
     @Override
     public ExperimentResult run(ExperimentContext<Settings> ctx) throws Exception {
         Settings options = ctx.settings();
