@@ -63,7 +63,7 @@ final class SweepSpace extends AbstractParameterSpace<Map<String, String>> {
         return out;
     }
 
-    private static String format(Object value) {
+    static String format(Object value) {
         if (value instanceof Double d) { // four significant digits: 0.003293, not 0.0032929698784532743
             return new java.math.BigDecimal(d).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
         }
