@@ -13,12 +13,23 @@ JSON object per model on stdout (the formats that won are in train_memory_format
 
   python3 throughput.py --models simple_cnn,lenet5 --batch 128 --infer-batch 256 --threads 2 --iters 20
 
+With --serve it measures one timing at a time on request instead, so that the Throughput experiment can take turns
+with it round by round (one JSON request per line on stdin, one JSON answer per line on stdout):
+
+  {"op": "versions"}                                   -> {"torch": "2.13.0+cpu", "onednn": "3.12.0", "threads": 2}
+  {"op": "prepare", "model": "lenet5", "format": "channels_last", "mode": "train", "batch": 128,
+   "warmup": 10, "warmup_seconds": 3.0}                -> {"ok": true}   (builds the model, runs the warm-up steps)
+  {"op": "time", "model": "lenet5", "format": "channels_last", "mode": "train", "iters": 20}
+                                                       -> {"seconds": 0.123}   (one timing of `iters` steps)
+  {"op": "release"}                                    -> {"ok": true}   (forgets every model)
+
 Needs torch: PyTorch 2.x (`python3 -m venv V && V/bin/pip install torch numpy`, then
 `-Dpeer.python=V/bin/python` on the Throughput experiment) or Debian's python3-torch (1.13).
 """
 import argparse
 import json
 import os
+import re
 import sys
 import time
 
@@ -103,14 +114,17 @@ def main():
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--memory-formats", default="contiguous,channels_last")
+    p.add_argument("--serve", action="store_true", help="answer timing requests on stdin (see above)")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
-    formats = {"contiguous": torch.contiguous_format, "channels_last": torch.channels_last}
+    if a.serve:
+        serve(a)
+        return
     for name in a.models.split(","):
         best = {"train": (0.0, None), "inference": (0.0, None)}
         for fmt in a.memory_formats.split(","):
-            train, infer = measure(name, formats[fmt], a)
+            train, infer = measure(name, FORMATS[fmt], a)
             if train > best["train"][0]:
                 best["train"] = (train, fmt)
             if infer > best["inference"][0]:
@@ -121,27 +135,75 @@ def main():
                           "threads": torch.get_num_threads(), "torch": torch.__version__}), flush=True)
 
 
-def measure(name, memory_format, a):
-    """Training and inference images/s of model `name` with its weights and inputs in `memory_format`."""
-    torch.manual_seed(a.seed)
+FORMATS = {"contiguous": torch.contiguous_format, "channels_last": torch.channels_last}
+
+
+def onednn_version():
+    """The oneDNN (once MKL-DNN) version this torch was built with, from its build configuration; "" if it has none."""
+    found = re.search(r"(?:oneDNN|MKL-DNN) v([0-9][0-9.]*)", torch.__config__.show())
+    return found.group(1) if found else ""
+
+
+def steps(name, memory_format, mode, batch, seed):
+    """A training step (Adam, Keras' epsilon, cross-entropy) or an inference pass (eval, no_grad) of a fresh model."""
+    torch.manual_seed(seed)
     make, shape = MODELS[name]
     model = make().to(memory_format=memory_format)
+    x = torch.rand(batch, *shape).contiguous(memory_format=memory_format)
+    if mode == "inference":
+        model.eval()
+
+        def infer():
+            with torch.no_grad():
+                model(x)
+        return infer
     opt = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
     loss_fn = nn.CrossEntropyLoss()
-    x = torch.rand(a.batch, *shape).contiguous(memory_format=memory_format)
-    y = torch.randint(0, 10, (a.batch,))
+    y = torch.randint(0, 10, (batch,))
+    model.train()
 
-    def train_step():
+    def train():
         opt.zero_grad()
         loss_fn(model(x), y).backward()
         opt.step()
+    return train
 
-    model.train()
-    train_s = timed(train_step, a.warmup, a.iters, a.rounds, a.warmup_seconds)
-    xi = torch.rand(a.infer_batch, *shape).contiguous(memory_format=memory_format)
-    model.eval()
-    with torch.no_grad():
-        infer_s = timed(lambda: model(xi), a.warmup, a.iters, a.rounds, a.warmup_seconds)
+
+def serve(a):
+    """Answers the requests of the module docstring, one line each, until stdin ends."""
+    prepared = {}
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        r = json.loads(line)
+        op = r["op"]
+        if op == "versions":
+            out = {"torch": torch.__version__, "onednn": onednn_version(), "threads": torch.get_num_threads()}
+        elif op == "prepare":
+            key = (r["model"], r["format"], r["mode"])
+            prepared[key] = steps(r["model"], FORMATS[r["format"]], r["mode"], r["batch"], a.seed)
+            timed(prepared[key], r["warmup"], 0, 0, r["warmup_seconds"])
+            out = {"ok": True}
+        elif op == "time":
+            step = prepared[(r["model"], r["format"], r["mode"])]
+            start = time.perf_counter()
+            for _ in range(r["iters"]):
+                step()
+            out = {"seconds": time.perf_counter() - start}
+        elif op == "release":
+            prepared.clear()
+            out = {"ok": True}
+        else:
+            out = {"error": "unknown op " + op}
+        print(json.dumps(out), flush=True)
+
+
+def measure(name, memory_format, a):
+    """Training and inference images/s of model `name` with its weights and inputs in `memory_format`."""
+    train_s = timed(steps(name, memory_format, "train", a.batch, a.seed), a.warmup, a.iters, a.rounds,
+                    a.warmup_seconds)
+    infer_s = timed(steps(name, memory_format, "inference", a.infer_batch, a.seed), a.warmup, a.iters, a.rounds,
+                    a.warmup_seconds)
     return a.batch * a.iters / train_s, a.infer_batch * a.iters / infer_s
 
 

@@ -3,23 +3,21 @@ package cnnlabs.experiments.performance;
 import com.google.auto.service.AutoService;
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
-import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.Flops;
 import cnnlabs.settings.ConfigException;
 import cnnlabs.run.Experiment;
 import cnnlabs.run.ExperimentContext;
 import cnnlabs.run.ExperimentResult;
-import cnnlabs.run.tables.MarkdownTable;
 import cnnlabs.run.results.EnvironmentInfo;
 import cnnlabs.run.settings.Common;
 import cnnlabs.run.settings.ExperimentSettings;
 import cnnlabs.settings.Setting;
 import cnnlabs.settings.SettingsParser;
 import cnnlabs.onednn.OneDnnRuntime;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,21 +35,23 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <p><b>Description:</b> for Lab 3's simple CNN, LeNet-5, VGG-style and ResNet-style models (1x28x28) and seed 000's
  * SmallCNN, seed 002's ResNet-18 and Lab 3 Part 5's MobileNetV2 (3x32x32), built through the run's
- * engine (the oneDNN runtime, or plain DL4J with {@code -Dcnnlabs.fast=false}): warm-up steps (up to 10, and at least
- * 3 seconds of them, on both sides: the JVM compiles DL4J's code as it runs), then the fastest of
- * 3 timings of 20 training steps (fewer for models above 25 MFLOPs per image: ResNet-18 gets 3) (Keras' Adam, batch {@code -Dbatch.size}, default 128) and timed inference passes
- * (batch 256, timed the same way), images per second; achieved GFLOP/s (forward FLOPs from {@link Flops} times 3 for
- * a training step: forward, and a backward pass of about twice its cost) and that as a share of this machine's
- * measured float32 matrix multiply speed (ND4J's SGEMM on 2048x2048 matrices on all threads, fastest of 3 timings:
- * a practical peak, not the data-sheet one). Every PyTorch at hand ({@link TorchPeers}: Debian's {@code python3-torch},
- * {@code -Dpeer.python=PATH}, e.g. PyTorch 2.x in a venv, and the PATH's {@code python3}) runs the same models through
- * {@code experiments/reference/throughput.py} with the same batch sizes and thread count, in each memory format; the
- * table credits PyTorch with its fastest installation and format per model, and lists each. DL4J and every PyTorch
- * take turns on each model (twice; each side keeps its best, so that a noisy minute on a shared machine hits all),
- * and the table gives the DL4J/fastest-PyTorch ratios. The table names the CPU (speed depends on it: oneDNN picks different kernels on Intel and AMD) and any
- * {@code ONEDNN_MAX_CPU_ISA} limit; {@code env.json} records the native build and the runtime's layer counts.
+ * engine (the oneDNN runtime, or plain DL4J with {@code -Dcnnlabs.fast=false}), against every PyTorch at hand
+ * ({@link TorchPeers}: Debian's {@code python3-torch}, {@code -Dpeer.python=PATH}, e.g. PyTorch 2.x in a venv, and the
+ * PATH's {@code python3}), each in the contiguous and channels_last memory formats, running the same models through
+ * {@code experiments/reference/throughput.py --serve} with the same batch sizes and thread count. Training steps are
+ * Keras' Adam on batch {@code -Dbatch.size} (128); inference passes are batch 256. Every contender is built and warmed
+ * up (10 steps and at least 3 seconds of them: the JVM compiles DL4J's code as it runs), then they take turns
+ * ({@link Turns}): in each of {@code -Drounds} rounds (7, at least 5) each contender times 20 steps (fewer for models
+ * above 25 MFLOPs per image: ResNet-18 gets 3), the first turn rotating round by round. Each contender's images per
+ * second over its rounds give a median and a range ({@link Spread}); PyTorch is credited with its installation and
+ * format of the highest median; the table gives the ratio of the medians and whether the two ranges overlap (if they
+ * do, this machine's noise can account for the difference). Also achieved GFLOP/s (forward FLOPs from {@link Flops}
+ * times 3 for a training step) and that as a share of this machine's measured float32 matrix multiply speed (ND4J's
+ * SGEMM on 2048x2048 matrices on all threads, fastest of 3 timings: a practical peak, not the data-sheet one). The
+ * table names the CPU (oneDNN picks different kernels on Intel and AMD), any {@code ONEDNN_MAX_CPU_ISA} limit, the
+ * commit, and the oneDNN version on both sides; {@code env.json} records the native build and the runtime's layers.
  *
- * <p><b>Expected runtime:</b> about 35 minutes on a 2-core CPU (more than half of it PyTorch). <b>Expected
+ * <p><b>Expected runtime:</b> about 35 minutes on a 2-core CPU with one PyTorch (more than half of it PyTorch). <b>Expected
  * result:</b> the measured tables, with the CPU each ran on, are in results/REPRODUCED.md.
  */
 @AutoService(Experiment.class)
@@ -78,10 +78,11 @@ public final class Throughput implements Experiment<Throughput.Settings> {
      */
     static final double WARMUP_SECONDS = 3.0;
     static final int ITERATIONS = 20;
-    /** Timed rounds per measurement; the fastest counts (the machine is shared and noisy, as timeit does). */
-    static final int ROUNDS = 3;
-    /** Times PyTorch and DL4J take turns on each model. */
-    static final int PASSES = 2;
+    /** Rounds per model and contender by default, and the fewest a full run takes. */
+    static final int ROUNDS = 7;
+    static final int MIN_ROUNDS = 5;
+    /** The memory formats each PyTorch runs every model in. */
+    static final List<String> FORMATS = List.of("contiguous", "channels_last");
 
     /**
      * Throughput's settings.
@@ -90,6 +91,7 @@ public final class Throughput implements Experiment<Throughput.Settings> {
      * @param batchSize the training batch (inference runs at {@value #INFERENCE_BATCH})
      * @param peerPython a Python with torch to measure besides Debian's and the PATH's (e.g. a venv with PyTorch 2.x)
      * @param models     the models to measure, in {@link #ORDER}'s order; empty: all
+     * @param rounds     timed rounds per model and contender (a smoke run takes 2)
      */
     public record Settings(
             Common common,
@@ -99,10 +101,14 @@ public final class Throughput implements Experiment<Throughput.Settings> {
                     + "PyTorch 2.x (Debian's /usr/bin/python3 and the PATH's python3 are tried anyway)",
                     example = "/opt/torch/bin/python") String peerPython,
             @Setting(key = "models", help = "comma-separated models to measure (empty: all seven)",
-                    example = "lenet5,mobilenetv2") String models) implements ExperimentSettings {
+                    example = "lenet5,mobilenetv2") String models,
+            @Setting(key = "rounds", help = "timed rounds per model for DL4J and each PyTorch, taking turns (at least "
+                    + MIN_ROUNDS + ")", example = "7") int rounds) implements ExperimentSettings {
 
         public Settings {
             SettingsParser.require(batchSize >= 1, "batch.size", batchSize, "a whole number >= 1", "128");
+            SettingsParser.require(rounds >= MIN_ROUNDS, "rounds", rounds, "a whole number >= " + MIN_ROUNDS
+                    + " (the median of fewer rounds does not decide on a noisy machine)", "7");
             SettingsParser.require(selected(models).stream().allMatch(ORDER::contains), "models", models,
                     "a comma-separated list of " + String.join(", ", ORDER) + " (empty: all)", "lenet5,mobilenetv2");
             if (!peerPython.isEmpty() && !Files.isExecutable(Path.of(peerPython))) {
@@ -138,102 +144,138 @@ public final class Throughput implements Experiment<Throughput.Settings> {
 
     @Override
     public Settings defaults() {
-        return new Settings(Common.DEFAULTS, 128, "", "");
+        return new Settings(Common.DEFAULTS, 128, "", "", ROUNDS);
     }
 
     /**
-     * One model's numbers; NaN where no PyTorch ran. PyTorch's are those of its fastest installation and memory format,
-     * training and inference apart ({@code torchTrainBy}: e.g. "torch 2.13.0+cpu channels_last").
+     * One model's numbers: DL4J's training and inference images/s over the rounds, and the PyTorch installation and
+     * format with the highest median, training and inference apart (null where no PyTorch ran).
      */
-    public record Row(String model, long params, long forwardFlops, int steps, double trainImagesPerSec,
-                      double inferenceImagesPerSec, double trainGflops, double inferenceGflops, double trainShareOfPeak,
-                      double torchTrain, double torchInference, String torchTrainBy, String torchInferenceBy) {
+    public record Row(String model, long params, long forwardFlops, int steps, Spread train, Spread inference,
+                      double trainGflops, double inferenceGflops, double trainShareOfPeak, Measurement torchTrain,
+                      Measurement torchInference) {
+    }
+
+    /** One PyTorch installation in one memory format on one model; a spread is null where that mode failed. */
+    public record Measurement(String model, String torch, String oneDnn, String python, String format, Spread train,
+                              Spread inference) {
+
+        String label() {
+            return "torch " + torch + " " + format;
+        }
     }
 
     @Override
     public ExperimentResult run(ExperimentContext<Settings> ctx) throws Exception {
         Common cfg = ctx.common();
         int batchSize = ctx.settings().batchSize();
-        int rounds = cfg.isSmokeRun() ? 1 : ROUNDS;
+        int rounds = cfg.isSmokeRun() ? 2 : ctx.settings().rounds();
         int threads = Integer.parseInt(String.valueOf(
                 Nd4j.getExecutioner().getEnvironmentInformation().getOrDefault("omp.threads", "1")));
         double peak = gemmGflops(cfg.isSmokeRun() ? 512 : 2048, cfg.isSmokeRun() ? 2 : 10, threads);
         ctx.console().println(String.format(Locale.ROOT, "Measured float32 SGEMM: %.1f GFLOP/s (%d threads)", peak, threads));
-
-        int passes = cfg.isSmokeRun() ? 1 : PASSES;
         String cpu = EnvironmentInfo.cpuModel();
         ctx.console().println("CPU: " + cpu + isaLimit());
         Path script = ctx.roots().repository().resolve("experiments/reference/throughput.py");
         TorchPeers.Found found = Files.isRegularFile(script) ? TorchPeers.find(ctx.settings().peerPython())
                 : new TorchPeers.Found(List.of(), List.of(script + " not found"));
-        List<TorchPeers.Peer> peers = new ArrayList<>(found.peers());
         List<String> problems = new ArrayList<>(found.skipped());
-        ctx.console().println("PyTorch: " + (peers.isEmpty() ? "none" : peers.stream()
-                .map(p -> p.label() + " (" + p.python() + ")").reduce((a, b) -> a + ", " + b).orElse(""))
-                + (problems.isEmpty() ? "" : "; not used: " + String.join("; ", problems)));
-        List<Row> rows = new ArrayList<>();
-        List<TorchPeers.Measurement> measured = new ArrayList<>();
-        for (String name : selected(ctx.settings().models())) {
-            Architecture a = Architectures.get(name);
-            ComputationGraph graph = ctx.build(a);
-            long flops = Flops.forwardPerImage(a.configure(ctx.buildOptions()), a.inputShape());
-            int iterations = cfg.isSmokeRun() ? cfg.maxBatches() : steps(flops);
-            int warmup = cfg.isSmokeRun() ? 1 : Math.min(WARMUP, Math.max(2, iterations));
-            double warmupSeconds = warmupSeconds(cfg);
-            Nd4j.getRandom().setSeed(cfg.seed());
-            INDArray x = Nd4j.rand(DataType.FLOAT, a.inputShape().batchShape(batchSize));
-            INDArray y = Nd4j.zeros(DataType.FLOAT, batchSize, a.numClasses());
-            for (int i = 0; i < batchSize; i++) {
-                y.putScalar(i, i % a.numClasses(), 1.0);
-            }
-            DataSet batch = new DataSet(x, y);
-            INDArray xi = Nd4j.rand(DataType.FLOAT, a.inputShape().batchShape(INFERENCE_BATCH));
-            // Each PyTorch and DL4J take turns on the same model, PASSES times, and each keeps its best: on this shared,
-            // noisy machine a slow minute then hits every side rather than one.
-            double trainSeconds = Double.POSITIVE_INFINITY;
-            double inferSeconds = Double.POSITIVE_INFINITY;
-            Map<TorchPeers.Peer, TorchPeers.Measurement> best = new LinkedHashMap<>();
-            for (int pass = 0; pass < passes; pass++) {
-                for (TorchPeers.Peer peer : List.copyOf(peers)) {
-                    List<String> command = TorchPeers.command(peer, script, List.of(MODELS.get(name)), batchSize,
-                            INFERENCE_BATCH, threads, warmup, warmupSeconds, iterations, rounds);
-                    ctx.console().println("Running PyTorch: " + String.join(" ", command));
-                    TorchPeers.Run run = TorchPeers.run(peer, command);
-                    TorchPeers.Measurement m = run.measurements().get(MODELS.get(name));
-                    if (m == null) {
-                        problems.add(run.failure().isEmpty() ? peer.label() + " printed no result for " + name
-                                : run.failure());
-                        peers.remove(peer);
-                        continue;
-                    }
-                    best.merge(peer, m, Throughput::better);
+        List<TorchServer> servers = new ArrayList<>();
+        try {
+            for (TorchPeers.Peer peer : found.peers()) {
+                try {
+                    servers.add(TorchServer.start(peer, script, threads, cfg.seed()));
+                } catch (IOException e) {
+                    problems.add(e.getMessage());
                 }
-                trainSeconds = Math.min(trainSeconds, time(() -> graph.fit(batch), warmup, warmupSeconds, iterations,
-                        rounds));
-                inferSeconds = Math.min(inferSeconds, time(() -> graph.output(false, xi), warmup, warmupSeconds,
-                        iterations, rounds));
             }
-            measured.addAll(best.values());
-            TorchPeers.Measurement fastestTrain = best.values().stream()
-                    .max(java.util.Comparator.comparingDouble(TorchPeers.Measurement::train)).orElse(null);
-            TorchPeers.Measurement fastestInfer = best.values().stream()
-                    .max(java.util.Comparator.comparingDouble(TorchPeers.Measurement::inference)).orElse(null);
-            double train = (double) batchSize * iterations / trainSeconds;
-            double infer = (double) INFERENCE_BATCH * iterations / inferSeconds;
-            Row row = new Row(name, graph.numParams(), flops, iterations, train, infer, 3.0 * flops * train / 1e9,
-                    flops * infer / 1e9, 3.0 * flops * train / 1e9 / peak,
-                    fastestTrain == null ? Double.NaN : fastestTrain.train(),
-                    fastestInfer == null ? Double.NaN : fastestInfer.inference(),
-                    fastestTrain == null ? "" : "torch " + fastestTrain.torch() + " " + fastestTrain.trainFormat(),
-                    fastestInfer == null ? "" : "torch " + fastestInfer.torch() + " " + fastestInfer.inferenceFormat());
-            rows.add(row);
-            ctx.console().println(String.format(Locale.ROOT, "%s: train %.0f img/s, inference %.0f img/s%s", name, train,
-                    infer, Double.isNaN(row.torchTrain()) ? "" : String.format(Locale.ROOT, " (PyTorch %.0f / %.0f)",
-                            row.torchTrain(), row.torchInference())));
+            ctx.console().println("PyTorch: " + (servers.isEmpty() ? "none" : servers.stream()
+                    .map(s -> "torch " + s.torch() + " (oneDNN " + s.oneDnn() + ", " + s.peer().python() + ")")
+                    .reduce((a, b) -> a + ", " + b).orElse("")) + (problems.isEmpty() ? "" : "; not used: "
+                    + String.join("; ", problems)));
+            List<Row> rows = new ArrayList<>();
+            List<Measurement> measured = new ArrayList<>();
+            for (String name : selected(ctx.settings().models())) {
+                rows.add(measure(ctx, name, servers, rounds, threads, peak, measured, problems));
+            }
+            ThroughputTable.Header header = new ThroughputTable.Header(cpu + isaLimit(),
+                    EnvironmentInfo.gitCommit(ctx.roots().repository()), ctx.engine().isFast()
+                    ? "through the oneDNN runtime (oneDNN " + OneDnnRuntime.directOneDnnVersion() + ")"
+                    : "plain (-Dcnnlabs.fast=false)", EnvironmentInfo.nativeVariant(), OneDnnRuntime.blasThreads(),
+                    servers.stream().map(s -> "torch " + s.torch() + " (oneDNN " + (s.oneDnn().isEmpty() ? "unknown"
+                            : s.oneDnn()) + ", " + s.peer().python() + ")").toList(), batchSize, INFERENCE_BATCH,
+                    warmupSeconds(cfg), rounds, threads, peak);
+            return new ExperimentResult(new Summary(peak, threads, OneDnnRuntime.blasThreads(), cpu, header.commit(),
+                    ctx.engine().isFast(), rounds, rows, measured, problems),
+                    ThroughputTable.render(header, rows, measured, problems) + cfg.smokeRunNote("too few steps to mean "
+                            + "anything"));
+        } finally {
+            servers.forEach(TorchServer::close);
         }
-        return new ExperimentResult(new Summary(peak, threads, OneDnnRuntime.blasThreads(), cpu, ctx.engine().isFast(),
-                passes, rows, measured, problems), table(ctx, rows, measured, problems, found, threads, passes, rounds, peak,
-                cpu));
+    }
+
+    /** One model: DL4J and every PyTorch format take turns, training then inference. */
+    private Row measure(ExperimentContext<Settings> ctx, String name, List<TorchServer> servers, int rounds, int threads,
+                        double peak, List<Measurement> measured, List<String> problems) throws IOException {
+        Common cfg = ctx.common();
+        int batchSize = ctx.settings().batchSize();
+        Architecture a = Architectures.get(name);
+        ComputationGraph graph = ctx.build(a);
+        long flops = Flops.forwardPerImage(a.configure(ctx.buildOptions()), a.inputShape());
+        int steps = cfg.isSmokeRun() ? cfg.maxBatches() : steps(flops);
+        Contenders.Timing timing = new Contenders.Timing(batchSize, INFERENCE_BATCH,
+                cfg.isSmokeRun() ? 1 : Math.min(WARMUP, Math.max(2, steps)), warmupSeconds(cfg), steps);
+        Nd4j.getRandom().setSeed(cfg.seed());
+        INDArray x = Nd4j.rand(DataType.FLOAT, a.inputShape().batchShape(batchSize));
+        INDArray y = Nd4j.zeros(DataType.FLOAT, batchSize, a.numClasses());
+        for (int i = 0; i < batchSize; i++) {
+            y.putScalar(i, i % a.numClasses(), 1.0);
+        }
+        INDArray xi = Nd4j.rand(DataType.FLOAT, a.inputShape().batchShape(INFERENCE_BATCH));
+        Contenders.Dl4j dl4j = new Contenders.Dl4j("DL4J", graph, new DataSet(x, y), xi, timing);
+        List<Turns.Contender> contenders = new ArrayList<>(List.of(dl4j));
+        for (TorchServer server : servers) {
+            for (String format : FORMATS) {
+                contenders.add(new Contenders.Torch(server, MODELS.get(name), format, timing));
+            }
+        }
+        ctx.console().println(name + ": " + contenders.size() + " contenders, " + rounds + " rounds of " + steps
+                + " steps each");
+        Map<Turns.Contender, Spread> train = Turns.take(contenders, Turns.Mode.TRAIN, rounds, problems);
+        Map<Turns.Contender, Spread> inference = Turns.take(contenders, Turns.Mode.INFERENCE, rounds, problems);
+        for (TorchServer server : servers) {
+            try {
+                server.release();
+            } catch (IOException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        List<Measurement> torch = new ArrayList<>();
+        for (Turns.Contender c : contenders.subList(1, contenders.size())) {
+            Contenders.Torch t = (Contenders.Torch) c;
+            if (train.containsKey(c) || inference.containsKey(c)) {
+                torch.add(new Measurement(name, t.server().torch(), t.server().oneDnn(), t.server().peer().python(),
+                        t.format(), train.get(c), inference.get(c)));
+            }
+        }
+        measured.addAll(torch);
+        Spread dl4jTrain = train.get(dl4j);
+        Spread dl4jInference = inference.get(dl4j);
+        Row row = new Row(name, graph.numParams(), flops, steps, dl4jTrain, dl4jInference,
+                3.0 * flops * dl4jTrain.median() / 1e9, flops * dl4jInference.median() / 1e9,
+                3.0 * flops * dl4jTrain.median() / 1e9 / peak, fastest(torch, Measurement::train),
+                fastest(torch, Measurement::inference));
+        ctx.console().println(String.format(Locale.ROOT, "%s: train %s img/s, inference %s img/s%s", name,
+                dl4jTrain.format(), dl4jInference.format(), row.torchTrain() == null ? "" : "; PyTorch "
+                        + row.torchTrain().train().format() + " / " + (row.torchInference() == null ? "-"
+                        : row.torchInference().inference().format())));
+        return row;
+    }
+
+    /** The measurement with the highest median of {@code side}; null where none has one. */
+    static Measurement fastest(List<Measurement> torch, java.util.function.Function<Measurement, Spread> side) {
+        return torch.stream().filter(m -> side.apply(m) != null)
+                .max(java.util.Comparator.comparingDouble(m -> side.apply(m).median())).orElse(null);
     }
 
     /** Seconds of warm-up steps at least: {@link #WARMUP_SECONDS}, none in a smoke run. */
@@ -246,73 +288,19 @@ public final class Throughput implements Experiment<Throughput.Settings> {
         return (int) Math.max(3, Math.min(ITERATIONS, Math.round(ITERATIONS * FULL_STEPS_FLOPS / flops)));
     }
 
-    /** The better of two passes of one PyTorch on one model: training and inference each keep their best. */
-    static TorchPeers.Measurement better(TorchPeers.Measurement a, TorchPeers.Measurement b) {
-        boolean trainA = a.train() >= b.train();
-        boolean inferA = a.inference() >= b.inference();
-        return new TorchPeers.Measurement(a.model(), a.torch(), a.python(), trainA ? a.train() : b.train(),
-                inferA ? a.inference() : b.inference(), trainA ? a.trainFormat() : b.trainFormat(),
-                inferA ? a.inferenceFormat() : b.inferenceFormat());
-    }
-
-    private static String table(ExperimentContext<Settings> ctx, List<Row> rows, List<TorchPeers.Measurement> measured,
-                                List<String> problems, TorchPeers.Found found, int threads, int passes, int rounds,
-                                double peak, String cpu) {
-        Common cfg = ctx.common();
-        MarkdownTable table = new MarkdownTable("Model", "Params", "DL4J train img/s", "PyTorch train img/s", "Train ratio",
-                "DL4J inference img/s", "PyTorch inference img/s", "Inference ratio", "DL4J train GFLOP/s",
-                "% of SGEMM peak");
-        for (Row r : rows) {
-            table.row(r.model(), MarkdownTable.count(r.params()), f0(r.trainImagesPerSec()), f0(r.torchTrain()),
-                    ratio(r.trainImagesPerSec(), r.torchTrain()), f0(r.inferenceImagesPerSec()), f0(r.torchInference()),
-                    ratio(r.inferenceImagesPerSec(), r.torchInference()), String.format(Locale.ROOT, "%.1f", r.trainGflops()),
-                    String.format(Locale.ROOT, "%.0f%%", 100 * r.trainShareOfPeak()));
-        }
-        MarkdownTable every = new MarkdownTable("Model", "PyTorch", "Train img/s", "Its format", "Inference img/s",
-                "Its format");
-        for (TorchPeers.Measurement m : measured) {
-            every.row(m.model(), "torch " + m.torch(), f0(m.train()), m.trainFormat(), f0(m.inference()),
-                    m.inferenceFormat());
-        }
-        StringBuilder steps = new StringBuilder();
-        for (Row r : rows) {
-            steps.append(steps.length() == 0 ? "" : ", ").append(r.model()).append(' ').append(r.steps());
-        }
-        String torch = found.peers().isEmpty() ? "not run (" + String.join("; ", problems) + ")"
-                : found.peers().stream().map(p -> p.label() + " (" + p.python() + ")").reduce((a, b) -> a + ", " + b)
-                .orElse("") + ", each in the contiguous and channels_last memory formats; the table credits PyTorch with "
-                + "its fastest installation and format per model";
-        return "# Throughput: DL4J and PyTorch on the labs' models\n\n"
-                + String.format(Locale.ROOT, "Random in-memory data, float32, training batch %d (Keras' Adam), inference "
-                        + "batch %d, warm-up steps (at least %.0f seconds of them), then the fastest of %d timings of N "
-                        + "steps each (%s), %d threads; every "
-                        + "PyTorch and DL4J take turns on each model, %d times, each side keeping its best. CPU: %s%s. "
-                        + "DL4J: %s, native build %s, OpenBLAS threads (dense layers): %d. PyTorch: %s. Peak: ND4J's "
-                        + "float32 SGEMM on all %d threads, measured here, %.1f GFLOP/s.%n%n",
-                ctx.settings().batchSize(), INFERENCE_BATCH, warmupSeconds(cfg), rounds, steps,
-                threads, passes, cpu, isaLimit(),
-                ctx.engine().isFast() ? "through the oneDNN runtime (oneDNN " + OneDnnRuntime.directOneDnnVersion() + ")"
-                        : "plain (-Dcnnlabs.fast=false)", EnvironmentInfo.nativeVariant(), OneDnnRuntime.blasThreads(),
-                torch, threads, peak)
-                + table + "\nRatio = DL4J / fastest PyTorch (above 1: DL4J faster). Training GFLOP/s counts 3x the forward "
-                + "FLOPs of conv and dense layers per image, as a direct convolution computes them: an effective rate, "
-                + "which Winograd convolutions (fewer multiplications) lift above the SGEMM peak.\n"
-                + (measured.isEmpty() ? "" : "\nEvery PyTorch measured (each at its faster memory format):\n\n" + every)
-                + (problems.isEmpty() || found.peers().isEmpty() ? "" : "\nNot used: " + String.join("; ", problems) + ".\n")
-                + cfg.smokeRunNote("too few steps to mean anything");
-    }
-
     /**
      * What {@code summary.json} holds.
      *
      * @param sgemmGflops ND4J's float32 SGEMM peak on all threads, measured in this run
+     * @param commit      the checkout's git commit
      * @param fastRuntime whether DL4J ran through the oneDNN runtime
-     * @param passes      how many times DL4J and each PyTorch took turns on each model
-     * @param pytorch     every PyTorch's best per model
+     * @param rounds      how many rounds DL4J and each PyTorch format took turns on each model and mode
+     * @param pytorch     every PyTorch installation and format per model
      * @param notUsed     the Pythons that were not measured, and why
      */
-    public record Summary(double sgemmGflops, int threads, int blasThreads, String cpuModel, boolean fastRuntime,
-                          int passes, List<Row> models, List<TorchPeers.Measurement> pytorch, List<String> notUsed) {
+    public record Summary(double sgemmGflops, int threads, int blasThreads, String cpuModel, String commit,
+                          boolean fastRuntime, int rounds, List<Row> models, List<Measurement> pytorch,
+                          List<String> notUsed) {
     }
 
     /** ", ONEDNN_MAX_CPU_ISA=X" where oneDNN's instruction-set limit is set, else "". */
@@ -345,33 +333,5 @@ public final class Throughput implements Experiment<Throughput.Settings> {
         } finally {
             Nd4j.factory().blas().setMaxThreads(blasThreads);
         }
-    }
-
-    /**
-     * The fastest of {@code rounds} timings of {@code iterations} steps, after {@code warmup} steps and at least
-     * {@code warmupSeconds} of them.
-     */
-    private static double time(Runnable step, int warmup, double warmupSeconds, int iterations, int rounds) {
-        long warmupStart = System.nanoTime();
-        for (int i = 0; i < warmup || (System.nanoTime() - warmupStart) / 1e9 < warmupSeconds; i++) {
-            step.run();
-        }
-        double best = Double.POSITIVE_INFINITY;
-        for (int r = 0; r < rounds; r++) {
-            long start = System.nanoTime();
-            for (int i = 0; i < iterations; i++) {
-                step.run();
-            }
-            best = Math.min(best, (System.nanoTime() - start) / 1e9);
-        }
-        return best;
-    }
-
-    private static String f0(double v) {
-        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%,.0f", v);
-    }
-
-    private static String ratio(double dl4j, double torch) {
-        return Double.isNaN(torch) ? "–" : String.format(Locale.ROOT, "%.2fx", dl4j / torch);
     }
 }

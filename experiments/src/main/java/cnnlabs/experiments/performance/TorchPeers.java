@@ -1,17 +1,13 @@
 package cnnlabs.experiments.performance;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -19,14 +15,13 @@ import java.util.concurrent.TimeUnit;
  * The PyTorch installations {@link Throughput} measures against, and how it runs {@code experiments/reference/
  * throughput.py} on them: Debian's {@code python3-torch} ({@value #DEBIAN_PYTHON}), the Python given with
  * {@code -Dpeer.python} (e.g. a venv with PyTorch 2.x) and the {@code python3} on the PATH, each used where it has
- * torch. Every one of them measures every model in each memory format, and the table credits PyTorch with its fastest.
+ * torch. Each runs as a {@link TorchServer} and measures every model in each memory format; the table credits PyTorch
+ * with its fastest.
  */
 final class TorchPeers {
 
     /** Debian's Python, whose {@code python3-torch} is PyTorch 1.13. */
     static final String DEBIAN_PYTHON = "/usr/bin/python3";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private TorchPeers() {
     }
@@ -40,17 +35,6 @@ final class TorchPeers {
 
     /** The Pythons with torch, and for each other candidate why it is not one. */
     record Found(List<Peer> peers, List<String> skipped) {
-    }
-
-    /**
-     * One model measured by one PyTorch: images per second at its faster memory format, training and inference apart.
-     */
-    record Measurement(String model, String torch, String python, double train, double inference, String trainFormat,
-                       String inferenceFormat) {
-    }
-
-    /** A run of the script: its measurements by model, or why there are none. */
-    record Run(Map<String, Measurement> measurements, String failure) {
     }
 
     /** The candidate Pythons ({@code given} first when set), each probed for torch. */
@@ -124,47 +108,5 @@ final class TorchPeers {
             Thread.currentThread().interrupt();
             return new String[] {null, "interrupted"};
         }
-    }
-
-    /** The reference script's command for {@code models} on {@code peer}. */
-    static List<String> command(Peer peer, Path script, List<String> models, int batch, int inferBatch, int threads,
-                                int warmup, double warmupSeconds, int iterations, int rounds) {
-        return List.of(peer.python(), script.toString(), "--models", String.join(",", models), "--batch",
-                String.valueOf(batch), "--infer-batch", String.valueOf(inferBatch), "--threads", String.valueOf(threads),
-                "--warmup", String.valueOf(warmup), "--warmup-seconds", String.valueOf(warmupSeconds), "--iters",
-                String.valueOf(iterations), "--rounds", String.valueOf(rounds));
-    }
-
-    /** Runs {@code command} (see {@link #command}) and parses what it prints. */
-    static Run run(Peer peer, List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            String last = output.strip().lines().reduce((a, b) -> b).orElse("exit " + p.exitValue());
-            return new Run(Map.of(), "the reference script failed on " + peer.label() + " (" + peer.python() + "): " + last);
-        }
-        return new Run(parse(peer, output), "");
-    }
-
-    /**
-     * The script's output: one JSON object per model ({@code model}, {@code train_images_per_sec},
-     * {@code inference_images_per_sec}, the winning {@code train_memory_format} and {@code inference_memory_format},
-     * {@code torch}); other lines (PyTorch's warnings) are skipped. The version is the script's own report where it
-     * gives one, else the probed one.
-     */
-    static Map<String, Measurement> parse(Peer peer, String output) throws IOException {
-        Map<String, Measurement> out = new LinkedHashMap<>();
-        for (String line : output.strip().split("\n")) {
-            if (!line.startsWith("{")) {
-                continue;
-            }
-            JsonNode n = JSON.readTree(line);
-            String model = n.get("model").asText();
-            out.put(model, new Measurement(model, n.path("torch").asText(peer.torch()), peer.python(),
-                    n.get("train_images_per_sec").asDouble(), n.get("inference_images_per_sec").asDouble(),
-                    n.path("train_memory_format").asText("contiguous"),
-                    n.path("inference_memory_format").asText("contiguous")));
-        }
-        return out;
     }
 }

@@ -23,7 +23,7 @@ public final class PerformanceSmokeChecks implements SmokeExpectations {
         out.put(new Throughput().name(), s -> {
             Throughput.Settings settings = (Throughput.Settings) s;
             List<String> rows = new ArrayList<>();
-            rows.add("| Model | Params | DL4J train img/s | PyTorch train img/s | Train ratio |");
+            rows.add("| Model | Params | DL4J img/s | PyTorch img/s | PyTorch | Ratio | Overlap |");
             for (String model : Throughput.selected(settings.models())) {
                 Architecture a = Architectures.get(model);
                 rows.add("| " + model + " | " + MarkdownTable.count(a.summary(BuildOptions.defaults()).totalParams()) + " |");

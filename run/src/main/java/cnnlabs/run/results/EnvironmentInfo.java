@@ -116,7 +116,7 @@ public final class EnvironmentInfo {
     }
 
     /** HEAD of the checkout the code runs from, when git and a checkout are there; else "unknown". */
-    static String gitCommit(Path repository) {
+    public static String gitCommit(Path repository) {
         if (repository == null || !Files.exists(repository.resolve(".git"))) {
             return "unknown";
         }
