@@ -28,22 +28,32 @@ class LabAccuracyTest {
     @TempDir
     Path results;
 
+    /**
+     * How far below the original's number a run may end: Keras' own two runs of Part 2 differ by 10 test images, and
+     * one seed against another moves these accuracies by a few tenths of a percent.
+     */
+    static final double TOLERANCE = 0.005;
+
     @Test
-    void simpleCnnReachesAtLeast99PercentOnTheTestSet() throws Exception {
+    void simpleCnnReachesTheKerasOriginalsTestAccuracy() throws Exception {
         MnistSimpleCnn e = new MnistSimpleCnn();
         Runner.Finished run = Runner.run(e, e.defaults(), RunSetup.of(Runs.roots(results), Console.system(null), "test"));
         double accuracy = ((MnistSimpleCnn.Summary) run.result().summary()).testAccuracy();
-        assertTrue(accuracy >= 0.99, "test accuracy " + accuracy);
+        assertTrue(accuracy >= 0.9917 - TOLERANCE, "test accuracy " + accuracy + "; the Keras original's: 0.9917");
     }
 
     @Test
-    void comparisonModelsAllLearnMnist() throws Exception {
+    void comparisonModelsReachTheOriginalsValidationAccuracy() throws Exception {
         ArchitectureComparison e = new ArchitectureComparison();
         Runner.Finished run = Runner.run(e, e.defaults(), RunSetup.of(Runs.roots(results), Console.system(null), "test"));
         List<TrainedModel> models = ((ArchitectureComparison.Summary) run.result().summary()).models();
         assertEquals(3, models.size());
-        for (TrainedModel m : models) {
-            assertTrue(m.finalValAccuracy() >= 0.95, m.toString());
+        // The Keras original's final validation accuracies (REPRODUCED.md); its ResNet-style model collapses to chance
+        // with Keras' batch-norm momentum, so that one is the PyTorch replica's with the momentum cnnlabs uses.
+        double[] originals = {0.9310, 0.9745, 0.9535};
+        for (int i = 0; i < 3; i++) {
+            TrainedModel m = models.get(i);
+            assertTrue(m.finalValAccuracy() >= originals[i] - TOLERANCE, m + "; the original's: " + originals[i]);
         }
     }
 }
