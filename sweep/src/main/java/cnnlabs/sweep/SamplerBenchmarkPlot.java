@@ -2,9 +2,9 @@ package cnnlabs.sweep;
 
 import cnnlabs.sweep.SamplerBenchmark.Curve;
 import cnnlabs.sweep.SamplerBenchmark.Row;
+import cnnlabs.run.plots.ImageGrid;
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -86,25 +86,6 @@ final class SamplerBenchmarkPlot {
             }
             panels.add(BitmapEncoder.getBufferedImage(chart));
         }
-        return sideBySide(panels);
-    }
-
-    private static BufferedImage sideBySide(List<BufferedImage> charts) {
-        int width = charts.stream().mapToInt(BufferedImage::getWidth).sum();
-        int height = charts.stream().mapToInt(BufferedImage::getHeight).max().orElse(320);
-        BufferedImage out = new BufferedImage(Math.max(1, width), height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = out.createGraphics();
-        try {
-            g.setColor(Color.WHITE);
-            g.fillRect(0, 0, out.getWidth(), out.getHeight());
-            int x = 0;
-            for (BufferedImage c : charts) {
-                g.drawImage(c, x, 0, null);
-                x += c.getWidth();
-            }
-        } finally {
-            g.dispose();
-        }
-        return out;
+        return ImageGrid.sideBySide(panels);
     }
 }

@@ -36,7 +36,8 @@ import cnnlabs.run.RunRoots;
  * <p><b>What it does:</b> builds Keras' MobileNetV2 (alpha 1.0, 32x32x3, no top) with the lab's new head (global
  * average pooling, dropout 0.2, dense 10 softmax). Stage 1 trains the head with the base frozen and its batch norm in
  * inference mode, with the lab's recipe (Adam, batch 64, 5 epochs on the first 5,000 training images, validation
- * split 0.2); stage 2 unfreezes the base's last 20 Keras layers ({@code block_15_expand} to {@code out_relu}) and
+ * split 0.2); stage 2 unfreezes the base's last 20 Keras layers ({@code block_15_expand} to {@code out_relu};
+ * {@code -Dfinetune.layers=N} for another N) and
  * trains as many epochs again at Adam 1e-4; the same network from scratch trains for both stages' epochs. The table
  * gives total and trainable parameters and validation and test accuracy at each stage; the embeddings of the
  * fine-tuned model go to {@link Embeddings}. Source and target are said in every table:
@@ -68,6 +69,7 @@ public final class MobileNetTransfer implements Experiment<MobileNetTransfer.Set
     public static final String HEAD_LR = "head.lr";
     public static final String PRETRAIN_EPOCHS = "pretrain.epochs";
     public static final String PRETRAIN_IMAGES = "pretrain.images";
+    public static final String FINETUNE_LAYERS = "finetune.layers";
     static final int STAGE_EPOCHS = 5;
 
     /**
@@ -82,6 +84,7 @@ public final class MobileNetTransfer implements Experiment<MobileNetTransfer.Set
      * @param pretrainEpochs offline source training epochs on Fashion-MNIST
      * @param pretrainImages the first N Fashion-MNIST training images for that (10% of them held out for
      *                       validation); 0 = all 60,000
+     * @param fineTuneLayers the base's last N Keras layers that train in stage 2 (the lab's 20)
      */
     public record Settings(
             Common common,
@@ -96,7 +99,10 @@ public final class MobileNetTransfer implements Experiment<MobileNetTransfer.Set
             @Setting(key = PRETRAIN_EPOCHS, help = "offline source: Fashion-MNIST training epochs", example = "2")
             int pretrainEpochs,
             @Setting(key = PRETRAIN_IMAGES, help = "offline source: the first N Fashion-MNIST training images (0 = "
-                    + "all 60,000)", example = "20000") int pretrainImages) implements ExperimentSettings {
+                    + "all 60,000)", example = "20000") int pretrainImages,
+            @Setting(key = FINETUNE_LAYERS, help = "fine-tuning: the base's last N Keras layers train (Keras' "
+                    + "base_model.layers[-N:]; the lab's 20)", example = "20") int fineTuneLayers)
+            implements ExperimentSettings {
 
         public Settings {
             SettingsParser.require(fineTuneLr > 0 && fineTuneLr <= 10, FINETUNE_LR, fineTuneLr, "a number in (0, 10]",
@@ -107,6 +113,14 @@ public final class MobileNetTransfer implements Experiment<MobileNetTransfer.Set
                     "a whole number from 1 to 1000", "2");
             SettingsParser.require(pretrainImages == 0 || (pretrainImages >= 100 && pretrainImages <= 60_000),
                     PRETRAIN_IMAGES, pretrainImages, "0 (all) or a whole number from 100 to 60000", "20000");
+            requireFineTuneLayers(fineTuneLayers);
+        }
+
+        /** -Dfinetune.layers: from 1 to all but one of the base's Keras layers. */
+        static void requireFineTuneLayers(int n) {
+            int base = MobileNetV2.baseLayers(MobileNetV2.Spec.lab(10)).size();
+            SettingsParser.require(n >= 1 && n < base, FINETUNE_LAYERS, n, "a whole number from 1 to " + (base - 1)
+                    + " (MobileNetV2's base has " + base + " Keras layers)", "20");
         }
 
         /** Whether ImageNet weights were given. */
@@ -128,7 +142,8 @@ public final class MobileNetTransfer implements Experiment<MobileNetTransfer.Set
 
     @Override
     public Settings defaults() {
-        return new Settings(Common.DEFAULTS, Training.lab(STAGE_EPOCHS, 64, 5_000, 0.2), "", 1e-4, 0, 2, 20_000);
+        return new Settings(Common.DEFAULTS, Training.lab(STAGE_EPOCHS, 64, 5_000, 0.2), "", 1e-4, 0, 2, 20_000,
+                TransferGraphs.LAB_UNFROZEN_LAYERS);
     }
 
     /** Where the source weights and the target images come from, in words for the tables. */
@@ -205,14 +220,15 @@ public final class MobileNetTransfer implements Experiment<MobileNetTransfer.Set
         ModelSummary summary1 = ModelSummary.of(stage1, spec.input());
         model.setParams(stage1.params());
 
-        // Stage 2: fine-tuning. The base's last 20 Keras layers trainable, a lower rate (and optionally a faster head).
-        ComputationGraph stage2 = TransferGraphs.fineTuner(ctx.engine(), model, spec, options.fineTuneLr(), common.seed());
+        // Stage 2: fine-tuning. The base's last N (the lab's 20) Keras layers trainable, a lower rate (and optionally a faster head).
+        ComputationGraph stage2 = TransferGraphs.fineTuner(ctx.engine(), model, spec, options.fineTuneLayers(),
+                options.fineTuneLr(), common.seed());
         String rates = SettingsParser.shortest(options.fineTuneLr());
         if (options.headLr() != 0) {
             stage2.setLearningRate(MobileNetV2.HEAD_DENSE, options.headLr());
             rates = SettingsParser.shortest(options.fineTuneLr()) + " (head " + SettingsParser.shortest(options.headLr()) + ")";
         }
-        stages.add(Stage.train(ctx, "fine-tuning", "the base's last " + TransferGraphs.UNFROZEN_LAYERS + " layers and the head", stage2, target,
+        stages.add(Stage.train(ctx, "fine-tuning", "the base's last " + options.fineTuneLayers() + " layers and the head", stage2, target,
                 test, cfg.epochs(), rates));
         ModelSummary summary2 = ModelSummary.of(stage2, spec.input());
         Embeddings.write(ctx, stage2, target.validation());
@@ -224,7 +240,7 @@ public final class MobileNetTransfer implements Experiment<MobileNetTransfer.Set
         ModelSummary summary3 = ModelSummary.of(scratch, spec.input());
 
         ctx.run().writeText("model-summary.txt", summary1.toText("MobileNetV2 + head, base frozen") + "\n"
-                + summary2.toText("MobileNetV2 + head, last " + TransferGraphs.UNFROZEN_LAYERS + " base layers trainable"));
+                + summary2.toText("MobileNetV2 + head, last " + options.fineTuneLayers() + " base layers trainable"));
         String table = render(cfg, common, options, setting, stages, target);
         return new ExperimentResult(new Summary(setting.source(), setting.target(), options.hasWeights(),
                 cifar.isPresent(), summary1.totalParams(), summary1.trainableParams(), summary2.trainableParams(),
@@ -257,7 +273,9 @@ public final class MobileNetTransfer implements Experiment<MobileNetTransfer.Set
                 + t + "\n"
                 + "Feature extraction freezes the whole base (its batch norm in inference mode) and trains the new head "
                 + "(global average pooling, dropout 0.2, dense 10). Fine-tuning continues from there with the base's "
-                + "last " + TransferGraphs.UNFROZEN_LAYERS + " Keras layers (block_15_expand to out_relu) trainable; as in Keras' "
+                + "last " + options.fineTuneLayers() + " Keras layers (" + (options.fineTuneLayers()
+                        == TransferGraphs.LAB_UNFROZEN_LAYERS ? "the lab's 20, block_15_expand to out_relu" : "-D"
+                        + FINETUNE_LAYERS + "; the lab's: 20") + ") trainable; as in Keras' "
                 + "training=False call, their batch norm keeps normalising with its moving statistics while its gamma "
                 + "and beta train (InferenceBatchNorm). From scratch "
                 + "trains the same network from a random initialisation for as many epochs as both stages together.\n\n"

@@ -85,41 +85,52 @@ final class SourceWeights {
      * The offline source model: the lab's MobileNetV2 trained on Fashion-MNIST, cached under the data directory
      * (a smoke run trains a few batches and caches nothing).
      */
-    static ComputationGraph pretrainedOffline(ExperimentContext<?> ctx, MobileNetTransfer.Settings options, MobileNetV2.Spec spec,
-                                                      BuildOptions build, List<Stage> stages) throws IOException {
+    static ComputationGraph pretrainedOffline(ExperimentContext<?> ctx, MobileNetTransfer.Settings options,
+                                              MobileNetV2.Spec spec, BuildOptions build, List<Stage> stages)
+            throws IOException {
+        ImageDataset fashionTrain = Datasets.FASHION_MNIST.loadTrain(ctx.dataDir());
+        if (options.pretrainImages() > 0) {
+            fashionTrain = fashionTrain.head(options.pretrainImages());
+        }
+        return trainedHere(ctx, "fashion-mnist-n" + options.pretrainImages(), "pretrain-fashion-mnist",
+                fashionTrain.asRgb(32).splitValidation(0.1), Datasets.FASHION_MNIST.loadTest(ctx.dataDir()).asRgb(32),
+                options.pretrainEpochs(), spec, build, stages);
+    }
+
+    /**
+     * A source model trained here: the MobileNetV2 of {@code spec} trained on {@code source} for {@code epochs}
+     * epochs with the run's batch size and rate, its stage added to {@code stages}; cached under the data directory as
+     * {@code checkpoints/mobilenetv2-<key>-e<epochs>-b<batch>-lr<rate>-s<seed>-m<momentum>.zip} and read from there by
+     * later runs (a smoke run trains a few batches and caches nothing).
+     */
+    static ComputationGraph trainedHere(ExperimentContext<?> ctx, String key, String name, ImageDataset.Split source,
+                                       ImageDataset test, int epochs, MobileNetV2.Spec spec, BuildOptions build,
+                                       List<Stage> stages) throws IOException {
         Training cfg = ctx.training();
         Common common = ctx.common();
         Path checkpoint = ctx.dataDir().resolve("checkpoints").resolve(String.format(Locale.ROOT,
-                "mobilenetv2-fashion-mnist-n%d-e%d-b%d-lr%s-s%d-m%s.zip", options.pretrainImages(), options.pretrainEpochs(),
-                cfg.batchSize(),
-                cfg.learningRate(), common.seed(), cfg.bnMomentum()));
+                "mobilenetv2-%s-e%d-b%d-lr%s-s%d-m%s.zip", key, epochs, cfg.batchSize(), cfg.learningRate(),
+                common.seed(), cfg.bnMomentum()));
         if (!common.isSmokeRun() && Files.isRegularFile(checkpoint)) {
-            ctx.console().println("Using the cached Fashion-MNIST MobileNetV2 " + checkpoint);
+            ctx.console().println("Using the cached source model " + checkpoint);
             try {
-                return ctx.engine().adopt("pretrain-fashion-mnist",
-                        ModelSerializer.restoreComputationGraph(checkpoint.toFile(), false));
+                return ctx.engine().adopt(name, ModelSerializer.restoreComputationGraph(checkpoint.toFile(), false));
             } catch (IOException | RuntimeException e) {
                 // a cache: one saved by a cnnlabs older than its oneDNN runtime names cnnlabs' own layer classes
                 ctx.console().println("Cannot read the cached checkpoint " + checkpoint + " (" + e.getMessage()
                         + "); training it again.");
             }
         }
-        ImageDataset fashionTrain = Datasets.FASHION_MNIST.loadTrain(ctx.dataDir());
-        if (options.pretrainImages() > 0) {
-            fashionTrain = fashionTrain.head(options.pretrainImages());
-        }
-        ImageDataset.Split fashion = fashionTrain.asRgb(32).splitValidation(0.1);
-        ImageDataset fashionTest = Datasets.FASHION_MNIST.loadTest(ctx.dataDir()).asRgb(32);
-        ComputationGraph source = TransferGraphs.mobileNet(ctx.engine(), build, spec);
-        stages.add(Stage.train(ctx, "pretrain-fashion-mnist", "every layer (source task)", source, fashion, fashionTest,
-                options.pretrainEpochs(), SettingsParser.shortest(cfg.learningRate())));
+        ComputationGraph model = TransferGraphs.mobileNet(ctx.engine(), build, spec);
+        stages.add(Stage.train(ctx, name, "every layer (source task)", model, source, test, epochs,
+                SettingsParser.shortest(cfg.learningRate())));
         if (!common.isSmokeRun()) {
             Files.createDirectories(checkpoint.getParent());
             Path tmp = checkpoint.resolveSibling(checkpoint.getFileName() + ".part");
-            ModelSerializer.writeModel(source, tmp.toFile(), false);
+            ModelSerializer.writeModel(model, tmp.toFile(), false);
             Files.move(tmp, checkpoint, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            ctx.console().println("Cached the Fashion-MNIST MobileNetV2 as " + checkpoint);
+            ctx.console().println("Cached the source model as " + checkpoint);
         }
-        return source;
+        return model;
     }
 }

@@ -22,9 +22,19 @@ import cnnlabs.training.History;
 public record Stage(String name, String trains, long totalParams, long trainableParams, int epochs, String learningRate,
                     double valAccuracy, double testAccuracy, double seconds) {
 
-    /** Trains {@code graph} for {@code epochs} epochs on {@code data}, then measures it on {@code test}. */
+    /**
+     * Trains {@code graph} for {@code epochs} epochs on {@code data}, then measures it on {@code test}, writing its
+     * confusion matrix and per-class metrics.
+     */
     static Stage train(ExperimentContext<?> ctx, String name, String trains, ComputationGraph graph,
                        ImageDataset.Split data, ImageDataset test, int epochs, String learningRate) {
+        return train(ctx, name, trains, graph, data, test, epochs, learningRate, true);
+    }
+
+    /** As above; {@code classMetrics}: whether to write the test set's confusion matrix and per-class metrics. */
+    static Stage train(ExperimentContext<?> ctx, String name, String trains, ComputationGraph graph,
+                       ImageDataset.Split data, ImageDataset test, int epochs, String learningRate,
+                       boolean classMetrics) {
         Training cfg = ctx.training();
         Common common = ctx.common();
         ModelSummary s = ModelSummary.of(graph, MobileNetV2.CIFAR);
@@ -33,7 +43,9 @@ public record Stage(String name, String trains, long totalParams, long trainable
         History history = ctx.trainer().fit(name, graph, data.train().batches(cfg.batchSize(), true, common.seed()),
                 data.validation().batches(cfg.batchSize(), false, common.seed()), epochs);
         Evaluator.Result testResult = Evaluator.evaluate(graph, test.batches(256, false, common.seed()), common.maxBatches());
-        ctx.classMetrics(name, "test", testResult, test.classNames());
+        if (classMetrics) {
+            ctx.classMetrics(name, "test", testResult, test.classNames());
+        }
         double seconds = history.epochs().stream().mapToDouble(e -> e.seconds()).sum();
         return new Stage(name, trains, s.totalParams(), s.trainableParams(), epochs, learningRate,
                 history.last().valAcc(), testResult.accuracy(), seconds);

@@ -18,8 +18,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class TransferGraphs {
 
-    /** The lab's {@code base_model.layers[-20:]}. */
-    static final int UNFROZEN_LAYERS = 20;
+    /** The lab's {@code base_model.layers[-20:]}: the default of {@code -Dfinetune.layers}. */
+    static final int LAB_UNFROZEN_LAYERS = 20;
 
     private TransferGraphs() {
     }
@@ -39,20 +39,20 @@ final class TransferGraphs {
 
     /**
      * Stage 2's graph: {@code model}'s weights in a MobileNetV2 whose batch-norm layers among the base's last
-     * {@value #UNFROZEN_LAYERS} Keras layers are {@link InferenceBatchNorm} (Keras' {@code training=False}: moving
-     * statistics, trainable gamma and beta), with every earlier layer frozen.
+     * {@code unfrozen} Keras layers (Keras' {@code base_model.layers[-unfrozen:]}) are {@link InferenceBatchNorm}
+     * (Keras' {@code training=False}: moving statistics, trainable gamma and beta), with every earlier layer frozen.
      */
-    static ComputationGraph fineTuner(Engine engine, ComputationGraph model, MobileNetV2.Spec spec, double learningRate,
-                                      long seed) {
+    static ComputationGraph fineTuner(Engine engine, ComputationGraph model, MobileNetV2.Spec spec, int unfrozen,
+                                      double learningRate, long seed) {
         BuildOptions options = BuildOptions.defaults().withSeed(seed).withUpdater(BuildOptions.kerasAdam(learningRate));
         ComputationGraph keras = new ComputationGraph(MobileNetV2.configure(options, spec,
-                MobileNetV2.batchNormsInLast(spec, UNFROZEN_LAYERS)));
+                MobileNetV2.batchNormsInLast(spec, unfrozen)));
         keras.init();
         copyLayers(model, keras, KerasWeights.layersWithParameters(keras));
         return engine.adopt("fine-tuning", new TransferLearning.GraphBuilder(keras)
                 .fineTuneConfiguration(new FineTuneConfiguration.Builder()
                         .updater(BuildOptions.kerasAdam(learningRate)).seed(seed).build())
-                .setFeatureExtractor(MobileNetV2.freezeBoundary(spec, UNFROZEN_LAYERS)).build());
+                .setFeatureExtractor(MobileNetV2.freezeBoundary(spec, unfrozen)).build());
     }
 
     /** The lab model's layers with parameters that belong to the base (all but the new head). */

@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -81,12 +83,13 @@ class TransferGraphsTest {
         assertEquals(Set.of("dense/W", "dense/b"), changed);
     }
 
-    @Test
-    void fineTuningMovesTheLastTwentyLayersAndTheHeadOnly() {
+    @ParameterizedTest
+    @ValueSource(ints = {20, 45})
+    void fineTuningMovesTheLastNLayersAndTheHeadOnly(int unfrozen) {
         ComputationGraph model = calibratedModel();
-        ComputationGraph stage2 = TransferGraphs.fineTuner(Engine.fast(), model, SPEC, 1e-4, 1);
+        ComputationGraph stage2 = TransferGraphs.fineTuner(Engine.fast(), model, SPEC, unfrozen, 1e-4, 1);
         List<String> base = MobileNetV2.baseLayers(SPEC);
-        Set<String> trainable = Set.copyOf(base.subList(base.size() - 20, base.size()));
+        Set<String> trainable = Set.copyOf(base.subList(base.size() - unfrozen, base.size()));
 
         Set<String> changed = changedAfterFitting(stage2);
 
@@ -103,7 +106,7 @@ class TransferGraphsTest {
     @Test
     void fineTuningKeepsTheWeightsItStartsFromAndUsesKerasBatchNorm() {
         ComputationGraph model = calibratedModel();
-        ComputationGraph stage2 = TransferGraphs.fineTuner(Engine.fast(), model, SPEC, 1e-4, 1);
+        ComputationGraph stage2 = TransferGraphs.fineTuner(Engine.fast(), model, SPEC, 20, 1e-4, 1);
         assertEquals(model.params(), stage2.params());
         INDArray x = batch().getFeatures();
         // the same outputs up to float rounding: the model's batch norms are DL4J's (the runtime's), the

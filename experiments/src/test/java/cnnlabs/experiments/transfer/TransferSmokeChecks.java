@@ -35,6 +35,17 @@ public final class TransferSmokeChecks implements SmokeExpectations {
                             "**Offline protocol, not the lab's ImageNet-to-CIFAR-10 numbers:**", "| pretrain-fashion-mnist |")
                     .metricRows(settings.pretrainEpochs() + 4 * epochs).picture(Embeddings.PLOT, 620, 520);
         });
+        out.put(new TransferCurves().name(), s -> {
+            TransferCurves.Settings settings = (TransferCurves.Settings) s;
+            // per protocol: the source's epochs, then per size frozen 1, fine-tuned 1, from scratch 2 (a smoke run's)
+            int protocols = settings.protocolList().size();
+            int sizes = TransferCurves.sizes(settings.targetSizes()).length;
+            return SmokeCheck.table("| Target images (N) | Epochs per stage | Frozen base | Fine-tuned | From scratch | "
+                            + "Best |", "## MNIST digits 0-4 -> MNIST digits 5-9", "## Fashion-MNIST -> MNIST digits",
+                            "| 250 | 1 |", "| 1,000 | 1 |", "| 5,000 | 1 |", "the base's last 20 Keras layers")
+                    .metricRows(protocols * (settings.sourceEpochs() + 4 * sizes))
+                    .picture(TransferCurvesPlot.FILE, 920, 380);
+        });
         return out;
     }
 }

@@ -137,6 +137,26 @@ public final class ImageGrid {
         return tile;
     }
 
+    /** Charts side by side, left to right, top-aligned on white, as tall as the tallest. */
+    public static BufferedImage sideBySide(List<BufferedImage> charts) {
+        int width = charts.stream().mapToInt(BufferedImage::getWidth).sum();
+        int height = charts.stream().mapToInt(BufferedImage::getHeight).max().orElse(1);
+        BufferedImage out = new BufferedImage(Math.max(1, width), height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = out.createGraphics();
+        try {
+            g.setColor(Color.WHITE);
+            g.fillRect(0, 0, out.getWidth(), out.getHeight());
+            int x = 0;
+            for (BufferedImage c : charts) {
+                g.drawImage(c, x, 0, null);
+                x += c.getWidth();
+            }
+        } finally {
+            g.dispose();
+        }
+        return out;
+    }
+
     /** {min, max} of one map. */
     public static double[] range(double[][] map) {
         return range(java.util.Collections.singletonList(map));
