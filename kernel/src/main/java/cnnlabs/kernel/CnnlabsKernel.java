@@ -14,7 +14,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import cnnlabs.run.Runner;
+import cnnlabs.run.tables.MarkdownTable;
 import jdk.jshell.SourceCodeAnalysis;
+import org.dflib.jjava.jupyter.kernel.BaseNotebookStatics;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.dflib.jjava.jupyter.kernel.HelpLink;
 import org.dflib.jjava.jupyter.kernel.JupyterIO;
@@ -35,8 +38,11 @@ import org.dflib.jjava.jupyter.kernel.util.TextColor;
  * plain Java (imports, declarations, statements, expressions), split into snippets by JShell's own source analysis;
  * what it prints streams to the notebook as it comes; its last expression's value is shown under it (a picture as
  * {@code image/png}, text as text, null as nothing); a cell that does not compile or throws shows one error paragraph
- * naming the snippet and why. JJava's {@code %classpath} and {@code %jars} magics add jars or folders (globs allowed)
- * to the session. Tab completes, Shift-Tab shows documentation, and an interrupt stops the running cell.
+ * naming the snippet and why. Markdown tables, {@code MarkdownTable}s and runs show as HTML ({@link RichDisplays}), as
+ * a last value or through {@code display(...)} anywhere in a cell (JJava's notebook functions are imported). JJava's
+ * {@code %classpath} and {@code %jars} magics add jars or folders (globs allowed) to the session, and {@code %maven}
+ * artifacts with their dependencies, resolved by Maven's resolver with the user's settings ({@link MavenArtifacts}).
+ * Tab completes, Shift-Tab shows documentation, and an interrupt stops the running cell.
  */
 public final class CnnlabsKernel extends BaseKernel {
 
@@ -44,6 +50,14 @@ public final class CnnlabsKernel extends BaseKernel {
     public static final String NAME = "cnnlabs-java";
 
     private final JavaSession session;
+    private final MavenSource maven;
+    private MavenArtifacts artifacts;
+
+    /** Where {@code %maven} reads Maven's settings, on its first use. */
+    @FunctionalInterface
+    public interface MavenSource {
+        MavenArtifacts open() throws IOException;
+    }
 
     /** What a cell that failed shows: the session's one-paragraph error. */
     public static final class CellError extends RuntimeException {
@@ -54,12 +68,17 @@ public final class CnnlabsKernel extends BaseKernel {
         }
     }
 
-    /** A kernel over {@code session}, with JJava's magic syntax and its two class path magics. */
+    /** A kernel over {@code session}, with JJava's magic syntax, its class path magics and {@code %maven}. */
     public CnnlabsKernel(JavaSession session) {
-        this(session, new MagicsRegistry());
+        this(session, MavenArtifacts::userSettings);
     }
 
-    private CnnlabsKernel(JavaSession session, MagicsRegistry magics) {
+    /** As above, {@code %maven} reading Maven's settings from {@code maven}. */
+    CnnlabsKernel(JavaSession session, MavenSource maven) {
+        this(session, maven, new MagicsRegistry());
+    }
+
+    private CnnlabsKernel(JavaSession session, MavenSource maven, MagicsRegistry magics) {
         super(NAME, version(), new LanguageInfo.Builder("java").version(Runtime.version().toString())
                         .mimetype("text/x-java-source").fileExtension(".jshell").pygments("java").codemirror("java")
                         .build(),
@@ -71,6 +90,15 @@ public final class CnnlabsKernel extends BaseKernel {
                         .addSecondaryStyle(TextColor.BOLD_RED_FG).addHighlightStyle(TextColor.BOLD_RESET_FG)
                         .build());
         this.session = session;
+        this.maven = maven;
+        RichDisplays.register(renderer);
+        magics.registerLineMagic("maven", (kernel, args) -> {
+            List<Path> jars = artifacts().resolve(args);
+            session.addToClasspath(String.join(File.pathSeparator, jars.stream().map(Path::toString).toList()));
+            System.out.println("%maven: added " + jars.size() + " jar" + (jars.size() == 1 ? "" : "s") + " ("
+                    + String.join(", ", jars.stream().map(p -> p.getFileName().toString()).toList()) + ")");
+            return null;
+        });
         magics.registerLineMagic("classpath", (kernel, args) -> {
             addToClasspath(args);
             return null;
@@ -79,6 +107,13 @@ public final class CnnlabsKernel extends BaseKernel {
             addToClasspath(args);
             return null;
         });
+    }
+
+    private synchronized MavenArtifacts artifacts() throws IOException {
+        if (artifacts == null) {
+            artifacts = maven.open();
+        }
+        return artifacts;
     }
 
     private static String version() {
@@ -143,11 +178,9 @@ public final class CnnlabsKernel extends BaseKernel {
             throw new CellError(r.error());
         }
         Object value = r.value();
-        if (value instanceof DisplayData || value instanceof RenderedImage) {
-            return value;
-        }
-        if (value instanceof String s) {
-            return new DisplayData(s);
+        if (value instanceof DisplayData || value instanceof RenderedImage || value instanceof String
+                || value instanceof MarkdownTable || value instanceof Runner.Finished) {
+            return value; // the renderer shows these (RichDisplays)
         }
         if (r.valueText() == null || (value == null && "null".equals(r.valueText()))) {
             return null; // a statement, a declaration, or a null value: nothing to show
@@ -212,6 +245,16 @@ public final class CnnlabsKernel extends BaseKernel {
     @Override
     public void interrupt() {
         session.stop();
+    }
+
+    /** Imports JJava's notebook functions ({@code display(...)}, {@code render(...)}) into the session. */
+    @Override
+    public void onStartup() {
+        super.onStartup();
+        JavaSession.CellResult r = session.execute("import static " + BaseNotebookStatics.class.getName() + ".*;");
+        if (r.failed()) {
+            throw new IllegalStateException("cannot import JJava's notebook functions: " + r.error());
+        }
     }
 
     @Override

@@ -51,6 +51,22 @@ class CnnlabsKernelTest {
     }
 
     @Test
+    void markdownTablesAndRunsShowAsHtmlBesideTheirText() {
+        assertNull(kernel.eval("\"a plain string\"").getData(MIMEType.TEXT_HTML), "plain text stays plain");
+        DisplayData table = kernel.eval("\"# Models\\n\\n| Model | Params |\\n| --- | --- |\\n| LeNet | 44,426 |\"");
+        String html = (String) table.getData(MIMEType.TEXT_HTML);
+        assertTrue(html.contains("<h1>Models</h1>") && html.contains("<table>") && html.contains("<td>44,426</td>"),
+                html);
+        assertTrue(String.valueOf(table.getData(MIMEType.TEXT_MARKDOWN)).contains("| LeNet | 44,426 |"));
+        assertTrue(String.valueOf(table.getData(MIMEType.TEXT_PLAIN)).contains("| LeNet | 44,426 |"));
+        DisplayData built = kernel.eval("new cnnlabs.run.tables.MarkdownTable(\"a\", \"b\").row(1, \"<x>\")");
+        String builtHtml = (String) built.getData(MIMEType.TEXT_HTML);
+        assertTrue(builtHtml.contains("<td>1</td>") && builtHtml.contains("&lt;x&gt;"), "escaped: " + builtHtml);
+        assertTrue(RichDisplays.isMarkdown("| a |\n|---|\n| 1 |"));
+        assertTrue(!RichDisplays.isMarkdown("x | y | z"), "a pipe alone is not a table");
+    }
+
+    @Test
     void aFailingCellIsOneParagraphNamingTheSnippet() {
         CnnlabsKernel.CellError compile = assertThrows(CnnlabsKernel.CellError.class,
                 () -> kernel.eval("int y = 1;\nString s = y;"));

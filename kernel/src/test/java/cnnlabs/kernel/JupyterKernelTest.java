@@ -134,7 +134,9 @@ class JupyterKernelTest {
                 "%classpath " + classes,
                 "new extra.Greeter().hi()",
                 "var img = new java.awt.image.BufferedImage(5, 4, java.awt.image.BufferedImage.TYPE_INT_RGB);\nimg",
-                "for (int i = 0; i < 3; i++) System.out.println(\"line \" + i);"));
+                "for (int i = 0; i < 3; i++) System.out.println(\"line \" + i);",
+                "display(new cnnlabs.run.tables.MarkdownTable(\"Model\", \"Params\").row(\"LeNet\", \"44,426\"));\n"
+                        + "System.out.println(\"after the table\");"));
         Executed run = execute(notebook);
         assertEquals(0, run.exit(), run.log());
         List<JsonNode> cells = run.codeCells();
@@ -142,6 +144,10 @@ class JupyterKernelTest {
         assertEquals("hi from a jar", text(cells.get(1).get("outputs").get(0).get("data").get("text/plain")));
         assertTrue(cells.get(2).get("outputs").get(0).get("data").has("image/png"));
         assertEquals("line 0\nline 1\nline 2\n", text(cells.get(3).get("outputs").get(0).get("text")));
+        JsonNode shown = cells.get(4).get("outputs").get(0);
+        assertEquals("display_data", shown.get("output_type").asText(), shown.toString());
+        assertTrue(text(shown.get("data").get("text/html")).contains("<td>44,426</td>"), shown.toString());
+        assertEquals("after the table\n", text(cells.get(4).get("outputs").get(1).get("text")));
     }
 
     @Test

@@ -59,6 +59,11 @@ public final class HtmlReport {
                           Map<String, Object> config, Map<String, Object> environment, List<String> files) {
     }
 
+    /** {@code markdown} (GitHub tables included) as HTML, raw HTML in it escaped: what reports and the kernel show. */
+    public static String markdown(String markdown) {
+        return RENDERER.render(PARSER.parse(markdown));
+    }
+
     /** The run's {@code report.html}. */
     public static String report(RunView view) {
         String status = view.summary().status().label();
@@ -75,7 +80,7 @@ public final class HtmlReport {
         }
         html.append("</p>\n");
         if (view.table() != null) {
-            html.append("<h2>Results</h2>\n").append(RENDERER.render(PARSER.parse(view.table())));
+            html.append("<h2>Results</h2>\n").append(markdown(view.table()));
         }
         if (!view.pictures().isEmpty()) {
             html.append("<h2>Plots</h2>\n");
