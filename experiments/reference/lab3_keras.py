@@ -9,8 +9,10 @@ around them and nothing else:
   * `import torch` / `import seaborn` in the first cell get an empty stand-in when not installed (Part 7, the only
     part that uses torch, is not run).
 
-Usage: python lab3_keras.py --seed-file ../shared/seeds/003_7a63af71bd0c2835.txt --parts 2,3 [--data DIR]
-(Part 4 needs Part 2's arrays: --parts 2,4.)
+Usage: python lab3_keras.py --seed-file ../shared/seeds/003_7a63af71bd0c2835.txt --parts 2,3 [--data DIR] [--time]
+(Part 4 needs Part 2's arrays: --parts 2,4.) With --time it also prints, as JSON lines, each model.fit call's wall time
+({"fit": model name, "part": N, "seconds": s}) and each cell's ({"cell": i, "part": N, "seconds": s}): the Keras side
+of the LabWallTime experiment (timing wraps keras.Model.fit; the lab's code is unchanged).
 Needs tensorflow (2.x, Keras 3), numpy, scipy, matplotlib. Prints the cells' own output, then one JSON line per
 part with the numbers REPRODUCED quotes.
 """
@@ -65,6 +67,7 @@ def main():
     ap.add_argument("--seed-file", required=True)
     ap.add_argument("--parts", default="2,3")
     ap.add_argument("--data", default=os.path.expanduser("~/.cnnlabs/data/mnist"))
+    ap.add_argument("--time", action="store_true", help="print each fit's and each cell's wall time as JSON lines")
     args = ap.parse_args()
     wanted = {int(p) for p in args.parts.split(",")}
 
@@ -89,14 +92,29 @@ def main():
 
     text = open(args.seed_file, encoding="utf-8").read()
     namespace = {"__name__": "__lab__"}
+    current = {"part": 0}
+    if args.time:
+        fit = keras.Model.fit
+
+        def timed_fit(self, *a, **k):
+            start = time.time()
+            try:
+                return fit(self, *a, **k)
+            finally:
+                print(json.dumps({"fit": self.name, "part": current["part"], "seconds": time.time() - start}),
+                      flush=True)
+        keras.Model.fit = timed_fit
     for i, code in enumerate(cells(text)):
         part = part_of(text, i)
         if part != 0 and part not in wanted and not (part == 1 and wanted & {2, 3}):
             continue  # Part 1's cell loads the MNIST arrays Parts 2 and 3 use
         print(f"--- cell {i} (Part {part}) ---", flush=True)
+        current["part"] = part
         start = time.time()
         exec(compile(code, f"seed cell {i}", "exec"), namespace)
         print(f"--- cell {i} done in {time.time() - start:.1f} s ---", flush=True)
+        if args.time:
+            print(json.dumps({"cell": i, "part": part, "seconds": time.time() - start}), flush=True)
         if i == 0:
             for name in stubs:  # the cell has bound its names; libraries that probe for torch must not find a stub
                 del sys.modules[name]

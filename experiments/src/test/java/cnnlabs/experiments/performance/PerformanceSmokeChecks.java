@@ -31,6 +31,10 @@ public final class PerformanceSmokeChecks implements SmokeExpectations {
             // either PyTorch ran, or the table says why not
             return SmokeCheck.table(rows.toArray(String[]::new)).tableShowsOneOf("PyTorch: torch ", "PyTorch: not run (");
         });
+        out.put(new LabWallTime().name(), s -> SmokeCheck.table(
+                "| Part | Model | Keras fit (s) | cnnlabs epochs (s) | cnnlabs / Keras |",
+                "| 2 | simple-cnn | – |", "| 3 | lenet5 | – |", "| 3 | resnet-style | – |", "| 4 | with-augmentation | – |",
+                "| 2 | MnistSimpleCnn | – |", "Keras original: not run (a smoke run)"));
         return out;
     }
 }
