@@ -3,6 +3,7 @@ package cnnlabs.experiments.transfer;
 import cnnlabs.architectures.BuildOptions;
 import cnnlabs.architectures.KerasWeights;
 import cnnlabs.architectures.MobileNetV2;
+import cnnlabs.architectures.ModelSummary;
 import cnnlabs.datasets.ImageDataset;
 import cnnlabs.run.Experiment;
 import cnnlabs.run.ExperimentContext;
@@ -237,14 +238,16 @@ public final class TransferCurves implements Experiment<TransferCurves.Settings>
     @Override
     public ExperimentResult run(ExperimentContext<Settings> ctx) throws Exception {
         List<Curve> curves = new ArrayList<>();
+        StringBuilder summaries = new StringBuilder();
         for (TransferProtocol p : ctx.settings().protocolList()) {
-            curves.add(curve(ctx, p));
+            curves.add(curve(ctx, p, summaries));
         }
+        ctx.run().writeText("model-summary.txt", summaries.toString());
         ctx.run().picture(TransferCurvesPlot.FILE, TransferCurvesPlot.render(curves));
         return new ExperimentResult(new Summary(curves), TransferCurvesPlot.table(ctx, curves));
     }
 
-    private Curve curve(ExperimentContext<Settings> ctx, TransferProtocol p) throws Exception {
+    private Curve curve(ExperimentContext<Settings> ctx, TransferProtocol p, StringBuilder summaries) throws Exception {
         Settings s = ctx.settings();
         Training cfg = ctx.training();
         Common common = ctx.common();
@@ -285,6 +288,12 @@ public final class TransferCurves implements Experiment<TransferCurves.Settings>
 
             ComputationGraph fine = TransferGraphs.fineTuner(ctx.engine(), model, spec, s.fineTuneLayers(),
                     s.fineTuneLr(), common.seed());
+            if (points.size() == 1) {
+                summaries.append(ModelSummary.of(frozen, spec.input()).toText(p.key + ": MobileNetV2 + head, base frozen"))
+                        .append('\n').append(ModelSummary.of(fine, spec.input()).toText(p.key
+                                + ": MobileNetV2 + head, last " + s.fineTuneLayers() + " base layers trainable"))
+                        .append('\n');
+            }
             points.add(point(p, Method.FINE_TUNED, n, Stage.train(ctx, Method.FINE_TUNED.fitName(p, n), "last layers",
                     fine, data, test, epochs, SettingsParser.shortest(s.fineTuneLr()), false)));
 
