@@ -64,6 +64,17 @@ public record TrainingData(String name, String fitted, ImageDataset.Split split,
     }
 
     /**
+     * For the head of a table: a paragraph ({@link #describe()} and how the images were fitted) when they are not the
+     * lab's MNIST; empty when they are.
+     */
+    public String tableNote() {
+        if (name.equals(Datasets.MNIST.name()) && fitted.isEmpty()) {
+            return "";
+        }
+        return "Data: " + describe() + "." + (fitted.isEmpty() ? "" : " " + fitted) + "\n\n";
+    }
+
+    /**
      * Checks what {@code choice} names outside the settings before a run folder exists, and returns its number of
      * classes: a folder's layout and every one of its images ({@link ImageFolder#open}, {@link ImageFolder#verify}),
      * the user's own CIFAR-10 folder ({@code -Ddata.cifar10}) when one is given. MNIST and Fashion-MNIST are fetched
