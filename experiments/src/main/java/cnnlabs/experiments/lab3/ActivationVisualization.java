@@ -163,16 +163,17 @@ public final class ActivationVisualization implements Experiment<DatasetTraining
                         Math.min(RESNET_IMAGES / 4, mnist.validation().size())) + stageTable
                 + common.smokeRunNote("barely trained models");
         ctx.run().table(text);
-        return new ExperimentResult(new Summary(source, shown, weights.size(0), STAGES, validationAccuracy), text);
+        return new ExperimentResult(new Summary(data.name(), source, shown, weights.size(0), STAGES, validationAccuracy), text);
     }
 
     /**
      * What {@code summary.json} holds.
      *
+     * @param dataset            the images the models learned
      * @param simpleCnnSource    where the simple CNN came from (a saved full run, or trained here)
      * @param validationAccuracy each model trained here, by name
      */
-    public record Summary(String simpleCnnSource, int activationMaps, long filters, List<String> stages,
+    public record Summary(String dataset, String simpleCnnSource, int activationMaps, long filters, List<String> stages,
                           Map<String, Double> validationAccuracy) {
     }
 

@@ -20,8 +20,14 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import cnnlabs.run.Experiment;
+import cnnlabs.run.Experiments;
+import cnnlabs.run.settings.ExperimentSettings;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** {@code -Ddataset} on the simple CNN: a synthetic folder, Fashion-MNIST and CIFAR-10 end to end, and bad input. */
 class DatasetChoiceTest {
@@ -77,6 +83,36 @@ class DatasetChoiceTest {
                 "92,867 parameters", "Smoke run")) {
             assertTrue(table.contains(shown), "table lacks " + shown + ":\n" + table);
         }
+    }
+
+    static Stream<Experiment<?>> choosingExperiments() {
+        return Experiments.all().stream().filter(e -> ((ExperimentSettings) e.defaults()).choosesDataset());
+    }
+
+    @Test
+    void theLabsThatTrainOnMnistAreTheOnesThatChoose() {
+        assertEquals(List.of("ActivationVisualization", "ArchitectureComparison", "DataAugmentation", "GradCam",
+                "MnistSimpleCnn"), choosingExperiments().map(Experiment::name).sorted().toList());
+    }
+
+    /** Every experiment with the choice, in smoke mode on a folder of 18 synthetic images of 3 classes (5 validation). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("choosingExperiments")
+    void everyExperimentWithTheChoiceRunsOnAFolderOfThreeClasses(Experiment<?> lab) throws Exception {
+        Path folder = SyntheticImageFolder.write(tmp.resolve("synthetic-images"), 6, 5);
+        Runner.Finished run = smokeOnFolder(lab, folder);
+        JsonNode summary = json(run, "summary.json");
+        assertEquals("completed", summary.get("status").asText());
+        assertEquals("images in " + folder, summary.get("dataset").asText(), summary.toString());
+        assertTrue(run.result().table().contains("Data: images in " + folder + ": 13 training, 5 validation, no test "
+                + "images"), run.result().table());
+    }
+
+    private <S extends Record & ExperimentSettings> Runner.Finished smokeOnFolder(Experiment<S> lab, Path folder)
+            throws Exception {
+        S settings = SettingsParser.with(lab.defaults(), Map.of("max.batches", "1", "epochs", "1", "batch.size", "8",
+                "validation.split", "0.25", "subset", "0", "dataset", "folder", "data.images", folder.toString()));
+        return Runs.run(lab, settings, Runs.roots(results()));
     }
 
     @Test
