@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import cnnlabs.datasets.SyntheticImageFolder;
 import cnnlabs.experiments.lab3.ArchitectureComparison;
 import cnnlabs.settings.SettingsParser;
 import cnnlabs.training.Console;
@@ -226,5 +227,65 @@ class MainTest {
         assertEquals(2, run("exp", "MnistSimpleCnn", "data.dir", file.toString()));
         assertTrue(err().contains("-Ddata.dir=" + file + " is a file, not a folder"), err());
         assertFalse(Files.exists(tmp.resolve("results")));
+    }
+
+    // -Ddataset and -Ddata.images: help, bad values, bad folders (exit 2, no run folder)
+
+    private void assertRefusedWithoutARun(String... says) {
+        for (String s : says) {
+            assertTrue(err().contains(s), "'" + s + "' not in: " + err());
+        }
+        assertFalse(err().contains("\tat "), "no stack trace");
+        assertFalse(Files.exists(tmp.resolve("results")), "no run folder");
+        err.reset();
+    }
+
+    @Test
+    void helpListsTheChoiceForEveryExperimentThatTrainsOnMnist() {
+        for (String name : new String[] {"MnistSimpleCnn", "ArchitectureComparison", "DataAugmentation", "GradCam",
+                "ActivationVisualization"}) {
+            out.reset();
+            assertEquals(0, run("exp", name, "help", ""));
+            String help = out();
+            assertTrue(help.contains("-Ddataset=mnist") && help.contains("fashion-mnist, cifar10") && help.contains(
+                    "-Ddata.images=\"\""), name + ": " + help);
+        }
+    }
+
+    @Test
+    void anUnknownDatasetIsRefusedListingTheNames() {
+        assertEquals(2, run("exp", "MnistSimpleCnn", "dataset", "imagenet"));
+        assertRefusedWithoutARun("Invalid value 'imagenet' for -Ddataset: expected one of mnist, fashion-mnist, cifar10, "
+                + "folder, e.g. -Ddataset=fashion-mnist");
+    }
+
+    @Test
+    void anExperimentWithAFixedDatasetRefusesTheSetting() {
+        assertEquals(2, run("exp", "Cifar10ResNet", "dataset", "fashion-mnist"));
+        assertRefusedWithoutARun("-Ddataset is not a setting of Cifar10ResNet (it belongs to ", "MnistSimpleCnn");
+    }
+
+    @Test
+    void aFolderWithoutImagesOrImagesWithoutTheFolderChoiceAreRefused() {
+        assertEquals(2, run("exp", "MnistSimpleCnn", "dataset", "folder"));
+        assertRefusedWithoutARun("-Ddataset=folder needs the folder: add -Ddata.images=DIR");
+        assertEquals(2, run("exp", "GradCam", "data.images", tmp.toString()));
+        assertRefusedWithoutARun("-Ddata.images=" + tmp + " is read only with -Ddataset=folder");
+    }
+
+    @Test
+    void aBadFolderExitsWithTwoBeforeARunFolderExists() throws Exception {
+        Path missing = tmp.resolve("flowers");
+        assertEquals(2, run("exp", "MnistSimpleCnn", "dataset", "folder", "data.images", missing.toString()));
+        assertRefusedWithoutARun("ERROR: The image folder " + missing + " does not exist", "-Ddata.images");
+        Path folder = SyntheticImageFolder.write(tmp.resolve("synthetic"), 2, 1);
+        Files.createDirectories(folder.resolve("empty"));
+        assertEquals(2, run("exp", "ArchitectureComparison", "dataset", "folder", "data.images", folder.toString()));
+        assertRefusedWithoutARun("The class folder " + folder.resolve("empty") + " holds no images");
+        Files.delete(folder.resolve("empty"));
+        assertEquals(2, run("exp", "MnistSimpleCnn", "dataset", "folder", "data.images", folder.toString(),
+                "class.weights", "1,1,1,1,1,1,1,1,1,1"));
+        assertRefusedWithoutARun("-Dclass.weights gives 10 weights, but MnistSimpleCnn classifies 3 classes here",
+                "-Dclass.weights=1,1,5");
     }
 }

@@ -14,4 +14,16 @@ public record Architecture(String name, String source, String description, Input
     public ComputationGraphConfiguration configure(BuildOptions options) {
         return configuration.apply(options);
     }
+
+    /**
+     * This model with a softmax classifier of {@code classes} classes (for a dataset with another number of classes than
+     * the lab's); itself when it already has that many. Only the classifier's width changes.
+     */
+    public Architecture withClasses(int classes) {
+        if (classes == numClasses) {
+            return this;
+        }
+        return new Architecture(name, source, description, inputShape, classes,
+                options -> configuration.apply(options.withClasses(classes)));
+    }
 }

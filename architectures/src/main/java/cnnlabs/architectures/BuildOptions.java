@@ -18,9 +18,11 @@ import org.nd4j.linalg.learning.config.IUpdater;
  *                   layer's own rate as its lab writes it
  * @param classWeights each class's weight in the softmax classifier's cross-entropy (DL4J's weighted
  *                   {@code LossMCXENT}, Keras' {@code class_weight}), or an empty array for equal weights
+ * @param classes    the softmax classifier's number of classes, or 0 for the model's own (10 for every lab's model); a
+ *                   dataset of another number of classes (a folder of images) sets it
  */
 public record BuildOptions(long seed, IUpdater updater, double bnMomentum, double bnEpsilon, DataType dataType,
-                           double dropout, double[] classWeights) {
+                           double dropout, double[] classWeights, int classes) {
 
     public static final double DEFAULT_BN_MOMENTUM = 0.9;
     public static final double KERAS_BN_MOMENTUM = 0.99;
@@ -43,6 +45,15 @@ public record BuildOptions(long seed, IUpdater updater, double bnMomentum, doubl
             throw new IllegalArgumentException("dropout rate must be in [0, 1) or NaN (the model's own), got " + dropout);
         }
         classWeights = classWeights == null ? new double[0] : classWeights.clone();
+        if (classes < 0 || classes == 1) {
+            throw new IllegalArgumentException("a classifier has 0 (the model's own) or at least 2 classes, got " + classes);
+        }
+    }
+
+    /** The model's own number of classes. */
+    public BuildOptions(long seed, IUpdater updater, double bnMomentum, double bnEpsilon, DataType dataType,
+                        double dropout, double[] classWeights) {
+        this(seed, updater, bnMomentum, bnEpsilon, dataType, dropout, classWeights, 0);
     }
 
     /** Equal class weights. */
@@ -72,29 +83,39 @@ public record BuildOptions(long seed, IUpdater updater, double bnMomentum, doubl
     }
 
     public BuildOptions withSeed(long newSeed) {
-        return new BuildOptions(newSeed, updater, bnMomentum, bnEpsilon, dataType, dropout, classWeights);
+        return new BuildOptions(newSeed, updater, bnMomentum, bnEpsilon, dataType, dropout, classWeights, classes);
     }
 
     public BuildOptions withUpdater(IUpdater newUpdater) {
-        return new BuildOptions(seed, newUpdater, bnMomentum, bnEpsilon, dataType, dropout, classWeights);
+        return new BuildOptions(seed, newUpdater, bnMomentum, bnEpsilon, dataType, dropout, classWeights, classes);
     }
 
     public BuildOptions withBnMomentum(double momentum) {
-        return new BuildOptions(seed, updater, momentum, bnEpsilon, dataType, dropout, classWeights);
+        return new BuildOptions(seed, updater, momentum, bnEpsilon, dataType, dropout, classWeights, classes);
     }
 
     public BuildOptions withDataType(DataType newDataType) {
-        return new BuildOptions(seed, updater, bnMomentum, bnEpsilon, newDataType, dropout, classWeights);
+        return new BuildOptions(seed, updater, bnMomentum, bnEpsilon, newDataType, dropout, classWeights, classes);
     }
 
     /** Every dropout layer at {@code rate} (NaN: each at its lab's rate). */
     public BuildOptions withDropout(double rate) {
-        return new BuildOptions(seed, updater, bnMomentum, bnEpsilon, dataType, rate, classWeights);
+        return new BuildOptions(seed, updater, bnMomentum, bnEpsilon, dataType, rate, classWeights, classes);
     }
 
     /** Each class's weight in the classifier's loss (an empty array: equal weights). */
     public BuildOptions withClassWeights(double[] weights) {
-        return new BuildOptions(seed, updater, bnMomentum, bnEpsilon, dataType, dropout, weights);
+        return new BuildOptions(seed, updater, bnMomentum, bnEpsilon, dataType, dropout, weights, classes);
+    }
+
+    /** A classifier of {@code count} classes instead of the model's own (0: the model's own). */
+    public BuildOptions withClasses(int count) {
+        return new BuildOptions(seed, updater, bnMomentum, bnEpsilon, dataType, dropout, classWeights, count);
+    }
+
+    /** The number of classes the classifier gets: {@code modelClasses}, or the override where one is set. */
+    public int classesOr(int modelClasses) {
+        return classes == 0 ? modelClasses : classes;
     }
 
     @Override

@@ -276,9 +276,11 @@ public final class GraphBlocks {
 
     /**
      * A softmax classifier trained with cross-entropy (Keras' softmax + sparse categorical crossentropy), its classes
-     * weighted as {@link BuildOptions#classWeights()} says.
+     * weighted as {@link BuildOptions#classWeights()} says; {@code modelClasses} wide unless the options set another
+     * number of classes ({@link BuildOptions#withClasses}).
      */
-    public ComputationGraphConfiguration softmaxOutput(String name, String in, int classes) {
+    public ComputationGraphConfiguration softmaxOutput(String name, String in, int modelClasses) {
+        int classes = options.classesOr(modelClasses);
         double[] weights = options.classWeights();
         if (weights.length > 0 && weights.length != classes) {
             throw new IllegalArgumentException(weights.length + " class weights for a classifier of " + classes

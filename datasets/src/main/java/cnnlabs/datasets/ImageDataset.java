@@ -168,6 +168,18 @@ public final class ImageDataset {
         return new ImageDataset(name + " (RGB " + size + "x" + size + ")", rgb, labels.clone(), 3, size, size, classNames);
     }
 
+    /**
+     * These images as {@code channels} x {@code height} x {@code width} (1 = grey, 3 = RGB): colour converted to grey
+     * with OpenCV's luma weights or grey copied into three channels, then resized bilinearly (for a model whose input
+     * differs: CIFAR-10 for a 1x28x28 model). This dataset itself when it already has that shape.
+     */
+    public ImageDataset convertedTo(int newChannels, int newHeight, int newWidth) {
+        if (newChannels == channels && newHeight == height && newWidth == width) {
+            return this;
+        }
+        return ImageConversion.convert(this, newChannels, newHeight, newWidth);
+    }
+
     /** Number of images of each class, indexed by label. */
     public int[] classCounts() {
         int[] counts = new int[numClasses()];

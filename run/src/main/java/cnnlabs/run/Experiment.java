@@ -30,7 +30,9 @@ public interface Experiment<S extends Record & ExperimentSettings> {
     /**
      * Checks what {@code settings} name outside themselves (a file, a folder, another experiment) before the run folder
      * exists; throws {@link ConfigException} with the fix. By default, an experiment that trains needs a validation
-     * split (its lab holds one out); one that evaluates on the test set each epoch instead overrides this.
+     * split (its lab holds one out; one that evaluates on the test set each epoch instead overrides this), the images
+     * its {@code -Ddataset} names must be usable ({@link TrainingData#check}: a folder's layout and every image), and
+     * class weights must be one per class.
      */
     default void check(S settings, RunRoots roots) {
         if (settings.trains() && settings.training().validationSplit() == 0) {
@@ -38,11 +40,12 @@ public interface Experiment<S extends Record & ExperimentSettings> {
                     + "validation split as its lab does and reports on it. Give a fraction such as -Dvalidation.split="
                     + defaults().training().validationSplit() + " (its default), or leave the setting out.");
         }
+        int classes = settings.choosesDataset() ? TrainingData.check(settings.dataset(), roots) : CLASSES;
         int weights = settings.trains() ? settings.training().loss().weights().length : 0;
-        if (weights > 0 && weights != CLASSES) {
+        if (weights > 0 && weights != classes) {
             throw new ConfigException("-Dclass.weights gives " + weights + " weights, but " + name() + " classifies "
-                    + CLASSES + " classes: give one weight per class, in class order, e.g. -Dclass.weights="
-                    + "1,1,1,1,1,1,1,1,1,5.");
+                    + classes + " classes here: give one weight per class, in class order, e.g. -Dclass.weights="
+                    + String.join(",", java.util.Collections.nCopies(classes - 1, "1")) + ",5.");
         }
     }
 
@@ -54,6 +57,6 @@ public interface Experiment<S extends Record & ExperimentSettings> {
         return java.util.List.of();
     }
 
-    /** The classes every dataset the labs train on has (MNIST, Fashion-MNIST, CIFAR-10). */
+    /** The classes every dataset the labs train on has (MNIST, Fashion-MNIST, CIFAR-10); a folder has its own. */
     int CLASSES = 10;
 }

@@ -1,6 +1,7 @@
 package cnnlabs.run;
 
 import cnnlabs.architectures.BuildOptions;
+import cnnlabs.architectures.InputShape;
 import cnnlabs.architectures.GraphSpec;
 import cnnlabs.architectures.ModelSummary;
 import cnnlabs.datasets.DataLocations;
@@ -10,6 +11,7 @@ import cnnlabs.run.plots.ConfusionPlot;
 import cnnlabs.run.results.ExperimentRun;
 import cnnlabs.run.results.RunMetrics;
 import cnnlabs.run.settings.Common;
+import cnnlabs.run.settings.DatasetChoice;
 import cnnlabs.run.settings.ExperimentSettings;
 import cnnlabs.run.settings.Training;
 import cnnlabs.run.tables.ClassMetrics;
@@ -138,6 +140,20 @@ public final class ExperimentContext<S extends Record & ExperimentSettings> {
         run.writeText(ClassMetrics.file("confusion", model, "csv"), m.confusionCsv());
         run.writeText(ClassMetrics.file("per-class", model, "csv"), m.perClassCsv());
         return m;
+    }
+
+    /**
+     * The images the settings choose ({@code -Ddataset}; MNIST for an experiment without the choice), split as its
+     * training settings say and fitted to a model whose input is {@code shape} ({@link TrainingData}); how they were
+     * fitted, if they were, goes to the console.
+     */
+    public TrainingData trainingData(InputShape shape) {
+        DatasetChoice choice = settings.choosesDataset() ? settings.dataset() : DatasetChoice.MNIST;
+        TrainingData data = TrainingData.load(choice, training(), roots(), shape, common().seed());
+        if (!data.fitted().isEmpty()) {
+            console().println(data.fitted());
+        }
+        return data;
     }
 
     /**

@@ -99,7 +99,7 @@ public final class Sweep implements Experiment<SweepSettings> {
         }
         for (Map<String, String> corner : ArbiterSearch.corners(spec)) {
             Map<String, String> values = new LinkedHashMap<>(spec.fixed());
-            values.putAll(corner);
+            values.putAll(TpeSampler.applicable(spec, corner)); // as a trial gets it: without settings whose when fails
             SettingsParser.with(target.defaults(), values); // a range the experiment refuses stops the sweep here
         }
     }

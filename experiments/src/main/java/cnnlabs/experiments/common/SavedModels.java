@@ -14,10 +14,14 @@ public final class SavedModels {
     private SavedModels() {
     }
 
-    /** The newest completed, full (not smoke) MnistSimpleCnn run's model.zip, if any. */
-    public static Optional<Path> latestSimpleCnn(Path resultsRoot) {
+    /**
+     * The newest completed, full (not smoke) MnistSimpleCnn run's model.zip that learned {@code dataset} (a
+     * {@code TrainingData} name; a run from before {@code -Ddataset} learned MNIST), if any.
+     */
+    public static Optional<Path> latestSimpleCnn(Path resultsRoot, String dataset) {
         return RunHistory.latestFile(resultsRoot, "MnistSimpleCnn", "model.zip",
-                summary -> summary.path("total_params").asLong() == 93_322);
+                summary -> summary.path("total_params").asLong() == 93_322
+                        && summary.path("dataset").asText("MNIST").equals(dataset));
     }
 
     /**

@@ -3,19 +3,20 @@ package cnnlabs.experiments.lab3;
 import com.google.auto.service.AutoService;
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
+import cnnlabs.architectures.Lab3Models;
 import cnnlabs.architectures.ModelSummary;
-import cnnlabs.datasets.Datasets;
 import cnnlabs.datasets.ImageDataset;
 import cnnlabs.run.Experiment;
 import cnnlabs.run.ExperimentContext;
 import cnnlabs.run.ExperimentResult;
+import cnnlabs.run.TrainingData;
 import cnnlabs.run.tables.MarkdownTable;
 import cnnlabs.experiments.common.Pictures;
 import cnnlabs.experiments.common.SavedModels;
 import cnnlabs.run.plots.ImageGrid;
 import cnnlabs.run.settings.Common;
+import cnnlabs.run.settings.DatasetTrainingSettings;
 import cnnlabs.run.settings.Training;
-import cnnlabs.run.settings.TrainingSettings;
 import cnnlabs.training.Trainer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,9 +48,13 @@ import cnnlabs.training.History;
  * <p><b>Expected runtime:</b> under a minute on a 2-core CPU through the oneDNN runtime (1 epoch of the simple CNN,
  * 2,000 images through the ResNet-style model), less when a saved simple CNN is found. <b>Expected result:</b> maps
  * that respond to the digit's strokes and edges.
+ *
+ * <p><b>Other images</b> ({@code -Ddataset}): Fashion-MNIST, CIFAR-10 converted to grey 28x28, or a folder's images
+ * read as grey 28x28 ({@link TrainingData}); the first test image (a folder's first validation image) is the one
+ * shown, and a saved {@code MnistSimpleCnn} model is used only if it learned the same images.
  */
 @AutoService(Experiment.class)
-public final class ActivationVisualization implements Experiment<TrainingSettings> {
+public final class ActivationVisualization implements Experiment<DatasetTrainingSettings> {
 
     static final String SIMPLE_CNN = "simple-cnn";
     static final String RESNET = "resnet-style";
@@ -71,37 +76,39 @@ public final class ActivationVisualization implements Experiment<TrainingSetting
 
 
     @Override
-    public TrainingSettings defaults() {
-        return TrainingSettings.of(Training.lab(1, 128, 0, 0.1));
+    public DatasetTrainingSettings defaults() {
+        return DatasetTrainingSettings.of(Training.lab(1, 128, 0, 0.1));
     }
 
     /** The models it trains, by their fits' names (the simple CNN only where no saved one is used). */
     @Override
-    public List<String> models(TrainingSettings settings) {
+    public List<String> models(DatasetTrainingSettings settings) {
         return List.of(SIMPLE_CNN, RESNET);
     }
 
     @Override
-    public ExperimentResult run(ExperimentContext<TrainingSettings> ctx) {
+    public ExperimentResult run(ExperimentContext<DatasetTrainingSettings> ctx) {
         Training cfg = ctx.training();
         Common common = ctx.common();
         Path resultsRoot = ctx.run().resultsRoot();
-        ImageDataset.Split mnist = ctx.trainAndValidation(Datasets.MNIST);
+        TrainingData data = ctx.trainingData(Lab3Models.MNIST);
+        ctx.console().println(data.describe());
+        ImageDataset.Split mnist = data.split();
         StringBuilder summaries = new StringBuilder();
         Map<String, Double> validationAccuracy = new LinkedHashMap<>();
-        Optional<Path> saved = common.isSmokeRun() ? Optional.empty() : SavedModels.latestSimpleCnn(resultsRoot);
+        Optional<Path> saved = common.isSmokeRun() ? Optional.empty() : SavedModels.latestSimpleCnn(resultsRoot, data.name());
         ComputationGraph simple = saved.flatMap(path -> SavedModels.restore(ctx, SIMPLE_CNN, path)).orElse(null);
         String source;
         if (simple != null) {
             source = "loaded from " + resultsRoot.relativize(saved.get());
         } else {
-            simple = train(ctx, SIMPLE_CNN, mnist, summaries, validationAccuracy);
-            source = String.format(Locale.ROOT, "trained here: %d epoch(s) on MNIST, validation accuracy %.4f", cfg.epochs(),
-                    validationAccuracy.get(SIMPLE_CNN));
+            simple = train(ctx, data.fit(Architectures.get(SIMPLE_CNN)), mnist, summaries, validationAccuracy);
+            source = String.format(Locale.ROOT, "trained here: %d epoch(s) on %s, validation accuracy %.4f", cfg.epochs(),
+                    data.name(), validationAccuracy.get(SIMPLE_CNN));
         }
         ctx.console().println("Simple CNN " + source);
 
-        ImageDataset test = Datasets.MNIST.loadTest(ctx.dataDir());
+        ImageDataset test = data.test();
         INDArray digit = test.range(0, 1).batches(1, false, common.seed()).next().getFeatures();
 
         // Part 6: the first conv layer's activations (after its ReLU, as Keras' Conv2D(activation='relu') outputs).
@@ -112,8 +119,10 @@ public final class ActivationVisualization implements Experiment<TrainingSetting
         for (int i = 0; i < shown; i++) {
             panels.add(new ImageGrid.Panel("Filter " + i, Pictures.channel(conv1, i)));
         }
-        ctx.run().picture("activations.png", ImageGrid.render("First Convolutional Layer Activations (test digit "
-                + test.label(0) + ")", panels, 4, 160, ImageGrid.ColorMap.VIRIDIS));
+        String first = (data.name().equals("MNIST") ? "test digit " : data.testName() + " image, class ")
+                + test.classNames().get(test.label(0));
+        ctx.run().picture("activations.png", ImageGrid.render("First Convolutional Layer Activations (" + first + ")",
+                panels, 4, 160, ImageGrid.ColorMap.VIRIDIS));
 
         // Seed 002 visualize_filters: every first-layer filter, one grey scale for all.
         INDArray weights = simple.getLayer("conv1").getParam("W");
@@ -126,7 +135,7 @@ public final class ActivationVisualization implements Experiment<TrainingSetting
 
         // Seed 002 visualize_feature_maps: mean over channels at each stage of the ResNet-style model.
         ImageDataset resnetTrain = mnist.train().head(RESNET_IMAGES);
-        ComputationGraph resnet = train(ctx, RESNET, new ImageDataset.Split(resnetTrain,
+        ComputationGraph resnet = train(ctx, data.fit(Architectures.get(RESNET)), new ImageDataset.Split(resnetTrain,
                 mnist.validation().head(RESNET_IMAGES / 4)), summaries, validationAccuracy);
         Map<String, INDArray> stages = resnet.feedForward(digit, false);
         List<ImageGrid.Panel> maps = new ArrayList<>();
@@ -142,11 +151,11 @@ public final class ActivationVisualization implements Experiment<TrainingSetting
         ctx.run().picture("feature-maps.png", ImageGrid.render("ResNet-style feature maps, mean over channels",
                 maps, 5, 160, ImageGrid.ColorMap.VIRIDIS));
 
-        String text = "# Visualising CNN features (Lab 3 Part 6, seed 002 §4.3)\n\n"
+        String text = "# Visualising CNN features (Lab 3 Part 6, seed 002 §4.3)\n\n" + data.tableNote()
                 + "Simple CNN: " + source + ". Activations captured with `ComputationGraph.feedForward(input, false)` "
                 + "(every vertex's output by name, DL4J's counterpart of forward hooks).\n\n"
-                + "- `activations.png`: the first conv layer's first " + shown + " activation maps for the first test "
-                + "digit (label " + test.label(0) + ").\n"
+                + "- `activations.png`: the first conv layer's first " + shown + " activation maps for the first "
+                + first + ".\n"
                 + "- `filters.png`: its " + weights.size(0) + " learned 3x3 filters, one grey scale for all.\n"
                 + String.format(Locale.ROOT, "- `feature-maps.png`: the ResNet-style model (trained 1 epoch on the first %,d "
                         + "training images, batch %d; validation accuracy %.4f on %,d images) at each stage, mean over "
@@ -154,24 +163,25 @@ public final class ActivationVisualization implements Experiment<TrainingSetting
                         Math.min(RESNET_IMAGES / 4, mnist.validation().size())) + stageTable
                 + common.smokeRunNote("barely trained models");
         ctx.run().table(text);
-        return new ExperimentResult(new Summary(source, shown, weights.size(0), STAGES, validationAccuracy), text);
+        return new ExperimentResult(new Summary(data.name(), source, shown, weights.size(0), STAGES, validationAccuracy), text);
     }
 
     /**
      * What {@code summary.json} holds.
      *
+     * @param dataset            the images the models learned
      * @param simpleCnnSource    where the simple CNN came from (a saved full run, or trained here)
      * @param validationAccuracy each model trained here, by name
      */
-    public record Summary(String simpleCnnSource, int activationMaps, long filters, List<String> stages,
+    public record Summary(String dataset, String simpleCnnSource, int activationMaps, long filters, List<String> stages,
                           Map<String, Double> validationAccuracy) {
     }
 
-    private static ComputationGraph train(ExperimentContext<?> ctx, String name, ImageDataset.Split data,
+    private static ComputationGraph train(ExperimentContext<?> ctx, Architecture architecture, ImageDataset.Split data,
                                           StringBuilder summaries, Map<String, Double> validationAccuracy) {
         Training cfg = ctx.training();
         Common common = ctx.common();
-        Architecture architecture = Architectures.get(name);
+        String name = architecture.name();
         ComputationGraph graph = ctx.build(architecture);
         summaries.append(ModelSummary.of(graph, architecture.inputShape()).toText(name)).append('\n');
         ctx.run().writeText("model-summary.txt", summaries.toString());

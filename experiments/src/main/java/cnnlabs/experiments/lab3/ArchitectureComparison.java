@@ -4,19 +4,20 @@ import com.google.auto.service.AutoService;
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
 import cnnlabs.architectures.BuildOptions;
+import cnnlabs.architectures.Lab3Models;
 import cnnlabs.architectures.ModelSummary;
-import cnnlabs.datasets.Datasets;
 import cnnlabs.datasets.ImageDataset;
 import cnnlabs.run.Experiment;
 import cnnlabs.run.ExperimentContext;
 import cnnlabs.run.ExperimentResult;
+import cnnlabs.run.TrainingData;
 import cnnlabs.run.tables.MarkdownTable;
 import cnnlabs.experiments.common.TrainedModel;
 import cnnlabs.run.plots.ConfusionPlot;
 import cnnlabs.training.Evaluator;
 import cnnlabs.run.settings.Common;
+import cnnlabs.run.settings.DatasetTrainingSettings;
 import cnnlabs.run.settings.Training;
-import cnnlabs.run.settings.TrainingSettings;
 import cnnlabs.training.Trainer;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,9 +43,13 @@ import cnnlabs.training.History;
  * <p><b>Expected result:</b> all three models learn the digits, the ResNet-style one with batch-norm momentum 0.9
  * (with Keras' 0.99 it collapses on validation; see {@link #bnNote}). The measured accuracies, next to the Keras
  * original's and a PyTorch replica's, are in {@code results/REPRODUCED.md}.
+ *
+ * <p><b>Other images</b> ({@code -Ddataset}): Fashion-MNIST as it is, CIFAR-10 converted to grey 28x28 (all three
+ * models take 1x28x28), a folder's images read as grey 28x28 with each classifier sized to its classes
+ * ({@link TrainingData}); the table names the images.
  */
 @AutoService(Experiment.class)
-public final class ArchitectureComparison implements Experiment<TrainingSettings> {
+public final class ArchitectureComparison implements Experiment<DatasetTrainingSettings> {
 
     /** The lab's three models: registry name and the lab's display name. */
     static final List<String[]> MODELS = List.of(
@@ -64,26 +69,27 @@ public final class ArchitectureComparison implements Experiment<TrainingSettings
 
 
     @Override
-    public TrainingSettings defaults() {
-        return TrainingSettings.of(Training.lab(5, 128, 10_000, 0.2));
+    public DatasetTrainingSettings defaults() {
+        return DatasetTrainingSettings.of(Training.lab(5, 128, 10_000, 0.2));
     }
 
-    /** What {@code summary.json} holds: the data sizes, the batch-norm momentum, and each trained model. */
-    public record Summary(int trainImages, int validationImages, double bnMomentum, List<TrainedModel> models) {
+    /** What {@code summary.json} holds: the images and their numbers, the batch-norm momentum, and each trained model. */
+    public record Summary(String dataset, int trainImages, int validationImages, double bnMomentum, List<TrainedModel> models) {
     }
 
     /** The models it trains, by their fits' names: a sweep's objective names one of them. */
     @Override
-    public List<String> models(TrainingSettings settings) {
+    public List<String> models(DatasetTrainingSettings settings) {
         return MODELS.stream().map(m -> m[0]).toList();
     }
 
     @Override
-    public ExperimentResult run(ExperimentContext<TrainingSettings> ctx) {
+    public ExperimentResult run(ExperimentContext<DatasetTrainingSettings> ctx) {
         Training cfg = ctx.training();
         Common common = ctx.common();
-        ImageDataset.Split data = ctx.trainAndValidation(Datasets.MNIST);
-        ctx.console().println(String.format(Locale.ROOT, "MNIST subset: %,d training, %,d validation images",
+        TrainingData images = ctx.trainingData(Lab3Models.MNIST);
+        ImageDataset.Split data = images.split();
+        ctx.console().println(String.format(Locale.ROOT, "%s subset: %,d training, %,d validation images", images.name(),
                 data.train().size(), data.validation().size()));
 
         MarkdownTable table = new MarkdownTable("Model", "Parameters", "Trainable", "Final val acc", "Training time (s)",
@@ -91,7 +97,7 @@ public final class ArchitectureComparison implements Experiment<TrainingSettings
         List<TrainedModel> models = new ArrayList<>();
         StringBuilder summaries = new StringBuilder();
         for (String[] model : MODELS) {
-            Architecture architecture = Architectures.get(model[0]);
+            Architecture architecture = images.fit(Architectures.get(model[0]));
             ComputationGraph graph = ctx.build(architecture);
             ModelSummary summary = ModelSummary.of(graph, architecture.inputShape());
             summaries.append(summary.toText(model[1])).append('\n');
@@ -113,14 +119,15 @@ public final class ArchitectureComparison implements Experiment<TrainingSettings
                     String.format(Locale.ROOT, "%.1f", history.trainSeconds()),
                     String.format(Locale.ROOT, "%.0f", history.imagesPerSec()));
             models.add(TrainedModel.of(model[0], model[1], summary, history));
-            ctx.run().table(render(cfg, common, data, table));
+            ctx.run().table(render(cfg, common, images, table));
         }
-        Summary result = new Summary(data.train().size(), data.validation().size(), cfg.bnMomentum(), models);
-        return new ExperimentResult(result, render(cfg, common, data, table));
+        Summary result = new Summary(images.name(), data.train().size(), data.validation().size(), cfg.bnMomentum(), models);
+        return new ExperimentResult(result, render(cfg, common, images, table));
     }
 
-    private static String render(Training cfg, Common common, ImageDataset.Split data, MarkdownTable table) {
-        return "# Compare architectures on MNIST (Lab 3, Part 3)\n\n"
+    private static String render(Training cfg, Common common, TrainingData images, MarkdownTable table) {
+        ImageDataset.Split data = images.split();
+        return "# Compare architectures on " + images.name() + " (Lab 3, Part 3)\n\n" + images.tableNote()
                 + String.format(Locale.ROOT, "First %,d training images: %,d for training, the last %,d for validation "
                         + "(validation split %s); Adam %s, batch %d, %d epochs.%n%n", data.train().size() + data.validation().size(),
                 data.train().size(), data.validation().size(), cfg.validationSplit(), cfg.learningRate(), cfg.batchSize(),

@@ -5,15 +5,16 @@ import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
 import cnnlabs.architectures.ModelSummary;
 import cnnlabs.datasets.Batches;
-import cnnlabs.datasets.Datasets;
 import cnnlabs.datasets.ImageDataset;
 import cnnlabs.datasets.augment.Augmentation;
 import cnnlabs.datasets.augment.Augmentations;
 import cnnlabs.run.Experiment;
 import cnnlabs.run.ExperimentContext;
 import cnnlabs.run.ExperimentResult;
+import cnnlabs.run.TrainingData;
 import cnnlabs.run.tables.MarkdownTable;
 import cnnlabs.run.settings.Common;
+import cnnlabs.run.settings.DatasetChoice;
 import cnnlabs.run.settings.Training;
 import cnnlabs.run.settings.ExperimentSettings;
 import cnnlabs.settings.Setting;
@@ -46,6 +47,10 @@ import cnnlabs.training.History;
  * runs ahead on another thread). <b>Expected result:</b> both models near the lab's 0.99 test accuracy;
  * augmentation lowers training accuracy (the augmented images are harder) and narrows or reverses the
  * train-validation gap. Measured numbers: {@code results/REPRODUCED.md}.
+ *
+ * <p><b>Other images</b> ({@code -Ddataset}): Fashion-MNIST as it is, CIFAR-10 converted to grey 28x28, a folder's
+ * images read as grey 28x28 with the classifier sized to its classes and its validation split as the test set
+ * ({@link TrainingData}); the augmentation is the same Keras pipeline on any of them.
  */
 @AutoService(Experiment.class)
 public final class DataAugmentation implements Experiment<DataAugmentation.Settings> {
@@ -66,15 +71,16 @@ public final class DataAugmentation implements Experiment<DataAugmentation.Setti
 
     @Override
     public Settings defaults() {
-        return new Settings(Common.DEFAULTS, Training.lab(10, 128, 0, 0.1), 0.1);
+        return new Settings(Common.DEFAULTS, Training.lab(10, 128, 0, 0.1), DatasetChoice.MNIST, 0.1);
     }
 
     /**
-     * The settings: the lab's training settings, and the strength of its augmentation.
+     * The settings: the lab's training settings, the images, and the strength of its augmentation.
      *
+     * @param dataset the images: MNIST (the lab's), Fashion-MNIST, CIFAR-10 or a folder
      * @param factor Keras' factor of RandomRotation, RandomTranslation and RandomZoom (the lab's 0.1)
      */
-    public record Settings(Common common, Training training,
+    public record Settings(Common common, Training training, DatasetChoice dataset,
                            @Setting(key = "augment.factor", help = "the factor of RandomRotation, RandomTranslation and "
                                    + "RandomZoom (the lab's 0.1: +-36 degrees, +-10% shifts, 0.9-1.1 zoom)",
                                    example = "0.2") double factor) implements ExperimentSettings {
@@ -101,13 +107,14 @@ public final class DataAugmentation implements Experiment<DataAugmentation.Setti
     public ExperimentResult run(ExperimentContext<Settings> ctx) {
         Training cfg = ctx.training();
         Common common = ctx.common();
-        ImageDataset.Split data = ctx.trainAndValidation(Datasets.MNIST);
-        ImageDataset test = Datasets.MNIST.loadTest(ctx.dataDir());
         Architecture architecture = Architectures.get(MODEL);
+        TrainingData images = ctx.trainingData(architecture.inputShape());
+        ImageDataset.Split data = images.split();
+        ImageDataset test = images.test();
+        architecture = images.fit(architecture);
         ctx.run().writeText("model-summary.txt", ModelSummary.of(architecture.build(ctx.buildOptions()),
                 architecture.inputShape()).toText(MODEL));
-        ctx.console().println(String.format(Locale.ROOT, "MNIST: %,d training, %,d validation, %,d test images",
-                data.train().size(), data.validation().size(), test.size()));
+        ctx.console().println(images.describe());
 
         Augmentation augmentation = Augmentations.kerasMnist(common.seed(), ctx.settings().factor());
         List<Outcome> outcomes = new ArrayList<>();
@@ -123,7 +130,7 @@ public final class DataAugmentation implements Experiment<DataAugmentation.Setti
                     data.validation().batches(cfg.batchSize(), false, common.seed()), cfg.epochs());
             Evaluator.Result testResult = Evaluator.evaluate(graph, test.batches(cfg.batchSize(), false, common.seed()),
                     common.maxBatches());
-            ctx.classMetrics(name, "test", testResult, test.classNames());
+            ctx.classMetrics(name, images.testName(), testResult, test.classNames());
             Outcome o = new Outcome(name, history, testResult);
             outcomes.add(o);
             EpochMetrics last = history.last();
@@ -132,21 +139,22 @@ public final class DataAugmentation implements Experiment<DataAugmentation.Setti
                     String.format(Locale.ROOT, "%.1f", o.meanEpochSeconds()),
                     String.format(Locale.ROOT, "%.0f", history.imagesPerSec()));
             ctx.console().println(String.format(Locale.ROOT, "%s: test accuracy %.4f", name, testResult.accuracy()));
-            ctx.run().table(render(cfg, common, augmentation, table, outcomes));
+            ctx.run().table(render(cfg, common, images, augmentation, table, outcomes));
         }
         List<Run> runs = outcomes.stream().map(o -> new Run(o.name(), o.history().last().trainAcc(),
                 o.history().last().valAcc(), o.test().accuracy(), o.test().loss(), o.meanEpochSeconds(),
                 o.history().imagesPerSec())).toList();
-        return new ExperimentResult(new Summary(runs, slowdown(outcomes), augmentation.toString()), render(cfg, common, augmentation, table, outcomes));
+        return new ExperimentResult(new Summary(images.name(), runs, slowdown(outcomes), augmentation.toString()), render(cfg, common, images, augmentation, table, outcomes));
     }
 
     /**
      * What {@code summary.json} holds.
      *
+     * @param dataset        the images trained on
      * @param runs           without and with augmentation
      * @param epochTimeRatio mean epoch time with augmentation over without
      */
-    public record Summary(List<Run> runs, double epochTimeRatio, String pipeline) {
+    public record Summary(String dataset, List<Run> runs, double epochTimeRatio, String pipeline) {
     }
 
     /** One training run's outcome. */
@@ -158,19 +166,20 @@ public final class DataAugmentation implements Experiment<DataAugmentation.Setti
         return outcomes.size() < 2 ? Double.NaN : outcomes.get(1).meanEpochSeconds() / outcomes.get(0).meanEpochSeconds();
     }
 
-    private static String render(Training cfg, Common common, Augmentation augmentation, MarkdownTable table, List<Outcome> outcomes) {
+    private static String render(Training cfg, Common common, TrainingData images, Augmentation augmentation,
+                                 MarkdownTable table, List<Outcome> outcomes) {
         String cost = outcomes.size() < 2 ? "" : String.format(Locale.ROOT,
                 "%nAugmentation cost: an augmented epoch took %.2fx as long as a plain one (%.1f s against %.1f s, "
                         + "training and validation; augmentation runs on a background thread %d batches ahead).%n",
                 slowdown(outcomes), outcomes.get(1).meanEpochSeconds(), outcomes.get(0).meanEpochSeconds(), PREFETCH);
-        return "# Data augmentation (Lab 3, Part 4)\n\n"
+        return "# Data augmentation (Lab 3, Part 4)\n\n" + images.tableNote()
                 + String.format(Locale.ROOT, "The simple CNN, Adam %s, batch %d, %d epochs, validation split %s, from the "
                         + "same initial weights; the augmented run sees every training image freshly transformed each "
                         + "epoch by %s. Validation and test images are never augmented. Train acc is measured on the "
                         + "(augmented) training batches as they are trained, as Keras reports it.%n%n",
                 cfg.learningRate(), cfg.batchSize(), cfg.epochs(), cfg.validationSplit(), augmentation)
                 + table + cost
-                + "\nConfusion matrices and per-class precision, recall and F1 on the test set: "
+                + "\nConfusion matrices and per-class precision, recall and F1 on the " + images.testName() + " set: "
                 + "`confusion-without-augmentation.png`, `confusion-with-augmentation.png` (and their CSVs).\n"
                 + common.smokeRunNote("not the lab's numbers");
     }

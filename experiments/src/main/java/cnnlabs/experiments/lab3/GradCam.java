@@ -3,13 +3,14 @@ package cnnlabs.experiments.lab3;
 import com.google.auto.service.AutoService;
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
+import cnnlabs.architectures.Lab3Models;
 import cnnlabs.architectures.ModelSummary;
 import cnnlabs.datasets.Cifar10;
-import cnnlabs.datasets.Datasets;
 import cnnlabs.datasets.ImageDataset;
 import cnnlabs.run.Experiment;
 import cnnlabs.run.ExperimentContext;
 import cnnlabs.run.ExperimentResult;
+import cnnlabs.run.TrainingData;
 import cnnlabs.experiments.common.CifarData;
 import cnnlabs.experiments.common.ClassActivationMaps;
 import cnnlabs.run.tables.MarkdownTable;
@@ -18,8 +19,8 @@ import cnnlabs.experiments.common.SavedModels;
 import cnnlabs.run.plots.ImageGrid;
 import cnnlabs.run.results.RunHistory;
 import cnnlabs.run.settings.Common;
+import cnnlabs.run.settings.DatasetTrainingSettings;
 import cnnlabs.run.settings.Training;
-import cnnlabs.run.settings.TrainingSettings;
 import cnnlabs.training.Trainer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,9 +47,14 @@ import cnnlabs.training.History;
  *
  * <p><b>Expected runtime:</b> about 4 minutes on a 2-core CPU (two models, 2 epochs on 18,000 MNIST images); a smoke run
  * takes seconds.
+ *
+ * <p><b>Other images</b> ({@code -Ddataset}): the two Lab 3 models trained on Fashion-MNIST, on CIFAR-10 converted to
+ * grey 28x28, or on a folder's images read as grey 28x28 (the maps then over the first images of its validation split,
+ * a folder having no test set) ({@link TrainingData}); a saved {@code MnistSimpleCnn} model is used only if it learned
+ * the same images.
  */
 @AutoService(Experiment.class)
-public final class GradCam implements Experiment<TrainingSettings> {
+public final class GradCam implements Experiment<DatasetTrainingSettings> {
 
     static final List<String> MNIST_MODELS = List.of(MnistSimpleCnn.MODEL, "resnet-style");
     static final int IMAGES = 8;
@@ -65,8 +71,8 @@ public final class GradCam implements Experiment<TrainingSettings> {
     }
 
     @Override
-    public TrainingSettings defaults() {
-        return TrainingSettings.of(Training.lab(2, 128, 20_000, 0.1));
+    public DatasetTrainingSettings defaults() {
+        return DatasetTrainingSettings.of(Training.lab(2, 128, 20_000, 0.1));
     }
 
 
@@ -75,28 +81,31 @@ public final class GradCam implements Experiment<TrainingSettings> {
     }
 
     /** What {@code summary.json} holds. */
-    public record Summary(List<Explained> models, String cifar) {
+    public record Summary(String dataset, List<Explained> models, String cifar) {
     }
 
     /** The models it trains, by their fits' names: a sweep's objective names one of them. */
     @Override
-    public List<String> models(TrainingSettings settings) {
+    public List<String> models(DatasetTrainingSettings settings) {
         return MNIST_MODELS;
     }
 
     @Override
-    public ExperimentResult run(ExperimentContext<TrainingSettings> ctx) throws Exception {
+    public ExperimentResult run(ExperimentContext<DatasetTrainingSettings> ctx) throws Exception {
         Common common = ctx.common();
-        ImageDataset.Split mnist = ctx.trainAndValidation(Datasets.MNIST);
-        ImageDataset test = Datasets.MNIST.loadTest(ctx.dataDir()).head(IMAGES);
+        TrainingData data = ctx.trainingData(Lab3Models.MNIST);
+        ctx.console().println(data.describe());
+        ImageDataset.Split mnist = data.split();
+        ImageDataset test = data.test().head(IMAGES);
         INDArray images = test.batches(IMAGES, false, common.seed()).next().getFeatures();
         List<Explained> explained = new ArrayList<>();
         StringBuilder summaries = new StringBuilder();
         for (String model : MNIST_MODELS) {
             Optional<Path> saved = model.equals(MnistSimpleCnn.MODEL) && !common.isSmokeRun()
-                    ? SavedModels.latestSimpleCnn(ctx.run().resultsRoot()) : Optional.empty();
+                    ? SavedModels.latestSimpleCnn(ctx.run().resultsRoot(), data.name()) : Optional.empty();
             Optional<ComputationGraph> restored = saved.flatMap(path -> SavedModels.restore(ctx, model, path));
-            ComputationGraph graph = restored.isPresent() ? restored.get() : train(ctx, model, mnist, summaries);
+            ComputationGraph graph = restored.isPresent() ? restored.get() : train(ctx, data.fit(Architectures.get(model)),
+                    mnist, summaries);
             String source = restored.isPresent() ? "loaded from " + ctx.run().resultsRoot().relativize(saved.get())
                     : String.format(Locale.ROOT, "trained here, %d epoch(s) on %,d images", ctx.training().epochs(),
                     mnist.train().size());
@@ -104,13 +113,13 @@ public final class GradCam implements Experiment<TrainingSettings> {
         }
         String cifar = cifar(ctx, explained);
         ctx.console().println(cifar);
-        return new ExperimentResult(new Summary(explained, cifar), table(explained, cifar, common));
+        return new ExperimentResult(new Summary(data.name(), explained, cifar), table(data, explained, cifar, common));
     }
 
-    private static ComputationGraph train(ExperimentContext<TrainingSettings> ctx, String model, ImageDataset.Split data,
-                                          StringBuilder summaries) {
+    private static ComputationGraph train(ExperimentContext<DatasetTrainingSettings> ctx, Architecture architecture,
+                                          ImageDataset.Split data, StringBuilder summaries) {
         Training cfg = ctx.training();
-        Architecture architecture = Architectures.get(model);
+        String model = architecture.name();
         ComputationGraph graph = ctx.build(architecture);
         summaries.append(ModelSummary.of(graph, architecture.inputShape()).toText(model)).append('\n');
         ctx.run().writeText("model-summary.txt", summaries.toString());
@@ -127,20 +136,21 @@ public final class GradCam implements Experiment<TrainingSettings> {
         ClassActivationMaps.Result r = cam.explain(images, null);
         int[] predicted = r.predicted();
         List<ImageGrid.Panel> panels = new ArrayList<>();
-        for (int i = 0; i < IMAGES; i++) {
+        int count = shown.size();
+        for (int i = 0; i < count; i++) {
             panels.add(Pictures.image("true " + shown.classNames().get(shown.label(i)), shown.imageBytes(i),
                     shown.channels(), shown.width()));
         }
         int correct = 0;
-        for (int i = 0; i < IMAGES; i++) {
+        for (int i = 0; i < count; i++) {
             correct += predicted[i] == shown.label(i) ? 1 : 0;
             panels.add(ImageGrid.Panel.of(String.format(Locale.ROOT, "%s %.0f%%", shown.classNames().get(predicted[i]),
                     100 * r.probabilities().getDouble(i, predicted[i])),
                     Pictures.heatOverlay(shown.imageBytes(i), shown.channels(), shown.width(), r.map(i), SCALE)));
         }
-        ctx.run().picture("gradcam-" + model + ".png", ImageGrid.render("Grad-CAM of " + model + " at " + cam.target(), panels, IMAGES, 90, ImageGrid.ColorMap.GRAY));
+        ctx.run().picture("gradcam-" + model + ".png", ImageGrid.render("Grad-CAM of " + model + " at " + cam.target(), panels, count, 90, ImageGrid.ColorMap.GRAY));
         INDArray a = r.featureMaps();
-        return new Explained(model, source, cam.target(), a.size(1) + " x " + a.size(2) + " x " + a.size(3), correct, IMAGES);
+        return new Explained(model, source, cam.target(), a.size(1) + " x " + a.size(2) + " x " + a.size(3), correct, count);
     }
 
     /** The CIFAR part, when CIFAR-10 and a model trained on it by Cifar10ResNet are both here; what happened, in a line. */
@@ -172,16 +182,17 @@ public final class GradCam implements Experiment<TrainingSettings> {
                 + " explained on the first " + IMAGES + " test images of " + cifar.get().name() + ".";
     }
 
-    private static String table(List<Explained> explained, String cifar, Common common) {
+    private static String table(TrainingData data, List<Explained> explained, String cifar, Common common) {
         MarkdownTable t = new MarkdownTable("Model", "Maps taken at", "Feature maps", "Correct of " + IMAGES, "Model source");
         for (Explained e : explained) {
-            t.row(e.model(), "`" + e.target() + "`", e.featureMaps(), e.correct(), e.source());
+            t.row(e.model(), "`" + e.target() + "`", e.featureMaps(), e.correct() + (e.images() < IMAGES ? " (of "
+                    + e.images() + " images)" : ""), e.source());
         }
         StringBuilder pictures = new StringBuilder();
         for (Explained e : explained) {
             pictures.append(pictures.length() == 0 ? "" : ", ").append("`gradcam-").append(e.model()).append(".png`");
         }
-        return "# Grad-CAM (Lab 3, exercise 3)\n\n"
+        return "# Grad-CAM (Lab 3, exercise 3)\n\n" + data.tableNote()
                 + "For each image, the gradient of the predicted class's score (before the softmax) with respect to the "
                 + "last convolutional feature maps; each channel weighted by its gradient's spatial mean; summed, ReLU, "
                 + "upsampled and laid over the image (bright = where the evidence for the class is). The top row of each "

@@ -4,19 +4,19 @@ import com.google.auto.service.AutoService;
 import cnnlabs.architectures.Architecture;
 import cnnlabs.architectures.Architectures;
 import cnnlabs.architectures.ModelSummary;
-import cnnlabs.datasets.Datasets;
 import cnnlabs.datasets.ImageDataset;
 import cnnlabs.run.Experiment;
 import cnnlabs.run.ExperimentContext;
 import cnnlabs.run.ExperimentResult;
+import cnnlabs.run.TrainingData;
 import cnnlabs.run.tables.MarkdownTable;
 import cnnlabs.experiments.common.TrainedModel;
 import cnnlabs.run.plots.ConfusionPlot;
 import cnnlabs.run.tables.ClassMetrics;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import cnnlabs.run.settings.Common;
+import cnnlabs.run.settings.DatasetTrainingSettings;
 import cnnlabs.run.settings.Training;
-import cnnlabs.run.settings.TrainingSettings;
 import cnnlabs.training.EpochMetrics;
 import cnnlabs.training.Evaluator;
 import cnnlabs.training.Trainer;
@@ -36,6 +36,12 @@ import cnnlabs.training.History;
  * on the last 6,000; writes the per-epoch metrics, the lab's test accuracy and the trained model
  * ({@code model.zip}, DL4J's format).
  *
+ * <p><b>Other images</b> ({@code -Ddataset}, {@link TrainingData}): {@code fashion-mnist} as it is; {@code cifar10}
+ * converted to grey 28x28 for the model's one channel (OpenCV's luma weights, resized bilinearly), the table says so;
+ * {@code folder} with {@code -Ddata.images=DIR}, every image read as grey 28x28, the classifier sized to the folder's
+ * classes, the last {@code validation.split} of a seeded shuffle held out, and the "test" numbers those of that
+ * validation split, since a folder has no test set (the table and {@code summary.json}'s {@code evaluated_on} say so).
+ *
  * <p><b>Expected runtime:</b> about 2 minutes on a 2-core CPU through the oneDNN runtime, many times longer with
  * {@code -Dcnnlabs.fast=false}; a smoke run ({@code -Dmax.batches=3}) takes seconds.
  *
@@ -44,7 +50,7 @@ import cnnlabs.training.History;
  * {@code results/REPRODUCED.md}.
  */
 @AutoService(Experiment.class)
-public final class MnistSimpleCnn implements Experiment<TrainingSettings> {
+public final class MnistSimpleCnn implements Experiment<DatasetTrainingSettings> {
 
     static final String MODEL = "simple-cnn";
 
@@ -60,25 +66,29 @@ public final class MnistSimpleCnn implements Experiment<TrainingSettings> {
 
 
     @Override
-    public TrainingSettings defaults() {
-        return TrainingSettings.of(Training.lab(10, 128, 0, 0.1));
+    public DatasetTrainingSettings defaults() {
+        return DatasetTrainingSettings.of(Training.lab(10, 128, 0, 0.1));
     }
 
-    /** What {@code summary.json} holds: the trained model (its fields at the top level) and its test result. */
-    public record Summary(@JsonUnwrapped TrainedModel trained, int trainImages, int validationImages, long testImages,
-                          double testLoss, double testAccuracy, double testMacroF1) {
+    /**
+     * What {@code summary.json} holds: the trained model (its fields at the top level), the images it learned and its
+     * test result ({@code evaluatedOn}: "test", or "validation" for a folder, which has no test set).
+     */
+    public record Summary(@JsonUnwrapped TrainedModel trained, String dataset, int trainImages, int validationImages,
+                          String evaluatedOn, long testImages, double testLoss, double testAccuracy, double testMacroF1) {
     }
 
     @Override
-    public ExperimentResult run(ExperimentContext<TrainingSettings> ctx) {
+    public ExperimentResult run(ExperimentContext<DatasetTrainingSettings> ctx) {
         Training cfg = ctx.training();
         Common common = ctx.common();
-        ImageDataset.Split data = ctx.trainAndValidation(Datasets.MNIST);
-        ImageDataset test = Datasets.MNIST.loadTest(ctx.dataDir());
-        ctx.console().println(String.format(Locale.ROOT, "MNIST: %,d training, %,d validation, %,d test images",
-                data.train().size(), data.validation().size(), test.size()));
-
         Architecture architecture = Architectures.get(MODEL);
+        TrainingData images = ctx.trainingData(architecture.inputShape());
+        ImageDataset.Split data = images.split();
+        ImageDataset test = images.test();
+        ctx.console().println(images.describe());
+        architecture = images.fit(architecture);
+
         ComputationGraph graph = ctx.build(architecture);
         ModelSummary summary = ModelSummary.of(graph, architecture.inputShape());
         ctx.run().writeText("model-summary.txt", summary.toText(MODEL));
@@ -87,29 +97,37 @@ public final class MnistSimpleCnn implements Experiment<TrainingSettings> {
                 data.validation().batches(cfg.batchSize(), false, common.seed()), cfg.epochs());
         Evaluator.Result testResult = Evaluator.evaluate(graph, test.batches(cfg.batchSize(), false, common.seed()),
                 common.maxBatches());
-        ctx.console().println(String.format(Locale.ROOT, "Test Accuracy: %.4f", testResult.accuracy()));
-        ClassMetrics classes = ctx.classMetrics(MODEL, "test", testResult, test.classNames());
+        ctx.console().println(String.format(Locale.ROOT, "%s: %.4f", accuracyLabel(images), testResult.accuracy()));
+        ClassMetrics classes = ctx.classMetrics(MODEL, images.testName(), testResult, test.classNames());
         ctx.run().writeWith("model.zip", file -> ModelSerializer.writeModel(graph, file.toFile(), false));
 
-        Summary result = new Summary(TrainedModel.of(MODEL, MODEL, summary, history), data.train().size(),
-                data.validation().size(), testResult.images(), testResult.loss(), testResult.accuracy(), classes.macroF1());
-        return new ExperimentResult(result, table(cfg, common, summary, history, testResult, classes));
+        Summary result = new Summary(TrainedModel.of(MODEL, MODEL, summary, history), images.name(), data.train().size(),
+                data.validation().size(), images.testName(), testResult.images(), testResult.loss(), testResult.accuracy(),
+                classes.macroF1());
+        return new ExperimentResult(result, table(cfg, common, images, summary, history, testResult, classes));
     }
 
-    private static String table(Training cfg, Common common, ModelSummary summary, History history,
+    /** "Test Accuracy", the lab's words, or what the number is where a folder has no test set. */
+    private static String accuracyLabel(TrainingData images) {
+        return images.testIsValidation() ? "Accuracy on the validation split (the folder has no test set)" : "Test Accuracy";
+    }
+
+    private static String table(Training cfg, Common common, TrainingData images, ModelSummary summary, History history,
                                 Evaluator.Result test, ClassMetrics classes) {
         MarkdownTable epochs = new MarkdownTable("Epoch", "Loss", "Accuracy", "Val loss", "Val accuracy", "Seconds", "Images/s");
         for (EpochMetrics m : history.epochs()) {
             epochs.row(m.epoch(), MarkdownTable.f4(m.trainLoss()), MarkdownTable.f4(m.trainAcc()), MarkdownTable.f4(m.valLoss()), MarkdownTable.f4(m.valAcc()),
                     String.format(Locale.ROOT, "%.1f", m.seconds()), String.format(Locale.ROOT, "%.0f", m.imagesPerSec()));
         }
-        return "# Simple CNN on MNIST (Lab 3, Part 2)\n\n"
+        String split = images.testIsValidation() ? "validation" : "test";
+        return "# Simple CNN on " + images.name() + " (Lab 3, Part 2)\n\n"
+                + images.tableNote()
                 + String.format(Locale.ROOT, "%,d parameters; Adam %s, batch %d, %d epochs, validation split %s.%n%n",
                 summary.totalParams(), cfg.learningRate(), cfg.batchSize(), cfg.epochs(), cfg.validationSplit())
                 + epochs
-                + String.format(Locale.ROOT, "%n**Test Accuracy: %.4f** (test loss %.4f, %,d test images)%n", test.accuracy(),
-                test.loss(), test.images())
-                + "\nPer class on the test set (`confusion-simple-cnn.png`, `per-class-simple-cnn.csv`):\n\n"
+                + String.format(Locale.ROOT, "%n**%s: %.4f** (%s loss %.4f, %,d %s images)%n", accuracyLabel(images),
+                test.accuracy(), split, test.loss(), test.images(), split)
+                + "\nPer class on the " + split + " set (`confusion-simple-cnn.png`, `per-class-simple-cnn.csv`):\n\n"
                 + classes.table()
                 + common.smokeRunNote("not the lab's numbers");
     }

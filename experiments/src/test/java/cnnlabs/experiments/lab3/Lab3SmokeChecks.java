@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.function.Function;
 import cnnlabs.run.plots.ConfusionPlot;
 import cnnlabs.run.settings.CommonSettings;
-import cnnlabs.run.settings.TrainingSettings;
+import cnnlabs.run.settings.DatasetTrainingSettings;
 
 /** What a smoke run of each experiment of {@code lab3} must leave in its run folder. */
 @AutoService(SmokeExpectations.class)
@@ -20,14 +20,14 @@ public final class Lab3SmokeChecks implements SmokeExpectations {
     public Map<String, Function<Record, SmokeCheck>> expectations() {
         Map<String, Function<Record, SmokeCheck>> out = new LinkedHashMap<>();
         out.put(new ActivationVisualization().name(), s -> {
-            TrainingSettings settings = (TrainingSettings) s;
+            DatasetTrainingSettings settings = (DatasetTrainingSettings) s;
             // the simple CNN for -Depochs (a smoke run never loads a saved one), the ResNet-style model for one epoch
             return SmokeCheck.table("| `stage3.block1.relu` | 256 x 7 x 7 |", "trained here")
                     .metricRows(settings.training().epochs() + 1).picture("activations.png", 700, 812)
                     .picture("filters.png", 684, 460).picture("feature-maps.png", 872, 230);
         });
         out.put(new ArchitectureComparison().name(), s -> {
-            TrainingSettings settings = (TrainingSettings) s;
+            DatasetTrainingSettings settings = (DatasetTrainingSettings) s;
             return SmokeCheck.table("| Model | Parameters | Trainable | Final val acc | Training time (s) | Images/s |",
                             "| LeNet | 44,426 | 44,426 |", "| VGG-style | 1,867,466 | 1,867,466 |",
                             "| ResNet-style | 1,230,474 | 1,227,786 |", "momentum " + settings.training().bnMomentum(),
@@ -66,13 +66,13 @@ public final class Lab3SmokeChecks implements SmokeExpectations {
                     .file("per-class-with-augmentation.csv", 11);
         });
         out.put(new GradCam().name(), s -> {
-            TrainingSettings settings = (TrainingSettings) s;
+            DatasetTrainingSettings settings = (DatasetTrainingSettings) s;
             return SmokeCheck.table("| simple-cnn | `conv3` | 64 x 3 x 3 |", "| resnet-style | `stage3.block1.relu` | 256 x 7 x 7 |")
                     .metricRows(2 * settings.training().epochs())
                     .picture("gradcam-simple-cnn.png", 828, 284).picture("gradcam-resnet-style.png", 828, 284);
         });
         out.put(new MnistSimpleCnn().name(), s -> {
-            TrainingSettings settings = (TrainingSettings) s;
+            DatasetTrainingSettings settings = (DatasetTrainingSettings) s;
             return SmokeCheck.table("**Test Accuracy: ", "93,322 parameters", "| Class | Precision | Recall | F1 | Support |",
                             "| macro average |")
                     .metricRows(settings.training().epochs()).file("model.zip", -1)
