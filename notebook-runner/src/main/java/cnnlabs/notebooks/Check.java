@@ -206,6 +206,9 @@ public final class Check {
     }
 
     private static String text(Object value) {
+        if (value instanceof Integer || value instanceof Long) {
+            return String.format(Locale.ROOT, "%,d", ((Number) value).longValue());
+        }
         String s = Arrays.deepToString(new Object[] {value});
         return s.substring(1, s.length() - 1);
     }
