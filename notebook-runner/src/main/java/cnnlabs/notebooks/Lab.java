@@ -20,6 +20,8 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.imageio.ImageIO;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * What the notebooks' cells call to run an experiment and look at what it wrote. A notebook runs its lab's long
@@ -133,14 +135,28 @@ public final class Lab {
 
     /** A picture the run wrote, to show under the cell; null where the run did not happen. */
     public static BufferedImage picture(Runner.Finished run, String file) throws IOException {
-        if (run == null) {
-            return null;
-        }
-        Path png = run.run().path().resolve(file);
-        if (!Files.isRegularFile(png)) {
+        return run == null ? null : ImageIO.read(written(run, file).toFile());
+    }
+
+    /**
+     * A model the run saved ({@code model.zip}: DL4J's format), restored with its weights (not its updater state); null
+     * where the run did not happen.
+     */
+    public static ComputationGraph model(Runner.Finished run, String file) throws IOException {
+        return run == null ? null : ModelSerializer.restoreComputationGraph(written(run, file).toFile(), false);
+    }
+
+    private static Path written(Runner.Finished run, String file) throws IOException {
+        Path path = run.run().path().resolve(file);
+        if (!Files.isRegularFile(path)) {
             throw new IOException(run.run().path() + " has no " + file);
         }
-        return ImageIO.read(png.toFile());
+        return path;
+    }
+
+    /** Where this session's datasets are: the cache ({@code data.dir}) and a CIFAR-10 folder of the user's, if any. */
+    public static DataLocations data() {
+        return Session.current().roots().data();
     }
 
     /** The repository (where the notebooks are), from {@code cnnlabs.root} or the working directory. */

@@ -15,6 +15,11 @@ import javax.imageio.ImageIO;
  * {@code execute_result} (a picture as {@code image/png}; null shows nothing), a failure as an {@code error} output. Lines starting with
  * {@code %} are JJava's magics ({@code %classpath}, {@code %jars}); the session already has the project's class path,
  * so the runner skips them.
+ *
+ * <p>It also holds the notebooks to their checks: a cell whose value is a {@link Check.Verdict} (a model checked
+ * against the registry) must say right; an exercise's check cell ({@link Exercises}) must not say right against the
+ * unanswered stub, and, run again with the stub's methods renamed to the solution's, must say right. Otherwise the
+ * cell fails as a cell that throws does.
  */
 public final class NotebookRunner {
 
@@ -28,6 +33,37 @@ public final class NotebookRunner {
         CellFailed(Path notebook, int cell, String error) {
             super(notebook.getFileName() + ", cell " + cell + ": " + error);
         }
+
+        CellFailed(Path notebook, String error) {
+            super(notebook.getFileName() + ", " + error);
+        }
+    }
+
+    /**
+     * What is wrong with a cell's checks, or null: a verdict that should be right and is not; an exercise check that
+     * is right before the exercise is answered, or not right about the solution; an exercise check without a verdict.
+     */
+    private static String checkProblem(JavaSession session, Exercises.Mark mark, String source, Object value) {
+        boolean exerciseCheck = mark != null && mark.role() == Exercises.Role.CHECK;
+        if (!(value instanceof Check.Verdict verdict)) {
+            return exerciseCheck ? "exercise " + mark.exercise() + "'s check cell must end in a Check verdict" : null;
+        }
+        if (!exerciseCheck) {
+            return verdict.right() ? null : "the check is not right: " + verdict;
+        }
+        if (verdict.right()) {
+            return "exercise " + mark.exercise() + "'s check says right before the exercise is answered: " + verdict;
+        }
+        JavaSession.CellResult solved = session.run(Exercises.rename(source, mark.solution()));
+        if (solved.failed()) {
+            return "exercise " + mark.exercise() + "'s check, run on the solution " + mark.solution().values()
+                    + ", failed: " + solved.error();
+        }
+        if (!(solved.value() instanceof Check.Verdict s) || !s.right()) {
+            return "exercise " + mark.exercise() + "'s check, run on the solution " + mark.solution().values()
+                    + ", is not right: " + solved.value();
+        }
+        return null;
     }
 
     /**
@@ -36,6 +72,10 @@ public final class NotebookRunner {
      */
     public static Notebook run(Path file) throws IOException, CellFailed {
         Notebook notebook = Notebook.read(file);
+        String malformed = Exercises.validate(notebook.cells());
+        if (malformed != null) {
+            throw new CellFailed(file, malformed);
+        }
         int count = 0;
         int index = 0;
         try (JavaSession session = JavaSession.here()) {
@@ -45,7 +85,14 @@ public final class NotebookRunner {
                     continue;
                 }
                 count++;
-                JavaSession.CellResult r = session.run(withoutMagics(Notebook.source(cell)));
+                String source = withoutMagics(Notebook.source(cell));
+                JavaSession.CellResult r = session.run(source);
+                if (!r.failed()) {
+                    String wrong = checkProblem(session, Exercises.mark(cell), source, r.value());
+                    if (wrong != null) {
+                        r = new JavaSession.CellResult(r.stdout(), null, null, wrong);
+                    }
+                }
                 ArrayNode outputs = Notebook.outputs();
                 if (!r.stdout().isEmpty()) {
                     ObjectNode stream = outputs.addObject();

@@ -17,7 +17,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every notebook of notebooks-ported/ runs clean, top to bottom, in smoke mode: each experiment it calls cuts its
- * passes to one batch; CIFAR-10 is a declared synthetic fixture; results go to a temporary folder.
+ * passes to one batch; CIFAR-10 is a declared synthetic fixture; results go to a temporary folder. Running clean
+ * includes its checks ({@link NotebookRunner}): every model written in a cell matches the registry's, and every
+ * exercise's check says "not yet" against the stub and right against the hidden solution.
  */
 class PortedNotebooksTest {
 
