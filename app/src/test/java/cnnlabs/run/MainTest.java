@@ -155,8 +155,8 @@ class MainTest {
         assertFalse(err().contains("\tat "));
         assertFalse(Files.exists(tmp.resolve("results")));
         assertEquals(2, run("exp", "MnistSimpleCnn", "finetune.lr", "1e-5"));
-        assertTrue(err().contains("-Dfinetune.lr is not a setting of MnistSimpleCnn (it belongs to MobileNetTransfer)"),
-                err());
+        assertTrue(err().contains("-Dfinetune.lr is not a setting of MnistSimpleCnn (it belongs to MobileNetTransfer, "
+                + "TransferCurves)"), err());
         assertEquals(2, run("exp", "ConvolutionBasics", "epochs", "3"));
         assertTrue(err().contains("-Depochs is not a setting of ConvolutionBasics"), err());
         assertFalse(Files.exists(tmp.resolve("results")));
