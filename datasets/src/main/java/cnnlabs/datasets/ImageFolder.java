@@ -153,7 +153,12 @@ public final class ImageFolder {
     private static String decodeProblem(NativeImageLoader loader, Path image) {
         try {
             var decoded = loader.asWritable(image.toFile());
-            return decoded == null || decoded.getFrame() == null || decoded.getWidth() <= 0 ? "no image decoded" : null;
+            if (decoded == null || decoded.getFrame() == null || decoded.getWidth() <= 0) {
+                return "no image decoded";
+            }
+            int depth = decoded.getFrame().imageDepth;
+            return depth == org.bytedeco.javacv.Frame.DEPTH_UBYTE ? null : "a " + Math.abs(depth) + "-bit image; "
+                    + "images are read as 8 bits per channel: convert it, e.g. with ImageMagick's convert FILE -depth 8 FILE";
         } catch (IOException | RuntimeException e) {
             return String.valueOf(e.getMessage());
         }

@@ -194,6 +194,20 @@ class ImageFolderTest {
     }
 
     @Test
+    void aSixteenBitImageIsRefusedRatherThanReadAsWhite() throws IOException {
+        Path root = tmp.resolve("deep");
+        png(root.resolve("cat/good.png"), 8, 8, Color.WHITE, true);
+        png(root.resolve("dog/good.png"), 8, 8, Color.BLACK, true);
+        BufferedImage deep = new BufferedImage(8, 8, BufferedImage.TYPE_USHORT_GRAY);
+        deep.getRaster().setSample(0, 0, 0, 30_000);
+        Path file = root.resolve("dog/deep.png");
+        ImageIO.write(deep, "png", file.toFile());
+        String m = assertThrows(DataException.class, () -> ImageFolder.open(root).verify()).getMessage();
+        assertTrue(m.startsWith("1 file in the image folder " + root + " cannot be read as images"), m);
+        assertTrue(m.contains(file + " (a 16-bit image; images are read as 8 bits per channel"), m);
+    }
+
+    @Test
     void convertedToGreyUsesLumaAndResizes() {
         byte[] red = new byte[2 * 3 * 4 * 4];
         Arrays.fill(red, 0, 16, (byte) 255); // image 0: R plane 255

@@ -119,8 +119,7 @@ public final class Check {
         long[] mineShape;
         ComputationGraph ref = reference.build(BuildOptions.defaults());
         ModelSummary refSummary = ModelSummary.of(ref, reference.inputShape());
-        Nd4j.getRandom().setSeed(0);
-        INDArray x = Nd4j.rand(DataType.FLOAT, reference.inputShape().batchShape(2));
+        INDArray x = probe(reference.inputShape().batchShape(2));
         long[] refShape = ref.output(false, x)[0].shape();
         try {
             mine = yours.get();
@@ -142,6 +141,16 @@ public final class Check {
                         + "parameters (%,d trainable), output %s. %s", yoursText, reference.name(),
                 refSummary.totalParams(), refSummary.trainableParams(), shape(refShape),
                 firstDifference(mineSummary, refSummary, reference.name())));
+    }
+
+    /** A batch of uniform [0, 1) values from its own generator: a check leaves the notebook's random draws alone. */
+    private static INDArray probe(long[] shape) {
+        java.util.Random random = new java.util.Random(0);
+        float[] values = new float[Math.toIntExact(Arrays.stream(shape).reduce(1, Math::multiplyExact))];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = random.nextFloat();
+        }
+        return Nd4j.create(values, shape, 'c');
     }
 
     /** The first layer with parameters where the two summaries part, in the order the layers run. */

@@ -58,7 +58,8 @@ public record TrainingData(String name, String fitted, ImageDataset.Split split,
     public String describe() {
         return String.format(Locale.ROOT, "%s: %,d training, %,d validation, ", name, split.train().size(),
                 split.validation().size()) + (testIsValidation() ? "no test images (the folder has none: the test "
-                + "numbers are the validation split's)" : String.format(Locale.ROOT, "%,d test images", test.size()))
+                + "numbers are the validation split's, optimistic where the run also chose by it: a best checkpoint, "
+                + "early stopping's best weights, a plateau schedule)" : String.format(Locale.ROOT, "%,d test images", test.size()))
                 + (numClasses() != 10 || testIsValidation() ? "; " + numClasses() + " classes: "
                 + String.join(", ", classNames()) : "");
     }
@@ -138,8 +139,9 @@ public record TrainingData(String name, String fitted, ImageDataset.Split split,
     private static String fitted(DatasetChoice choice, ImageDataset train, InputShape shape) {
         String to = (shape.channels() == 1 ? "grey " : "colour ") + shape;
         if (choice.kind() == DatasetChoice.Kind.FOLDER) {
-            return "The folder's images were read as " + to + " for the model (colour converted with OpenCV's luma "
-                    + "weights, each image stretched to " + shape.height() + "x" + shape.width() + ").";
+            return "The folder's images were read as " + to + " for the model (" + (shape.channels() == 1
+                    ? "colour converted with OpenCV's luma weights, " : "grey images repeated in each channel, ")
+                    + "each image stretched to " + shape.height() + "x" + shape.width() + ").";
         }
         if (train.channels() == shape.channels() && train.height() == shape.height() && train.width() == shape.width()) {
             return "";
@@ -148,7 +150,7 @@ public record TrainingData(String name, String fitted, ImageDataset.Split split,
                 + train.width();
         return "The " + from + " images were converted to " + to + " for the model" + (shape.channels() < train
                 .channels() ? " (OpenCV's luma weights, 0.299 R + 0.587 G + 0.114 B)" : "") + (train.height() != shape
-                .height() ? ", resized bilinearly" : "") + ".";
+                .height() || train.width() != shape.width() ? ", resized bilinearly" : "") + ".";
     }
 
     private static Path folder(DatasetChoice choice, RunRoots roots) {

@@ -65,7 +65,7 @@ public final class Sweep implements Experiment<SweepSettings> {
                     + "-Dsweep=sweeps/mnist-quick.yaml.");
         }
         SweepSpec spec = SweepSpec.read(roots.find(settings.sweep()));
-        checkSettings(target(spec), spec);
+        checkSettings(target(spec), spec, roots);
         if (!settings.spark().isBlank()) {
             runner(settings.spark());
         }
@@ -81,8 +81,12 @@ public final class Sweep implements Experiment<SweepSettings> {
         return Experiments.get(spec.experiment());
     }
 
-    /** Every fixed and searched key must be the experiment's setting, with values it accepts. */
-    private static <S extends Record & ExperimentSettings> void checkSettings(Experiment<S> target, SweepSpec spec) {
+    /**
+     * Every fixed and searched key must be the experiment's setting, with values it accepts, and what each corner of
+     * the space names outside itself (a folder of images, a file) must pass the experiment's own check.
+     */
+    private static <S extends Record & ExperimentSettings> void checkSettings(Experiment<S> target, SweepSpec spec,
+                                                                             RunRoots roots) {
         List<String> keys = SettingsParser.keys(target.defaults());
         for (String key : Stream.concat(spec.fixed().keySet().stream(), spec.space().keySet().stream()).toList()) {
             if (!keys.contains(key)) {
@@ -100,7 +104,8 @@ public final class Sweep implements Experiment<SweepSettings> {
         for (Map<String, String> corner : ArbiterSearch.corners(spec)) {
             Map<String, String> values = new LinkedHashMap<>(spec.fixed());
             values.putAll(TpeSampler.applicable(spec, corner)); // as a trial gets it: without settings whose when fails
-            SettingsParser.with(target.defaults(), values); // a range the experiment refuses stops the sweep here
+            // a range the experiment refuses, or a dataset it cannot read, stops the sweep here
+            target.check(SettingsParser.with(target.defaults(), values), roots);
         }
     }
 

@@ -116,4 +116,21 @@ class SweepDatasetTest {
         m = assertThrows(ConfigException.class, () -> check(imagesForAll)).getMessage();
         assertTrue(m.contains("-Ddata.images=/data/flowers is read only with -Ddataset=folder"), m);
     }
+
+    @Test
+    void aFolderWithAnEmptyClassStopsTheSweepBeforeItStarts() throws Exception {
+        Path folder = SyntheticImageFolder.write(dir.resolve("synthetic"), 2, 1);
+        Path empty = Files.createDirectories(folder.resolve("zebra"));
+        Path file = write("empty-class.yaml", """
+                experiment: MnistSimpleCnn
+                search: {kind: random, trials: 2}
+                objective: {metric: val_acc}
+                space:
+                  dataset: {choice: [mnist, folder]}
+                  data.images: {choice: [%s], when: {dataset: [folder]}}
+                """.formatted(folder));
+        String m = assertThrows(ConfigException.class, () -> check(file)).getMessage();
+        assertTrue(m.contains(empty.toString()) && m.contains("no images"), m);
+        assertTrue(!Files.exists(dir.resolve("results").resolve("Sweep")), "no sweep folder before the check");
+    }
 }

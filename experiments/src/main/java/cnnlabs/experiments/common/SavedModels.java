@@ -1,6 +1,7 @@
 package cnnlabs.experiments.common;
 
 import cnnlabs.run.ExperimentContext;
+import cnnlabs.run.TrainingData;
 import cnnlabs.run.results.RunHistory;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,13 +16,17 @@ public final class SavedModels {
     }
 
     /**
-     * The newest completed, full (not smoke) MnistSimpleCnn run's model.zip that learned {@code dataset} (a
-     * {@code TrainingData} name; a run from before {@code -Ddataset} learned MNIST), if any.
+     * The newest completed, full (not smoke) MnistSimpleCnn run's model.zip that learned {@code data}'s images (a run
+     * from before {@code -Ddataset} learned MNIST), if any. None for a folder of images: its held-out images are a
+     * seeded split of the same folder, which another run (another seed, split or subset) may have trained on.
      */
-    public static Optional<Path> latestSimpleCnn(Path resultsRoot, String dataset) {
+    public static Optional<Path> latestSimpleCnn(Path resultsRoot, TrainingData data) {
+        if (data.testIsValidation()) {
+            return Optional.empty();
+        }
         return RunHistory.latestFile(resultsRoot, "MnistSimpleCnn", "model.zip",
                 summary -> summary.path("total_params").asLong() == 93_322
-                        && summary.path("dataset").asText("MNIST").equals(dataset));
+                        && summary.path("dataset").asText("MNIST").equals(data.name()));
     }
 
     /**

@@ -96,7 +96,7 @@ public final class ActivationVisualization implements Experiment<DatasetTraining
         ImageDataset.Split mnist = data.split();
         StringBuilder summaries = new StringBuilder();
         Map<String, Double> validationAccuracy = new LinkedHashMap<>();
-        Optional<Path> saved = common.isSmokeRun() ? Optional.empty() : SavedModels.latestSimpleCnn(resultsRoot, data.name());
+        Optional<Path> saved = common.isSmokeRun() ? Optional.empty() : SavedModels.latestSimpleCnn(resultsRoot, data);
         ComputationGraph simple = saved.flatMap(path -> SavedModels.restore(ctx, SIMPLE_CNN, path)).orElse(null);
         String source;
         if (simple != null) {

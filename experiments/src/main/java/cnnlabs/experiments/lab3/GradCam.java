@@ -102,7 +102,7 @@ public final class GradCam implements Experiment<DatasetTrainingSettings> {
         StringBuilder summaries = new StringBuilder();
         for (String model : MNIST_MODELS) {
             Optional<Path> saved = model.equals(MnistSimpleCnn.MODEL) && !common.isSmokeRun()
-                    ? SavedModels.latestSimpleCnn(ctx.run().resultsRoot(), data.name()) : Optional.empty();
+                    ? SavedModels.latestSimpleCnn(ctx.run().resultsRoot(), data) : Optional.empty();
             Optional<ComputationGraph> restored = saved.flatMap(path -> SavedModels.restore(ctx, model, path));
             ComputationGraph graph = restored.isPresent() ? restored.get() : train(ctx, data.fit(Architectures.get(model)),
                     mnist, summaries);

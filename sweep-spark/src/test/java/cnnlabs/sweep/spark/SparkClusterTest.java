@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Sweeps on a real Spark standalone cluster: a master and a worker started as JVMs of their own on 127.0.0.1 by
- * {@code sweep-spark/standalone.sh} (the README's commands) from Spark's own jars, the worker launching its executors
+ * {@code sweep-spark/standalone.sh} (sweep/README.md's cluster commands) from Spark's own jars, the worker launching its executors
  * as a cluster's does. The driver (this JVM) shares nothing with the executors but the sweep folder: they get the
  * application from the jars it ships. The worker has one core, so trials run one after another, as here.
  */
