@@ -57,8 +57,8 @@ import cnnlabs.run.RunRoots;
  * norm cannot do that (in training it uses batch statistics), so stage 2 swaps those layers for
  * {@link InferenceBatchNorm}, which does, with the same parameters ({@link TransferGraphs}).
  *
- * <p><b>Expected runtime:</b> about 20 minutes on a 2-core CPU the first time offline (the Fashion-MNIST pretraining
- * takes about half), about 10 minutes once its checkpoint is cached. The parameter counts and the accuracies measured
+ * <p><b>Expected runtime:</b> about 6 minutes on a 2-core CPU the first time offline (the Fashion-MNIST pretraining
+ * takes about a third), about 4 minutes once its checkpoint is cached. The parameter counts and the accuracies measured
  * here are in {@code results/REPRODUCED.md}.
  */
 @AutoService(Experiment.class)
