@@ -13,9 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
@@ -28,33 +28,36 @@ final class TransferCurvesPlot {
     private TransferCurvesPlot() {
     }
 
-    /** One panel per protocol: x the labelled target images (log scale), y the test accuracy, a line per method. */
+    /**
+     * One panel per protocol: x the labelled target-set sizes, evenly spaced and labelled with their values (the usual
+     * sizes grow by about 4x each, so this is close to a log scale), y the test accuracy, a line per method.
+     */
     static BufferedImage render(List<Curve> curves) {
         List<BufferedImage> panels = new ArrayList<>();
         for (Curve c : curves) {
-            XYChart chart = new XYChartBuilder().width(460).height(380)
-                    .title(c.source() + " -> " + c.target()).xAxisTitle("labelled target images (log scale)")
+            CategoryChart chart = new CategoryChartBuilder().width(460).height(380)
+                    .title(c.source() + " -> " + c.target()).xAxisTitle("labelled target images")
                     .yAxisTitle("test accuracy").build();
             chart.getStyler().setChartBackgroundColor(Color.WHITE);
             chart.getStyler().setPlotBackgroundColor(Color.WHITE);
             chart.getStyler().setPlotGridLinesColor(new Color(0xdddddd));
-            chart.getStyler().setXAxisLogarithmic(true);
-            chart.getStyler().setXAxisDecimalPattern("#,###");
+            chart.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
+            chart.getStyler().setOverlapped(true); // every method at the same x, not side by side as bars
             chart.getStyler().setYAxisDecimalPattern("0.00");
             chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
             chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+            List<Integer> sizes = c.points().stream().map(Point::images).distinct().sorted().toList();
+            List<String> labels = sizes.stream().map(n -> String.format(Locale.ROOT, "%,d", n)).toList();
             Method[] methods = Method.values();
             for (int m = 0; m < methods.length; m++) {
-                List<Double> x = new ArrayList<>();
+                String method = methods[m].label;
                 List<Double> y = new ArrayList<>();
-                for (Point p : c.points()) {
-                    if (p.method().equals(methods[m].label)) {
-                        x.add((double) p.images());
-                        y.add(p.testAccuracy());
-                    }
+                for (int n : sizes) {
+                    c.points().stream().filter(p -> p.method().equals(method) && p.images() == n).findFirst()
+                            .ifPresent(p -> y.add(p.testAccuracy()));
                 }
-                if (!x.isEmpty()) {
-                    XYSeries s = chart.addSeries(methods[m].label, x, y);
+                if (y.size() == sizes.size()) { // a method trains at every size; a partial line would mislabel x
+                    CategorySeries s = chart.addSeries(method, labels, y);
                     s.setLineColor(COLORS[m]);
                     s.setMarkerColor(COLORS[m]);
                     s.setMarker(SeriesMarkers.CIRCLE);
