@@ -38,7 +38,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * engine (the oneDNN runtime, or plain DL4J with {@code -Dcnnlabs.fast=false}), against every PyTorch at hand
  * ({@link TorchPeers}: Debian's {@code python3-torch}, {@code -Dpeer.python=PATH}, e.g. PyTorch 2.x in a venv, and the
  * PATH's {@code python3}), each in the contiguous and channels_last memory formats, running the same models through
- * {@code experiments/reference/throughput.py --serve} with the same batch sizes and thread count. Training steps are
+ * {@code experiments/reference/throughput.py --serve} with the same batch sizes and thread count (and glibc's malloc
+ * keeping freed memory, {@link TorchServer#PEER_MALLOC}, as PyTorch's CPU tuning advises). Training steps are
  * Keras' Adam on batch {@code -Dbatch.size} (128); inference passes are batch 256. Every contender is built and warmed
  * up (10 steps and at least 3 seconds of them: the JVM compiles DL4J's code as it runs), then they take turns
  * ({@link Turns}): in each of {@code -Drounds} rounds (7, at least 5) each contender times 20 steps (fewer for models
@@ -203,7 +204,8 @@ public final class Throughput implements Experiment<Throughput.Settings> {
                     ? "through the oneDNN runtime (oneDNN " + OneDnnRuntime.directOneDnnVersion() + ")"
                     : "plain (-Dcnnlabs.fast=false)", EnvironmentInfo.nativeVariant(), OneDnnRuntime.blasThreads(),
                     servers.stream().map(s -> "torch " + s.torch() + " (oneDNN " + (s.oneDnn().isEmpty() ? "unknown"
-                            : s.oneDnn()) + ", " + s.peer().python() + ")").toList(), batchSize, INFERENCE_BATCH,
+                            : s.oneDnn()) + ", " + s.peer().python() + ", " + s.malloc() + ")").toList(), batchSize,
+                    INFERENCE_BATCH,
                     warmupSeconds(cfg), rounds, threads, peak);
             return new ExperimentResult(new Summary(peak, threads, OneDnnRuntime.blasThreads(), cpu, header.commit(),
                     ctx.engine().isFast(), rounds, rows, measured, problems),

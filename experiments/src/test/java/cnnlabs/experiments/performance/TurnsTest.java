@@ -105,6 +105,9 @@ class TurnsTest {
                 r = json.loads(line)
                 if r["op"] == "versions":
                     out = {"torch": "0.0-synthetic", "onednn": "9.9.9", "threads": 2}
+                elif r["op"] == "env":
+                    import os
+                    out = {"GLIBC_TUNABLES": os.environ.get("GLIBC_TUNABLES", "")}
                 elif r["op"] == "time":
                     if r["model"] == "crash":
                         sys.stderr.write("RuntimeError: synthetic crash\\n")
@@ -123,6 +126,9 @@ class TurnsTest {
         try (TorchServer server = TorchServer.start(peer, script, 2, 42)) {
             assertEquals("0.0-synthetic", server.torch());
             assertEquals("9.9.9", server.oneDnn());
+            String tunables = System.getenv().getOrDefault("GLIBC_TUNABLES", TorchServer.PEER_MALLOC);
+            assertEquals(tunables, server.request(Map.of("op", "env")).path("GLIBC_TUNABLES").asText(),
+                    "PyTorch's process runs with malloc keeping freed memory, unless the caller set its own");
             Contenders.Timing timing = new Contenders.Timing(128, 256, 1, 0, 20);
             Contenders.Torch last = new Contenders.Torch(server, "lenet5", "channels_last", timing);
             Contenders.Torch contiguous = new Contenders.Torch(server, "lenet5", "contiguous", timing);
