@@ -190,9 +190,8 @@ public final class Throughput implements Experiment<Throughput.Settings> {
                     problems.add(e.getMessage());
                 }
             }
-            ctx.console().println("PyTorch: " + (servers.isEmpty() ? "none" : servers.stream()
-                    .map(s -> "torch " + s.torch() + " (oneDNN " + s.oneDnn() + ", " + s.peer().python() + ")")
-                    .reduce((a, b) -> a + ", " + b).orElse("")) + (problems.isEmpty() ? "" : "; not used: "
+            ctx.console().println("PyTorch: " + (servers.isEmpty() ? "none" : String.join(", ", servers.stream()
+                    .map(TorchServer::describe).toList())) + (problems.isEmpty() ? "" : "; not used: "
                     + String.join("; ", problems)));
             List<Row> rows = new ArrayList<>();
             List<Measurement> measured = new ArrayList<>();
@@ -203,9 +202,7 @@ public final class Throughput implements Experiment<Throughput.Settings> {
                     EnvironmentInfo.gitCommit(ctx.roots().repository()), ctx.engine().isFast()
                     ? "through the oneDNN runtime (oneDNN " + OneDnnRuntime.directOneDnnVersion() + ")"
                     : "plain (-Dcnnlabs.fast=false)", EnvironmentInfo.nativeVariant(), OneDnnRuntime.blasThreads(),
-                    servers.stream().map(s -> "torch " + s.torch() + " (oneDNN " + (s.oneDnn().isEmpty() ? "unknown"
-                            : s.oneDnn()) + ", " + s.peer().python() + ", " + s.malloc() + ")").toList(), batchSize,
-                    INFERENCE_BATCH,
+                    servers.stream().map(TorchServer::describe).toList(), batchSize, INFERENCE_BATCH,
                     warmupSeconds(cfg), rounds, threads, peak);
             return new ExperimentResult(new Summary(peak, threads, OneDnnRuntime.blasThreads(), cpu, header.commit(),
                     ctx.engine().isFast(), rounds, rows, measured, problems),

@@ -90,9 +90,13 @@ final class TorchServer implements AutoCloseable {
         return torch;
     }
 
-    /** How the process's malloc ran, for the table: {@link #PEER_MALLOC}'s words, or the caller's own tunables. */
-    String malloc() {
-        return malloc.equals(PEER_MALLOC) ? "malloc keeping freed memory" : "GLIBC_TUNABLES=" + malloc;
+    /**
+     * This installation for the console and the table: torch's and oneDNN's versions, the Python, and how its malloc
+     * ran ({@link #PEER_MALLOC} in words, or the caller's own tunables).
+     */
+    String describe() {
+        return "torch " + torch + " (oneDNN " + (oneDnn.isEmpty() ? "unknown" : oneDnn) + ", " + peer.python() + ", "
+                + (malloc.equals(PEER_MALLOC) ? "malloc keeping freed memory" : "GLIBC_TUNABLES=" + malloc) + ")";
     }
 
     /** The oneDNN version torch was built with ("" where its build configuration names none). */

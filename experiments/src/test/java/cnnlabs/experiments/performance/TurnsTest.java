@@ -129,6 +129,7 @@ class TurnsTest {
             String tunables = System.getenv().getOrDefault("GLIBC_TUNABLES", TorchServer.PEER_MALLOC);
             assertEquals(tunables, server.request(Map.of("op", "env")).path("GLIBC_TUNABLES").asText(),
                     "PyTorch's process runs with malloc keeping freed memory, unless the caller set its own");
+            assertTrue(server.describe().startsWith("torch 0.0-synthetic (oneDNN 9.9.9, python3, "), server.describe());
             Contenders.Timing timing = new Contenders.Timing(128, 256, 1, 0, 20);
             Contenders.Torch last = new Contenders.Torch(server, "lenet5", "channels_last", timing);
             Contenders.Torch contiguous = new Contenders.Torch(server, "lenet5", "contiguous", timing);
