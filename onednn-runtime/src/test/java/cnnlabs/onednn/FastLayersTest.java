@@ -69,7 +69,12 @@ class FastLayersTest {
      * conv(relu) -> conv(identity) -> bn -> add(conv1) -> relu -> conv(tanh) -> bn(log std) -> tanh -> avg -> softmax.
      */
     static ComputationGraphConfiguration residualConf() {
-        return new NeuralNetConfiguration.Builder().seed(7).updater(new Sgd(0.05))
+        return residualConf(new Sgd(0.05));
+    }
+
+    /** {@link #residualConf()} trained by {@code updater}. */
+    static ComputationGraphConfiguration residualConf(org.nd4j.linalg.learning.config.IUpdater updater) {
+        return new NeuralNetConfiguration.Builder().seed(7).updater(updater)
                 .dataType(DataType.FLOAT).graphBuilder().addInputs("in").setInputTypes(InputType.convolutional(10, 10, 3))
                 .addLayer("c1", conv(8, Activation.RELU), "in")
                 .addLayer("c2", conv(8, Activation.IDENTITY), "c1")
