@@ -60,8 +60,8 @@ final class FusedAdamUpdater extends ComputationGraphUpdater {
     @Override
     public synchronized void update(Gradient gradient, int iteration, int epoch, int batchSize,
                                     LayerWorkspaceMgr workspaceMgr) {
-        if (!planned) {
-            plan = plan();
+        if (!planned || plan != null && plan.address != address(getFlattenedGradientsView())) {
+            plan = plan(); // first step, or DL4J gave the graph a new gradient array
             planned = true;
         }
         if (plan == null || !ownGradient(gradient.gradient())) {
@@ -80,7 +80,11 @@ final class FusedAdamUpdater extends ComputationGraphUpdater {
         INDArray own = getFlattenedGradientsView();
         return g == own || g != null && own != null && g.length() == own.length() && g.elementWiseStride() == 1
                 && g.dataType() == own.dataType()
-                && g.data().addressPointer().address() == own.data().addressPointer().address();
+                && address(g) == address(own);
+    }
+
+    private static long address(INDArray a) {
+        return a.data().addressPointer().address();
     }
 
     /** One Adam block: its range of the flattened gradient, its m and v, and whether it is divided by the batch. */
@@ -154,7 +158,7 @@ final class FusedAdamUpdater extends ComputationGraphUpdater {
                 otherDivided.add(flat.get(NDArrayIndex.interval(cursor, d[1])));
             }
         }
-        return new Plan(floats(grads), segments, otherDivided);
+        return new Plan(grads, segments, otherDivided);
     }
 
     /** Whether any variable of {@code block} has a regulariser (L1, L2, weight decay). */
@@ -193,12 +197,15 @@ final class FusedAdamUpdater extends ComputationGraphUpdater {
     /** The fused step over a graph's Adam segments. */
     private static final class Plan {
         private final FloatBuffer grads;
+        /** Where the flattened gradient lay when the plan was made: its buffers are views of that memory. */
+        private final long address;
         private final List<Segment> segments;
         private final List<INDArray> otherDivided;
         private final long total;
 
-        Plan(FloatBuffer grads, List<Segment> segments, List<INDArray> otherDivided) {
-            this.grads = grads;
+        Plan(INDArray grads, List<Segment> segments, List<INDArray> otherDivided) {
+            this.grads = floats(grads);
+            this.address = address(grads);
             this.segments = List.copyOf(segments);
             this.otherDivided = List.copyOf(otherDivided);
             this.total = segments.stream().mapToLong(Segment::length).sum();
