@@ -201,13 +201,8 @@ public class FastGraph extends ComputationGraph {
 
     @Override
     public void computeGradientAndScore() {
-        if (solver != null) { // DL4J's solver makes its own updater at the first step: the fused one takes its place
-            ComputationGraphUpdater current = solver.getOptimizer().getComputationGraphUpdater(false);
-            if (current == null && fusedUpdater) {
-                solver.getOptimizer().setUpdaterComputationGraph(new FusedAdamUpdater(this, null));
-            } else if (current != null) {
-                installUpdater(current);
-            }
+        if (solver != null) { // DL4J's solver makes its own updater at the first step: the wanted one takes its place
+            installUpdater(solver.getOptimizer().getComputationGraphUpdater(true));
         }
         List<FastConvolutionLayer> first = firstLayers();
         first.forEach(l -> l.inputGradientWanted(false));

@@ -27,9 +27,10 @@ import org.nd4j.linalg.learning.regularization.Regularization;
  * DL4J's graph updater, with every Adam block done in one pass over the flattened gradient instead of one pass (and
  * one trip through DL4J's per-block path) per block, the division by the minibatch size folded into the same pass.
  *
- * <p>Why: batch norm's moving mean and variance have no updater, so they split a graph's parameters into blocks:
- * MobileNetV2's Adam runs as 105 of them per step, and DL4J's path around each block (its minibatch-division views,
- * regularisation checks, workspace scope and one native call) cost more than the arithmetic.
+ * <p>Why: batch norm's moving mean and variance have no updater, so they split a graph's parameters into blocks
+ * (MobileNetV2's Adam runs as 105), and DL4J's graph hands its updater a reshape of the flattened gradient, which
+ * DL4J's updater takes for an external gradient: at every step it builds the minibatch-division views and each
+ * block's views anew. For MobileNetV2 that path took 60-110 ms a step on a 2-core Zen 5, this pass about 5 ms.
  *
  * <p>What it computes is DL4J's, to the bit: per element {@code g /= batch}, then libnd4j's Adam in float
  * ({@code m = b1 m + g (1 - b1)}, {@code v = b2 v + g g (1 - b2)}, {@code g = m lr' / (sqrt(v) + eps)} with libnd4j's
@@ -277,7 +278,7 @@ final class FusedAdamUpdater extends ComputationGraphUpdater {
 
     /** DL4J's minibatch division and libnd4j's Adam over elements {@code [a, b)} of one segment. */
     static void step(FloatBuffer g, int offset, FloatBuffer m, FloatBuffer v, int a, int b, float batch,
-                             float beta1, float beta2, float rate, float eps) {
+                     float beta1, float beta2, float rate, float eps) {
         float c1 = 1 - beta1;
         float c2 = 1 - beta2;
         for (int i = a; i < b; i++) {
