@@ -39,7 +39,7 @@ final class ConvolutionBackward {
     final String implementation;
 
     ConvolutionBackward(ConvolutionDescs d, INDArray inputGradArray) {
-        convolution_forward.primitive_desc hint = d.forward(dnnl_forward_training, 0);
+        convolution_forward.primitive_desc hint = d.forward(dnnl_forward_training, DnnlConvolution.PostOp.NONE);
         convolution_backward_weights.primitive_desc wpd = hint == null ? null : d.backwardWeights(hint);
         convolution_backward_data.primitive_desc dpd = hint == null || wpd == null || inputGradArray == null
                 ? null : d.backwardData(hint);

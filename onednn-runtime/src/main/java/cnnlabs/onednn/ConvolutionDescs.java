@@ -113,17 +113,16 @@ record ConvolutionDescs(memory.desc src, memory.desc weights, memory.desc bias, 
     }
 
     /**
-     * The forward primitive's description, with the eltwise post-op {@code postOp} (0: none); null where there is
-     * none.
+     * The forward primitive's description, with the eltwise post-op {@code postOp}; null where there is none.
      */
-    convolution_forward.primitive_desc forward(int prop, int postOp) {
+    convolution_forward.primitive_desc forward(int prop, DnnlConvolution.PostOp postOp) {
         if (!valid()) {
             return null;
         }
         primitive_attr attr = new primitive_attr();
-        if (postOp != 0) {
+        if (!postOp.none()) {
             post_ops ops = new post_ops();
-            ops.append_eltwise(1.0f, postOp, 0.0f, 0.0f);
+            ops.append_eltwise(1.0f, postOp.algorithm(), postOp.alpha(), postOp.beta());
             attr.set_post_ops(ops);
         }
         if (winogradCandidate()) {

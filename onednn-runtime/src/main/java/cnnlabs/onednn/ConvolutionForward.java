@@ -46,7 +46,7 @@ final class ConvolutionForward {
         }
     }
 
-    static ConvolutionForward create(ConvolutionDescs d, boolean training, int postOp) {
+    static ConvolutionForward create(ConvolutionDescs d, boolean training, DnnlConvolution.PostOp postOp) {
         return new ConvolutionForward(d, d.forward(training ? dnnl_forward_training : dnnl_forward_inference,
                 postOp));
     }

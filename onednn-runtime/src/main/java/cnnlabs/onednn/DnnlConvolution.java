@@ -1,5 +1,6 @@
 package cnnlabs.onednn;
 
+import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_clip;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_relu;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_tanh;
 
@@ -44,6 +45,26 @@ final class DnnlConvolution {
     record Geometry(int[] kernel, int[] strides, int[] dilation, int[] padding) {
     }
 
+    /**
+     * An activation oneDNN applies as a primitive writes its output (a post-op): eltwise {@code algorithm} with
+     * {@code alpha} and {@code beta} (clip's bounds), or {@link #NONE}.
+     */
+    record PostOp(int algorithm, float alpha, float beta) {
+        static final PostOp NONE = new PostOp(0, 0f, 0f);
+        static final PostOp RELU = new PostOp(dnnl_eltwise_relu, 0f, 0f);
+        static final PostOp RELU6 = new PostOp(dnnl_eltwise_clip, 0f, 6f);
+
+        /** ReLU for a plain ReLU, tanh, {@link #NONE} for anything else (see {@link DnnlConvolution#postOp}). */
+        static PostOp of(org.nd4j.linalg.activations.IActivation activation) {
+            int algorithm = postOp(activation);
+            return algorithm == 0 ? NONE : new PostOp(algorithm, 0f, 0f);
+        }
+
+        boolean none() {
+            return algorithm == 0;
+        }
+    }
+
     private final boolean depthwise;
     private final Map<String, ConvolutionForward> forwards = new HashMap<>();
     private final Map<String, ConvolutionBackward> backwards = new HashMap<>();
@@ -74,13 +95,12 @@ final class DnnlConvolution {
 
     /**
      * Writes the convolution of {@code input} with {@code weights} plus {@code bias} (null: none) into {@code output}
-     * (any layout), passed through the activation {@code postOp} (a oneDNN eltwise algorithm, {@link #postOp}; 0 for
-     * none), which oneDNN applies as the convolution writes each
+     * (any layout), passed through the activation {@code postOp} ({@link PostOp#NONE} for none), which oneDNN applies as the convolution writes each
      * output, a post-op, saving a pass over the output); false, with nothing written, where oneDNN has no
      * implementation for it.
      */
     boolean forward(INDArray input, INDArray weights, INDArray bias, INDArray output, Geometry g, boolean training,
-                    int postOp) {
+                    PostOp postOp) {
         String key = key(training, input, weights, bias, output) + "|" + postOp;
         ConvolutionForward f = forwards.get(key);
         if (f == null) {

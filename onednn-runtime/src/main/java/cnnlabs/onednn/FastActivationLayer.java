@@ -40,6 +40,7 @@ public final class FastActivationLayer extends org.deeplearning4j.nn.layers.Acti
     private long dnnlBackwards;
 
     private boolean keepOutput = true;
+    private BatchNormFold fold;
 
     FastActivationLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -49,6 +50,11 @@ public final class FastActivationLayer extends org.deeplearning4j.nn.layers.Acti
     @Override
     public void keepOutput(boolean keep) {
         keepOutput = keep;
+    }
+
+    /** The fold ({@link BatchNormFold}) whose convolution applies this layer's activation at inference. */
+    void fold(BatchNormFold fold) {
+        this.fold = fold;
     }
 
     /** Whether the training forward pass keeps its output for the backward pass. */
@@ -73,6 +79,9 @@ public final class FastActivationLayer extends org.deeplearning4j.nn.layers.Acti
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
         kept.forget();
+        if (!training && fold != null && fold.handsOn(input)) { // already activated by the convolution before
+            return input;
+        }
         if (relu6() && input != null && input.rank() == 4) {
             INDArray out = ChannelsLast.createInLayoutOf(workspaceMgr, ArrayType.ACTIVATIONS, input);
             if (DnnlEltwise.supports(input, out) && eltwise.forward(input, out, training)) {

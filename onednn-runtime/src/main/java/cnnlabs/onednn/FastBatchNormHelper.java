@@ -59,6 +59,7 @@ public final class FastBatchNormHelper implements BatchNormalizationHelper {
     private long channelsLastBackwardPasses;
     private long dnnlForwards;
     private long dnnlBackwards;
+    private BatchNormFold fold;
 
     public FastBatchNormHelper(BatchNormalizationHelper fallback) {
         this(fallback, true);
@@ -68,6 +69,11 @@ public final class FastBatchNormHelper implements BatchNormalizationHelper {
     FastBatchNormHelper(BatchNormalizationHelper fallback, boolean oneDnn) {
         this.fallback = fallback;
         this.dnnl = oneDnn && Dnnl.available() ? new DnnlBatchNorm() : null;
+    }
+
+    /** The fold ({@link BatchNormFold}) whose convolution's folded output this batch norm hands on at inference. */
+    void fold(BatchNormFold fold) {
+        this.fold = fold;
     }
 
     /** How many training forward and backward passes oneDNN ran through {@link DnnlBatchNorm}. */
@@ -107,6 +113,10 @@ public final class FastBatchNormHelper implements BatchNormalizationHelper {
     @Override
     public INDArray preOutput(INDArray x, boolean training, long[] shape, INDArray gamma, INDArray beta, INDArray mean,
                               INDArray var, double decay, double eps, CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
+        if (!training && fold != null && fold.handsOn(x)) { // already normalised by the convolution before
+            lastWasOurs = false;
+            return x;
+        }
         if (!training && handles(x, format) && ChannelsLast.is(x) && gamma != null && beta != null && mean != null
                 && var != null) {
             lastWasOurs = false;

@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * {@code FastLayersTest} checks the gradients equal DL4J's own.
  */
 public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer
-        implements FastGraph.KeepsOutput, FastGraph.ChannelsLastWriter {
+        implements FastGraph.KeepsOutput, FastGraph.ChannelsLastWriter, BatchNormFold.Folding {
 
     private static final Logger LOG = LoggerFactory.getLogger(FastConvolutionLayer.class);
 
@@ -58,6 +58,7 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
     private long dnnlBackwards;
 
     private boolean keepOutput = true;
+    private BatchNormFold fold;
 
     FastConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -101,6 +102,11 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
     @Override
     public void channelsLastOutput(boolean channelsLast) {
         channelsLastOutput = channelsLast;
+    }
+
+    @Override
+    public void fold(BatchNormFold fold) {
+        this.fold = fold;
     }
 
     /** How many forward and backward passes oneDNN ran through {@link DnnlConvolution}. */
@@ -151,6 +157,17 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
         int[] pad = window.padding();
         boolean same = convolutionMode == ConvolutionMode.Same;
         long[] shape = {input.size(0), weights.size(0), window.outHeight(), window.outWidth()};
+        DnnlConvolution.Geometry geometry = new DnnlConvolution.Geometry(kernel, strides, dilation, pad);
+        if (!training && fold != null && fold.on() && DnnlConvolution.supports(input, weights)) {
+            INDArray folded = fold.forward(dnnl, input, weights, hasBias()
+                    ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, false, workspaceMgr) : null, shape,
+                    channelsLastOutput, geometry, false);
+            if (folded != null) {
+                dnnlForwards++;
+                channelsLastForwards += channelsLastOutput ? 1 : 0;
+                return folded;
+            }
+        }
         INDArray out = channelsLastOutput
                 ? ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, dataType, shape[0], shape[1], shape[2],
                         shape[3])
@@ -159,14 +176,13 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
                 ? new INDArray[] {input, weights,
                     getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, training, workspaceMgr)}
                 : new INDArray[] {input, weights};
-        int postOp = DnnlConvolution.postOp(conf.getActivationFn());
+        DnnlConvolution.PostOp postOp = DnnlConvolution.PostOp.of(conf.getActivationFn());
         boolean activated = false;
         try {
             if (DnnlConvolution.supports(input, weights) && dnnl.forward(input, weights,
-                    hasBias() ? inputs[2] : null, out, new DnnlConvolution.Geometry(kernel, strides, dilation, pad),
-                    training, postOp)) {
+                    hasBias() ? inputs[2] : null, out, geometry, training, postOp)) {
                 dnnlForwards++;
-                activated = postOp != 0;
+                activated = !postOp.none();
             } else {
                 Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(inputs).addOutputs(out)
                         .addIntegerArguments(kernel[0], kernel[1], strides[0], strides[1], pad[0], pad[1],

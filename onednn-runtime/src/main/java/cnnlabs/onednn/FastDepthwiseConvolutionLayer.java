@@ -31,7 +31,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class FastDepthwiseConvolutionLayer
         extends org.deeplearning4j.nn.layers.convolution.DepthwiseConvolution2DLayer
-        implements FastGraph.KeepsOutput, FastGraph.ChannelsLastWriter {
+        implements FastGraph.KeepsOutput, FastGraph.ChannelsLastWriter, BatchNormFold.Folding {
 
     private static final String W = DepthwiseConvolutionParamInitializer.WEIGHT_KEY;
     private static final String B = DepthwiseConvolutionParamInitializer.BIAS_KEY;
@@ -41,6 +41,7 @@ public final class FastDepthwiseConvolutionLayer
     private final DnnlEltwise tanh = DnnlEltwise.tanh();
     private boolean keepOutput = true;
     private boolean channelsLastOutput;
+    private BatchNormFold fold;
     private long dnnlForwards;
     private long dnnlBackwards;
 
@@ -58,6 +59,11 @@ public final class FastDepthwiseConvolutionLayer
     @Override
     public void channelsLastOutput(boolean channelsLast) {
         channelsLastOutput = channelsLast;
+    }
+
+    @Override
+    public void fold(BatchNormFold fold) {
+        this.fold = fold;
     }
 
     /** How many forward and backward passes oneDNN ran. */
@@ -113,19 +119,28 @@ public final class FastDepthwiseConvolutionLayer
         SlidingWindow window = SlidingWindow.of(input, c.getKernelSize(), c.getStride(), c.getPadding(),
                 c.getDilation(), convolutionMode);
         long channels = weights.size(2) * weights.size(3);
+        if (!training && fold != null && fold.on()) {
+            INDArray folded = fold.forward(dnnl, input, weights, hasBias() ? getParamWithNoise(B, false, workspaceMgr)
+                    : null, new long[] {input.size(0), channels, window.outHeight(), window.outWidth()},
+                    channelsLastOutput, geometry(window.outHeight(), window.outWidth()), true);
+            if (folded != null) {
+                dnnlForwards++;
+                return folded;
+            }
+        }
         INDArray out = channelsLastOutput
                 ? ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, dataType, input.size(0), channels,
                         window.outHeight(), window.outWidth())
                 : workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
                         new long[] {input.size(0), channels, window.outHeight(), window.outWidth()}, 'c');
         IActivation afn = c.getActivationFn();
-        int postOp = DnnlConvolution.postOp(afn);
+        DnnlConvolution.PostOp postOp = DnnlConvolution.PostOp.of(afn);
         if (!dnnl.forward(input, weights, hasBias() ? getParamWithNoise(B, training, workspaceMgr) : null, out,
                 geometry(window.outHeight(), window.outWidth()), training, postOp)) {
             return null;
         }
         dnnlForwards++;
-        if (postOp == 0) {
+        if (postOp.none()) {
             FastConvolutionLayer.activateInPlace(afn, channelsLastOutput ? ChannelsLast.nhwc(out) : out, training);
         }
         return out;

@@ -5,11 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import cnnlabs.onednn.FastLayerKind.ChannelsLastUse;
+import org.deeplearning4j.nn.api.FwdPassType;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +49,8 @@ public class FastGraph extends ComputationGraph {
     private transient List<FastConvolutionLayer> firstLayers;
     private transient RuntimePlan plan;
     private transient boolean fusedUpdater = true;
+    private transient List<BatchNormFold> folds = List.of();
+    private transient boolean foldBatchNorm = true;
 
     /** A graph for {@code configuration} (kept as it is, not copied, as DL4J's graph keeps it); see {@link OneDnnRuntime}. */
     public FastGraph(ComputationGraphConfiguration configuration) {
@@ -95,6 +99,41 @@ public class FastGraph extends ComputationGraph {
             }
         }
         keepOutputsUnlessDropoutReadsThem();
+        folds = BatchNormFold.plan(this);
+    }
+
+    /**
+     * Whether inference passes of {@code output} fold each batch norm (and the ReLU or ReLU6 after it) into the
+     * convolution before it ({@link BatchNormFold}; the default); off, every layer runs on its own (for A/B timings).
+     */
+    public void foldBatchNorm(boolean on) {
+        foldBatchNorm = on;
+    }
+
+    /** The folds found at {@link #init}. */
+    List<BatchNormFold> folds() {
+        return folds;
+    }
+
+    /** DL4J's inference and output passes, with the folds on for a plain inference pass (see {@link BatchNormFold}). */
+    @Override
+    protected INDArray[] outputOfLayersDetached(boolean train, FwdPassType fwdPassType, int[] layerIndexes,
+                                                INDArray[] features, INDArray[] fMask, INDArray[] lMasks,
+                                                boolean clearLayerInputs, boolean detachedInputs,
+                                                MemoryWorkspace outputWorkspace) {
+        boolean fold = foldBatchNorm && !train && fwdPassType == FwdPassType.STANDARD && fMask == null
+                && lMasks == null && !folds.isEmpty();
+        if (fold) {
+            folds.forEach(f -> f.begin(layerIndexes));
+        }
+        try {
+            return super.outputOfLayersDetached(train, fwdPassType, layerIndexes, features, fMask, lMasks,
+                    clearLayerInputs, detachedInputs, outputWorkspace);
+        } finally {
+            if (fold) {
+                folds.forEach(BatchNormFold::end);
+            }
+        }
     }
 
     /** A fast layer that keeps its training output for its backward pass, unless told not to. */

@@ -73,7 +73,7 @@ class DnnlConvolutionTest {
         DnnlConvolution conv = new DnnlConvolution();
         DnnlConvolution.Geometry g = geometry(c);
         INDArray out = layout(Nd4j.create(DataType.FLOAT, c.n(), c.outC(), c.outH(), c.outW()), true);
-        assertTrue(conv.forward(x, weights, bias, out, g, true, 0), "forward runs");
+        assertTrue(conv.forward(x, weights, bias, out, g, true, DnnlConvolution.PostOp.NONE), "forward runs");
         INDArray inputGrad = inputGradient ? layout(Nd4j.create(DataType.FLOAT, x.shape()), c.channelsLast()) : null;
         INDArray weightGrad = Nd4j.create(DataType.FLOAT, weights.shape());
         INDArray biasGrad = c.bias() ? Nd4j.create(DataType.FLOAT, 1, c.outC()) : null;
@@ -91,17 +91,20 @@ class DnnlConvolutionTest {
         // with the ReLU as a post-op: max(0, the output); with tanh, tanh of it
         INDArray activated = layout(Nd4j.create(DataType.FLOAT, c.n(), c.outC(), c.outH(), c.outW()), true);
         assertTrue(conv.forward(x, weights, bias, activated, g, true,
-                DnnlConvolution.postOp(new org.nd4j.linalg.activations.impl.ActivationReLU())), "forward with ReLU runs");
+                DnnlConvolution.PostOp.RELU), "forward with ReLU runs");
         assertClose(Transforms.relu(r.out, true), activated, c + " output with ReLU");
         assertTrue(conv.forward(x, weights, bias, activated, g, true,
-                DnnlConvolution.postOp(new org.nd4j.linalg.activations.impl.ActivationTanH())), "forward with tanh runs");
+                DnnlConvolution.PostOp.of(new org.nd4j.linalg.activations.impl.ActivationTanH())), "forward with tanh runs");
         assertClose(Transforms.tanh(r.out, true), activated, c + " output with tanh");
+        assertTrue(conv.forward(x, weights, bias, activated, g, true, DnnlConvolution.PostOp.RELU6),
+                "forward with ReLU6 (clip) runs");
+        assertClose(Transforms.min(Transforms.relu(r.out, true), 6.0), activated, c + " output with ReLU6");
         // a second pass reuses the primitives, with the arrays' new values
         weights.muli(-2);
-        assertTrue(conv.forward(x, weights, bias, out, g, true, 0));
+        assertTrue(conv.forward(x, weights, bias, out, g, true, DnnlConvolution.PostOp.NONE));
         INDArray biasPart = r.biasAsOutput();
         assertClose(r.out.sub(biasPart).muli(-2).addi(biasPart), out, c + " second output");
-        assertEquals(4, conv.implementations().size(), "primitives built once: " + conv.implementations());
+        assertEquals(5, conv.implementations().size(), "primitives built once: " + conv.implementations());
         return conv;
     }
 
