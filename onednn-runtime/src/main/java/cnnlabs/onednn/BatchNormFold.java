@@ -73,6 +73,7 @@ final class BatchNormFold {
     private final DnnlConvolution.PostOp postOp;
     private final int[] vertexIndices;
     private Slot slot;
+    private PaddingFold padding;
     private boolean on;
     private INDArray output;
     private INDArray weights;
@@ -94,7 +95,8 @@ final class BatchNormFold {
      * convolution with the identity activation whose output only a batch norm reads (DL4J's layer with the runtime's
      * helper, NCHW, gamma and beta learned; the moving variance kept as such or as log10 of the standard deviation,
      * DL4J's default), optionally with the plain ReLU or ReLU6
-     * layer that alone reads the batch norm's; none of them a network output.
+     * layer that alone reads the batch norm's; none of them a network output. Zero padding that alone reads the
+     * fold's output, read by a fast convolution alone, becomes the fold's {@link PaddingFold}.
      */
     static List<BatchNormFold> plan(ComputationGraph graph) {
         ComputationGraphConfiguration conf = graph.getConfiguration();
@@ -123,16 +125,33 @@ final class BatchNormFold {
                     && (a.relu6() || a.plainRelu()) ? a : null;
             DnnlConvolution.PostOp op = activation == null ? DnnlConvolution.PostOp.NONE
                     : activation.relu6() ? DnnlConvolution.PostOp.RELU6 : DnnlConvolution.PostOp.RELU;
-            int[] indices = activation == null
-                    ? new int[] {graph.getVertex(name).getVertexIndex(), graph.getVertex(bnName).getVertexIndex()}
-                    : new int[] {graph.getVertex(name).getVertexIndex(), graph.getVertex(bnName).getVertexIndex(),
-                        graph.getVertex(actName).getVertexIndex()};
-            BatchNormFold fold = new BatchNormFold(bn, op, indices);
-            fold.slot = slotFor(slots, position[indices[0]], lastRead(graph, indices[indices.length - 1], position));
+            String last = activation == null ? bnName : actName;
+            List<String> members = new ArrayList<>(List.of(name, bnName));
+            if (activation != null) {
+                members.add(actName);
+            }
+            String padName = onlyReader(conf, last);
+            String readerName = padName == null ? null : onlyReader(conf, padName);
+            boolean padded = readerName != null
+                    && unwrap(graph.getVertex(padName).getLayer()) instanceof FastZeroPaddingLayer
+                    && unwrap(graph.getVertex(readerName).getLayer()) instanceof PaddingFold.Reader;
+            if (padded) {
+                members.add(padName);
+            }
+            BatchNormFold fold = new BatchNormFold(bn, op,
+                    members.stream().mapToInt(m -> graph.getVertex(m).getVertexIndex()).toArray());
+            fold.slot = slotFor(slots, position[graph.getVertex(name).getVertexIndex()],
+                    lastRead(graph, graph.getVertex(last).getVertexIndex(), position));
             conv.fold(fold);
             helper.fold(fold);
             if (activation != null) {
                 activation.fold(fold);
+            }
+            if (padded) {
+                FastZeroPaddingLayer pad = (FastZeroPaddingLayer) unwrap(graph.getVertex(padName).getLayer());
+                fold.padding = new PaddingFold(fold::handsOn, pad.layerConf().getPadding());
+                pad.padding(fold.padding);
+                ((PaddingFold.Reader) unwrap(graph.getVertex(readerName).getLayer())).padding(fold.padding);
             }
             folds.add(fold);
         }
@@ -156,7 +175,8 @@ final class BatchNormFold {
     /**
      * The last step of the topological order that reads vertex {@code index}'s output (its own if none does),
      * following readers that may hand their input on as their output (DL4J's dropout layer does at inference, a
-     * merge or element-wise vertex of one input, a preprocessor's reshape): their readers read it too.
+     * merge or element-wise vertex of one input, a preprocessor's reshape; zero padding a {@link PaddingFold} leaves
+     * to its reader): their readers read it too.
      */
     private static int lastRead(ComputationGraph graph, int index, int[] position) {
         int last = position[index];
@@ -182,7 +202,7 @@ final class BatchNormFold {
         }
         Object layer = unwrap(lv.getLayer());
         return layer instanceof FastConvolutionLayer || layer instanceof FastDepthwiseConvolutionLayer
-                || layer instanceof FastSubsamplingLayer || layer instanceof FastZeroPaddingLayer
+                || layer instanceof FastSubsamplingLayer
                 || layer instanceof FastActivationLayer || layer instanceof FastDenseLayer
                 || layer instanceof BatchNormalization
                 || layer instanceof org.deeplearning4j.nn.layers.pooling.GlobalPoolingLayer;
@@ -232,11 +252,19 @@ final class BatchNormFold {
     void end() {
         on = false;
         output = null;
+        if (padding != null) {
+            padding.end();
+        }
     }
 
     /** Whether the convolution runs the fold in this pass. */
     boolean on() {
         return on;
+    }
+
+    /** The padding left to the reader of this fold's output, or null. */
+    PaddingFold padding() {
+        return padding;
     }
 
     /** How many passes ran folded. */

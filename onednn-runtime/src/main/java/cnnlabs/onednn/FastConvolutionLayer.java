@@ -14,7 +14,6 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -42,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * {@code FastLayersTest} checks the gradients equal DL4J's own.
  */
 public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer
-        implements FastGraph.KeepsOutput, FastGraph.ChannelsLastWriter, BatchNormFold.Folding {
+        implements FastGraph.KeepsOutput, FastGraph.ChannelsLastWriter, BatchNormFold.Folding,
+        PaddingFold.Reader {
 
     private static final Logger LOG = LoggerFactory.getLogger(FastConvolutionLayer.class);
 
@@ -59,6 +59,7 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
 
     private boolean keepOutput = true;
     private BatchNormFold fold;
+    private PaddingFold padding;
 
     FastConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -109,6 +110,11 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
         this.fold = fold;
     }
 
+    @Override
+    public void padding(PaddingFold padding) {
+        this.padding = padding;
+    }
+
     /** How many forward and backward passes oneDNN ran through {@link DnnlConvolution}. */
     public long[] dnnlPasses() {
         return new long[] {dnnlForwards, dnnlBackwards};
@@ -124,6 +130,9 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
         kept.forget();
         INDArray output = ownForwardApplies() ? ownForward(training, workspaceMgr) : null;
         if (output == null) {
+            if (padding != null) {
+                padding.fill();
+            }
             output = super.activate(training, workspaceMgr);
         }
         if (training && reusable()) {
@@ -157,9 +166,13 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
         int[] pad = window.padding();
         boolean same = convolutionMode == ConvolutionMode.Same;
         long[] shape = {input.size(0), weights.size(0), window.outHeight(), window.outWidth()};
-        DnnlConvolution.Geometry geometry = new DnnlConvolution.Geometry(kernel, strides, dilation, pad);
-        if (!training && fold != null && fold.on() && DnnlConvolution.supports(input, weights)) {
-            INDArray folded = fold.forward(dnnl, input, weights, hasBias()
+        // at inference the unpadded array behind a padding left to this layer (PaddingFold), read with that padding
+        INDArray unpadded = !training && padding != null ? padding.unpadded(input) : null;
+        INDArray source = unpadded == null ? input : unpadded;
+        DnnlConvolution.Geometry geometry = new DnnlConvolution.Geometry(kernel, strides, dilation,
+                unpadded == null ? pad : padding.around(pad));
+        if (!training && fold != null && fold.on() && DnnlConvolution.supports(source, weights)) {
+            INDArray folded = fold.forward(dnnl, source, weights, hasBias()
                     ? getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, false, workspaceMgr) : null, shape,
                     channelsLastOutput, geometry, false);
             if (folded != null) {
@@ -179,11 +192,14 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
         DnnlConvolution.PostOp postOp = DnnlConvolution.PostOp.of(conf.getActivationFn());
         boolean activated = false;
         try {
-            if (DnnlConvolution.supports(input, weights) && dnnl.forward(input, weights,
+            if (DnnlConvolution.supports(source, weights) && dnnl.forward(source, weights,
                     hasBias() ? inputs[2] : null, out, geometry, training, postOp)) {
                 dnnlForwards++;
                 activated = !postOp.none();
             } else {
+                if (unpadded != null) {
+                    padding.fill();
+                }
                 Nd4j.exec(DynamicCustomOp.builder("conv2d").addInputs(inputs).addOutputs(out)
                         .addIntegerArguments(kernel[0], kernel[1], strides[0], strides[1], pad[0], pad[1],
                                 dilation[0], dilation[1], same ? 1 : 0, 0, 1) // NCHW; weights [oC, iC, kH, kW]
@@ -198,7 +214,7 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
             return null;
         }
         if (!activated) {
-            activateInPlace(conf.getActivationFn(), channelsLastOutput ? ChannelsLast.nhwc(out) : out, training);
+            ActivationDerivatives.activateInPlace(conf.getActivationFn(), channelsLastOutput ? ChannelsLast.nhwc(out) : out, training);
         }
         if (channelsLastOutput) {
             channelsLastForwards++;
@@ -206,22 +222,6 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
         return out;
     }
 
-    /**
-     * The activation, element by element, in place on a contiguous array. tanh goes to libnd4j's {@code tanh}
-     * op, which oneDNN runs vectorised (0.4-0.6 ms for LeNet-5's 442,368 first-layer outputs), where the
-     * {@code Tanh} transform DL4J's activation calls computes one float at a time (1.6-2.3 ms); both agree to
-     * within 1e-7.
-     */
-    static void activateInPlace(IActivation activation, INDArray x, boolean training) {
-        if (activation instanceof ActivationTanH) {
-            Nd4j.exec(DynamicCustomOp.builder("tanh").addInputs(x).addOutputs(x).build());
-            return;
-        }
-        INDArray activated = activation.getActivation(x, training);
-        if (activated != x) {
-            x.assign(activated);
-        }
-    }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
@@ -240,20 +240,6 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
         }
     }
 
-    /**
-     * tanh's derivative from the forward output, through oneDNN in one pass ({@link DnnlEltwise}): a new array laid
-     * out as {@code output}; null where the activation is not tanh or oneDNN does not take the arrays.
-     */
-    static INDArray tanhFromOutput(IActivation afn, INDArray output, INDArray epsilon, LayerWorkspaceMgr workspaceMgr,
-                                   DnnlEltwise tanh) {
-        if (!(afn instanceof ActivationTanH)) {
-            return null;
-        }
-        INDArray dy = ChannelsLast.inLayoutOf(output, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM);
-        INDArray delta = ChannelsLast.createInLayoutOf(workspaceMgr, ArrayType.BP_WORKING_MEM, output);
-        return DnnlEltwise.supports(output, dy) && DnnlEltwise.supports(output, delta)
-                && tanh.backward(output, dy, delta) ? delta : null;
-    }
 
     /**
      * DL4J's helper branch of {@code ConvolutionLayer.backpropGradient} (NCHW, no casts, no weight noise), with
@@ -265,7 +251,7 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
         INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
         INDArray bias = getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, true, workspaceMgr);
         IActivation afn = layerConf().getActivationFn();
-        INDArray delta = tanhFromOutput(afn, output, epsilon, workspaceMgr, tanh);
+        INDArray delta = ActivationDerivatives.tanhFromOutput(afn, output, epsilon, workspaceMgr, tanh);
         if (delta == null) {
             delta = ActivationDerivatives.fromOutput(afn, output, afn instanceof ActivationIdentity ? epsilon
                     : ChannelsLast.inLayoutOf(output, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM));

@@ -31,7 +31,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class FastDepthwiseConvolutionLayer
         extends org.deeplearning4j.nn.layers.convolution.DepthwiseConvolution2DLayer
-        implements FastGraph.KeepsOutput, FastGraph.ChannelsLastWriter, BatchNormFold.Folding {
+        implements FastGraph.KeepsOutput, FastGraph.ChannelsLastWriter, BatchNormFold.Folding,
+        PaddingFold.Reader {
 
     private static final String W = DepthwiseConvolutionParamInitializer.WEIGHT_KEY;
     private static final String B = DepthwiseConvolutionParamInitializer.BIAS_KEY;
@@ -42,6 +43,7 @@ public final class FastDepthwiseConvolutionLayer
     private boolean keepOutput = true;
     private boolean channelsLastOutput;
     private BatchNormFold fold;
+    private PaddingFold padding;
     private long dnnlForwards;
     private long dnnlBackwards;
 
@@ -64,6 +66,11 @@ public final class FastDepthwiseConvolutionLayer
     @Override
     public void fold(BatchNormFold fold) {
         this.fold = fold;
+    }
+
+    @Override
+    public void padding(PaddingFold padding) {
+        this.padding = padding;
     }
 
     /** How many forward and backward passes oneDNN ran. */
@@ -101,6 +108,9 @@ public final class FastDepthwiseConvolutionLayer
         kept.forget();
         INDArray output = applies() ? ownForward(training, workspaceMgr) : null;
         if (output == null) {
+            if (padding != null) {
+                padding.fill();
+            }
             return super.activate(training, workspaceMgr);
         }
         if (training && keepOutput) {
@@ -119,10 +129,18 @@ public final class FastDepthwiseConvolutionLayer
         SlidingWindow window = SlidingWindow.of(input, c.getKernelSize(), c.getStride(), c.getPadding(),
                 c.getDilation(), convolutionMode);
         long channels = weights.size(2) * weights.size(3);
+        // at inference the unpadded array behind a padding left to this layer (PaddingFold), read with that padding
+        INDArray unpadded = !training && padding != null ? padding.unpadded(input) : null;
+        INDArray source = unpadded == null ? input : unpadded;
+        DnnlConvolution.Geometry geometry = geometry(window.outHeight(), window.outWidth());
+        if (unpadded != null) {
+            geometry = new DnnlConvolution.Geometry(geometry.kernel(), geometry.strides(), geometry.dilation(),
+                    padding.around(geometry.padding()));
+        }
         if (!training && fold != null && fold.on()) {
-            INDArray folded = fold.forward(dnnl, input, weights, hasBias() ? getParamWithNoise(B, false, workspaceMgr)
+            INDArray folded = fold.forward(dnnl, source, weights, hasBias() ? getParamWithNoise(B, false, workspaceMgr)
                     : null, new long[] {input.size(0), channels, window.outHeight(), window.outWidth()},
-                    channelsLastOutput, geometry(window.outHeight(), window.outWidth()), true);
+                    channelsLastOutput, geometry, true);
             if (folded != null) {
                 dnnlForwards++;
                 return folded;
@@ -135,13 +153,13 @@ public final class FastDepthwiseConvolutionLayer
                         new long[] {input.size(0), channels, window.outHeight(), window.outWidth()}, 'c');
         IActivation afn = c.getActivationFn();
         DnnlConvolution.PostOp postOp = DnnlConvolution.PostOp.of(afn);
-        if (!dnnl.forward(input, weights, hasBias() ? getParamWithNoise(B, training, workspaceMgr) : null, out,
-                geometry(window.outHeight(), window.outWidth()), training, postOp)) {
+        if (!dnnl.forward(source, weights, hasBias() ? getParamWithNoise(B, training, workspaceMgr) : null, out,
+                geometry, training, postOp)) {
             return null;
         }
         dnnlForwards++;
         if (postOp.none()) {
-            FastConvolutionLayer.activateInPlace(afn, channelsLastOutput ? ChannelsLast.nhwc(out) : out, training);
+            ActivationDerivatives.activateInPlace(afn, channelsLastOutput ? ChannelsLast.nhwc(out) : out, training);
         }
         return out;
     }
@@ -162,7 +180,7 @@ public final class FastDepthwiseConvolutionLayer
     private Pair<Gradient, INDArray> ownBackward(INDArray output, INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         INDArray weights = getParamWithNoise(W, true, workspaceMgr);
         IActivation afn = depthwiseConf().getActivationFn();
-        INDArray delta = FastConvolutionLayer.tanhFromOutput(afn, output, epsilon, workspaceMgr, tanh);
+        INDArray delta = ActivationDerivatives.tanhFromOutput(afn, output, epsilon, workspaceMgr, tanh);
         if (delta == null) {
             delta = ActivationDerivatives.fromOutput(afn, output, afn instanceof ActivationIdentity ? epsilon
                     : ChannelsLast.inLayoutOf(output, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM));

@@ -26,9 +26,15 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public final class FastZeroPaddingLayer extends org.deeplearning4j.nn.layers.convolution.ZeroPaddingLayer {
 
     private long channelsLastPasses;
+    private PaddingFold padding;
 
     FastZeroPaddingLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
+    }
+
+    /** The fold that may leave this padding to its reader at inference ({@link PaddingFold}). */
+    void padding(PaddingFold padding) {
+        this.padding = padding;
     }
 
     /** How many forward and backward passes ran channels-last. */
@@ -49,6 +55,10 @@ public final class FastZeroPaddingLayer extends org.deeplearning4j.nn.layers.con
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        INDArray placeholder = !training && padding != null ? padding.placeholder(input, workspaceMgr) : null;
+        if (placeholder != null) {
+            return placeholder;
+        }
         if (!applies()) {
             return super.activate(training, workspaceMgr);
         }

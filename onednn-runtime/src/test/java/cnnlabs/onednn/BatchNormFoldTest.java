@@ -1,5 +1,6 @@
 package cnnlabs.onednn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -163,10 +164,39 @@ class BatchNormFoldTest {
         assertEquals(1, residual.folds().size(), "c2-bn1 folds; bn2 (log std, after tanh) does not");
         FastGraph depthwise = OneDnnRuntime.graph(FastLayersTest.depthwiseConf());
         assertEquals(1, depthwise.folds().size(), "dw1-bn-relu6");
+        PaddingFold padding = depthwise.folds().get(0).padding();
+        assertTrue(padding != null, "the zero padding after relu6 is left to dw2");
         Nd4j.getRandom().setSeed(1);
         INDArray x = Nd4j.randn(DataType.FLOAT, 4, 3, 10, 10);
         ComputationGraph plain = FastLayersTest.plain(FastLayersTest.depthwiseConf());
         depthwise.setParams(plain.params().dup());
-        assertClose(plain.outputSingle(x), depthwise.outputSingle(x), "depthwise graph, folded");
+        assertClose(plain.outputSingle(x), depthwise.outputSingle(x), "depthwise graph, folded, padding in dw2");
+        assertEquals(1, padding.passes());
+    }
+
+    /** The placeholder stands for the padded array; filled, it is the padded array, in the input's layout. */
+    @Test
+    void aPaddingPlaceholderFillsAsThePaddingWould() {
+        Nd4j.getRandom().setSeed(2);
+        INDArray nchw = Nd4j.randn(DataType.FLOAT, 2, 3, 4, 5);
+        INDArray channelsLast = ChannelsLast.copy(org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces(),
+                org.deeplearning4j.nn.workspace.ArrayType.ACTIVATIONS, nchw);
+        int[] pad = {0, 1, 2, 1}; // top, bottom, left, right
+        INDArray expected = Nd4j.zeros(DataType.FLOAT, 2, 3, 5, 8);
+        expected.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 4),
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(2, 7)).assign(nchw);
+        for (INDArray in : List.of(nchw, channelsLast)) {
+            PaddingFold fold = new PaddingFold(a -> a == in, pad);
+            var none = org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
+            assertEquals(null, fold.placeholder(in.dup(), none), "not the source's array: the padding computes");
+            INDArray placeholder = fold.placeholder(in, none);
+            assertEquals(ChannelsLast.is(in), ChannelsLast.is(placeholder), "laid out as the input");
+            assertTrue(fold.unpadded(placeholder) == in && fold.unpadded(in) == null);
+            assertArrayEquals(new int[] {2, 3}, fold.around(new int[] {2, 1}), "top 2 + 0, left 1 + 2");
+            fold.fill();
+            assertEquals(expected, placeholder);
+            assertEquals(null, fold.unpadded(placeholder), "filled: the convolution reads the placeholder");
+        }
     }
 }
