@@ -1,6 +1,5 @@
 package cnnlabs.onednn;
 
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +16,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.bytedeco.javacpp.FloatPointer;
 
 /**
  * At inference, a convolution, the batch norm that alone reads it and the ReLU or ReLU6 layer that alone reads that,
@@ -36,9 +34,9 @@ import org.bytedeco.javacpp.FloatPointer;
  * step (a {@link Slot}: from the convolution's step in the topological order to the last step that reads the fold's
  * output, through any reader that may hand it on); the batch norm and the activation
  * hand it on only if it is the very array the convolution wrote in this pass, so any path the convolution did not
- * take (no oneDNN, another data type) leaves them computing as they always do. The folded weights are computed from
- * the current parameters at every pass: about one pass over the convolution's weights, small beside its activations,
- * and never stale whatever changed the parameters. Training, {@code feedForward} and DL4J's own graph never fold;
+ * take (no oneDNN, another data type) leaves them computing as they always do. The folded weights, and their
+ * conversion into oneDNN's layout, are computed again whenever the parameters differ from those they were folded
+ * from ({@link FoldedWeights}), however they were changed. Training, {@code feedForward} and DL4J's own graph never fold;
  * saved models are unchanged.
  */
 final class BatchNormFold {
@@ -76,10 +74,8 @@ final class BatchNormFold {
     private PaddingFold padding;
     private boolean on;
     private INDArray output;
-    private INDArray weights;
-    private INDArray bias;
-    private float[] scale;
-    private float[] rowScratch;
+    private final FoldedWeights weights = new FoldedWeights();
+    private long reusedWeights;
     private INDArray buffer;
     private INDArray bufferMemory;
     private long passes;
@@ -267,6 +263,11 @@ final class BatchNormFold {
         return padding;
     }
 
+    /** How many folded passes found the parameters unchanged and reused the folded, converted weights. */
+    long reusedWeights() {
+        return reusedWeights;
+    }
+
     /** How many passes ran folded. */
     long passes() {
         return passes;
@@ -293,53 +294,10 @@ final class BatchNormFold {
         if (logStd) {
             var = batchNorm.getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
         }
-        if (!contiguousFloats(w, gamma, beta, mean, var) || b != null && !contiguousFloats(b)) {
-            return null;
-        }
-        int channels = (int) gamma.length();
-        if (weights == null || !java.util.Arrays.equals(weights.shape(), w.shape())) {
-            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                weights = Nd4j.createUninitialized(DataType.FLOAT, w.shape(), 'c');
-                bias = Nd4j.createUninitialized(DataType.FLOAT, channels);
-            }
-            scale = new float[channels];
-        }
         double eps = ((org.deeplearning4j.nn.conf.layers.BatchNormalization) batchNorm.conf().getLayer()).getEps();
-        FloatBuffer gammas = floats(gamma);
-        FloatBuffer betas = floats(beta);
-        FloatBuffer means = floats(mean);
-        FloatBuffer vars = floats(var);
-        FloatBuffer biases = b == null ? null : floats(b);
-        FloatBuffer shift = floats(bias);
-        for (int c = 0; c < channels; c++) {
-            double variance = logStd ? Math.pow(10, 2.0 * vars.get(c)) : vars.get(c);
-            scale[c] = (float) (gammas.get(c) / Math.sqrt(variance + eps));
-            shift.put(c, betas.get(c) + ((biases == null ? 0f : biases.get(c)) - means.get(c)) * scale[c]);
-        }
-        // the output channel is the first dimension ([oC, iC, kH, kW]) or the last two ([kH, kW, iC, m]); a row at a
-        // time through a Java array, which the JIT vectorises (element by element through the buffers took 12% of
-        // MobileNetV2's inference pass)
-        FloatBuffer from = floats(w);
-        FloatBuffer to = floats(weights);
-        int n = (int) w.length();
-        int row = depthwise ? channels : n / channels;
-        if (rowScratch == null || rowScratch.length != row) {
-            rowScratch = new float[row];
-        }
-        float[] r = rowScratch;
-        for (int start = 0, k = 0; start < n; start += row, k++) {
-            from.get(start, r, 0, row);
-            if (depthwise) {
-                for (int i = 0; i < row; i++) {
-                    r[i] *= scale[i];
-                }
-            } else {
-                float s = scale[k];
-                for (int i = 0; i < row; i++) {
-                    r[i] *= s;
-                }
-            }
-            to.put(start, r, 0, row);
+        Boolean unchanged = weights.update(w, b, gamma, beta, mean, var, logStd, eps, depthwise);
+        if (unchanged == null) {
+            return null;
         }
         INDArray memory = slot.reserve(shape[0] * shape[1] * shape[2] * shape[3]);
         if (buffer == null || bufferMemory != memory || !java.util.Arrays.equals(buffer.shape(), shape)
@@ -351,26 +309,17 @@ final class BatchNormFold {
             }
             bufferMemory = memory;
         }
-        if (!dnnl.forward(input, weights, bias, buffer, g, false, postOp)) {
+        if (!dnnl.forward(input, weights.weights(), weights.bias(), buffer, g, false, postOp, true, unchanged)) {
             return null;
         }
         passes++;
+        reusedWeights += unchanged ? 1 : 0;
         output = buffer;
         return buffer;
     }
 
-    private static boolean contiguousFloats(INDArray... arrays) {
-        for (INDArray a : arrays) {
-            if (a.dataType() != DataType.FLOAT || !a.isVector() && a.ordering() != 'c' || a.elementWiseStride() != 1
-                    || a.length() > Integer.MAX_VALUE) {
-                return false;
-            }
-        }
-        return true;
-    }
 
-    /** The floats of contiguous {@code a}, index 0 its first element, in native memory (no copy). */
-    private static FloatBuffer floats(INDArray a) {
-        return new FloatPointer(Dnnl.address(a)).capacity(a.length()).limit(a.length()).asBuffer();
-    }
+
+
+
 }

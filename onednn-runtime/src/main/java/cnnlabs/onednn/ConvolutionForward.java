@@ -27,6 +27,9 @@ final class ConvolutionForward {
     final memory bias;
     final IntMemoryMap args = new IntMemoryMap();
     final String implementation;
+    /** The weights in the primitive's layout, kept between calls for {@link #run}'s {@code keep}; null until asked. */
+    private memory kept;
+    private boolean keptValid;
 
     ConvolutionForward(ConvolutionDescs d, convolution_forward.primitive_desc pd) {
         conv = pd == null ? null : new convolution_forward(pd);
@@ -55,9 +58,27 @@ final class ConvolutionForward {
         return conv != null;
     }
 
-    void run(Dnnl.Context c, INDArray input, INDArray w, INDArray b, INDArray out) {
+    /**
+     * Runs the convolution. {@code keep}: the weights converted into the primitive's layout stay in a buffer of this
+     * primitive's own, and where {@code unchanged} (the caller vouches that {@code w} holds what it held at the last
+     * such call) that conversion is used again instead of converting {@code w}.
+     */
+    void run(Dnnl.Context c, INDArray input, INDArray w, INDArray b, INDArray out, boolean keep, boolean unchanged) {
         src.bind(c, input, true);
-        weights.bind(c, w, true);
+        if (keep && weights.reorder != null) {
+            if (kept == null) {
+                kept = new memory(weights.op.get_desc(), Dnnl.engine());
+            }
+            weights.user.set_data_handle(Dnnl.address(w));
+            weights.op.set_data_handle(kept.get_data_handle());
+            if (!unchanged || !keptValid) {
+                weights.reorder.execute(c.stream, weights.args);
+                keptValid = true;
+            }
+        } else {
+            weights.bind(c, w, true);
+            keptValid = false;
+        }
         dst.bind(c, out, false);
         if (bias != null) {
             bias.set_data_handle(Dnnl.address(b));

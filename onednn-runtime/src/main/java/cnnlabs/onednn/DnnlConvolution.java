@@ -101,6 +101,16 @@ final class DnnlConvolution {
      */
     boolean forward(INDArray input, INDArray weights, INDArray bias, INDArray output, Geometry g, boolean training,
                     PostOp postOp) {
+        return forward(input, weights, bias, output, g, training, postOp, false, false);
+    }
+
+    /**
+     * {@link #forward(INDArray, INDArray, INDArray, INDArray, Geometry, boolean, PostOp)}, keeping the weights as
+     * converted into the primitive's layout where {@code keep}, and converting them again only where not
+     * {@code unchanged} (the caller vouches that {@code weights} holds what it held at the last call that kept them).
+     */
+    boolean forward(INDArray input, INDArray weights, INDArray bias, INDArray output, Geometry g, boolean training,
+                    PostOp postOp, boolean keep, boolean unchanged) {
         String key = key(training, input, weights, bias, output) + "|" + postOp;
         ConvolutionForward f = forwards.get(key);
         if (f == null) {
@@ -112,7 +122,7 @@ final class DnnlConvolution {
         if (!f.usable()) {
             return false;
         }
-        f.run(Dnnl.context(), input, weights, bias, output);
+        f.run(Dnnl.context(), input, weights, bias, output, keep, unchanged);
         return true;
     }
 
