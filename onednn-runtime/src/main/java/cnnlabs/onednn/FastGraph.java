@@ -122,7 +122,7 @@ public class FastGraph extends ComputationGraph {
                                                 boolean clearLayerInputs, boolean detachedInputs,
                                                 MemoryWorkspace outputWorkspace) {
         boolean fold = foldBatchNorm && !train && fwdPassType == FwdPassType.STANDARD && fMask == null
-                && lMasks == null && !folds.isEmpty();
+                && lMasks == null && folds != null && !folds.isEmpty();
         if (fold) {
             folds.forEach(f -> f.begin(layerIndexes));
         }
