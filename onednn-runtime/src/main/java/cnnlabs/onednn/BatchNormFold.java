@@ -309,7 +309,7 @@ final class BatchNormFold {
             }
             bufferMemory = memory;
         }
-        if (!dnnl.forward(input, weights.weights(), weights.bias(), buffer, g, false, postOp, true, unchanged)) {
+        if (!dnnl.forward(input, weights.weights(), weights.bias(), buffer, g, false, postOp, weights.version())) {
             return null;
         }
         passes++;

@@ -27,9 +27,10 @@ final class ConvolutionForward {
     final memory bias;
     final IntMemoryMap args = new IntMemoryMap();
     final String implementation;
-    /** The weights in the primitive's layout, kept between calls for {@link #run}'s {@code keep}; null until asked. */
+    /** The weights in the primitive's layout, kept between calls for {@link #run}'s {@code version}; null until asked. */
     private memory kept;
-    private boolean keptValid;
+    /** The version of the weights {@link #kept} holds converted; 0: none. */
+    private long keptVersion;
 
     ConvolutionForward(ConvolutionDescs d, convolution_forward.primitive_desc pd) {
         conv = pd == null ? null : new convolution_forward(pd);
@@ -59,25 +60,25 @@ final class ConvolutionForward {
     }
 
     /**
-     * Runs the convolution. {@code keep}: the weights converted into the primitive's layout stay in a buffer of this
-     * primitive's own, and where {@code unchanged} (the caller vouches that {@code w} holds what it held at the last
-     * such call) that conversion is used again instead of converting {@code w}.
+     * Runs the convolution. A {@code version} other than 0: the weights converted into the primitive's layout stay in
+     * a buffer of this primitive's own, and where this primitive converted that same version before (the caller
+     * vouches that {@code w} then holds the same values) that conversion is used again instead of converting
+     * {@code w}.
      */
-    void run(Dnnl.Context c, INDArray input, INDArray w, INDArray b, INDArray out, boolean keep, boolean unchanged) {
+    void run(Dnnl.Context c, INDArray input, INDArray w, INDArray b, INDArray out, long version) {
         src.bind(c, input, true);
-        if (keep && weights.reorder != null) {
+        if (version != 0 && weights.reorder != null) {
             if (kept == null) {
                 kept = new memory(weights.op.get_desc(), Dnnl.engine());
             }
             weights.user.set_data_handle(Dnnl.address(w));
             weights.op.set_data_handle(kept.get_data_handle());
-            if (!unchanged || !keptValid) {
+            if (keptVersion != version) {
                 weights.reorder.execute(c.stream, weights.args);
-                keptValid = true;
+                keptVersion = version;
             }
         } else {
             weights.bind(c, w, true);
-            keptValid = false;
         }
         dst.bind(c, out, false);
         if (bias != null) {

@@ -101,16 +101,19 @@ final class DnnlConvolution {
      */
     boolean forward(INDArray input, INDArray weights, INDArray bias, INDArray output, Geometry g, boolean training,
                     PostOp postOp) {
-        return forward(input, weights, bias, output, g, training, postOp, false, false);
+        return forward(input, weights, bias, output, g, training, postOp, 0);
     }
 
     /**
      * {@link #forward(INDArray, INDArray, INDArray, INDArray, Geometry, boolean, PostOp)}, keeping the weights as
-     * converted into the primitive's layout where {@code keep}, and converting them again only where not
-     * {@code unchanged} (the caller vouches that {@code weights} holds what it held at the last call that kept them).
+     * converted into the primitive's layout where {@code version} is not 0, and converting them again only where
+     * this primitive did not convert that version already (the caller vouches that {@code weights} holds the same
+     * values wherever it passes the same version: {@link FoldedWeights#version()}). Each input shape has its
+     * primitive, so the version, not "unchanged since the last call", says whether a primitive's conversion is
+     * current: a validation pass's last, smaller batch runs a primitive last used a whole epoch earlier.
      */
     boolean forward(INDArray input, INDArray weights, INDArray bias, INDArray output, Geometry g, boolean training,
-                    PostOp postOp, boolean keep, boolean unchanged) {
+                    PostOp postOp, long version) {
         String key = key(training, input, weights, bias, output) + "|" + postOp;
         ConvolutionForward f = forwards.get(key);
         if (f == null) {
@@ -122,7 +125,7 @@ final class DnnlConvolution {
         if (!f.usable()) {
             return false;
         }
-        f.run(Dnnl.context(), input, weights, bias, output, keep, unchanged);
+        f.run(Dnnl.context(), input, weights, bias, output, version);
         return true;
     }
 

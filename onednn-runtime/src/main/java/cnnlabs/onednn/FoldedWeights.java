@@ -1,6 +1,7 @@
 package cnnlabs.onednn;
 
 import java.nio.FloatBuffer;
+import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -20,16 +21,29 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 final class FoldedWeights {
 
+    private static final AtomicLong VERSIONS = new AtomicLong();
+
     private INDArray weights;
     private INDArray bias;
     private float[] scale;
     private float[] rowScratch;
     /** The parameters the folded weights were last computed from. */
     private float[] seen;
+    /** Identifies the folded weights' current values: a new number, unique in the JVM, each time they are computed. */
+    private long version;
 
     /** The folded weights, laid out as the convolution's ({@code [oC, iC, kH, kW]} or {@code [kH, kW, iC, m]}). */
     INDArray weights() {
         return weights;
+    }
+
+    /**
+     * The folded weights' version: equal at two calls exactly where the weights were not computed again in between,
+     * and never equal between two instances, so that a convolution primitive which converted them at version
+     * {@code v} may reuse its conversion whenever it is asked again at {@code v}.
+     */
+    long version() {
+        return version;
     }
 
     /** The folded bias, one per output channel. */
@@ -64,6 +78,7 @@ final class FoldedWeights {
         }
         remember(parameters);
         fold(parameters, logStd, eps, depthwise);
+        version = VERSIONS.incrementAndGet();
         return false;
     }
 
