@@ -10,7 +10,8 @@ around them and nothing else:
     part that uses torch, is not run).
 
 Usage: python lab3_keras.py --seed-file ../shared/seeds/003_7a63af71bd0c2835.txt --parts 2,3 [--data DIR] [--time]
-(Part 4 needs Part 2's arrays: --parts 2,4.) With --time it also prints, as JSON lines, each model.fit call's wall time
+(Parts 3 and 4 use the arrays Part 2's cell makes, and Part 2 those of Part 1's: the parts they need run first, as
+in the notebook.) With --time it also prints, as JSON lines, each model.fit call's wall time
 ({"fit": model name, "part": N, "seconds": s}) and each cell's ({"cell": i, "part": N, "seconds": s}): the Keras side
 of the LabWallTime experiment (timing wraps keras.Model.fit; the lab's code is unchanged).
 Needs tensorflow (2.x, Keras 3), numpy, scipy, matplotlib. Prints the cells' own output, then one JSON line per
@@ -70,6 +71,11 @@ def main():
     ap.add_argument("--time", action="store_true", help="print each fit's and each cell's wall time as JSON lines")
     args = ap.parse_args()
     wanted = {int(p) for p in args.parts.split(",")}
+    needed = set(wanted)
+    if needed & {3, 4}:
+        needed.add(2)  # Part 2's cell makes X_train_cnn, which Parts 3 and 4 train on
+    if needed & {2, 3}:
+        needed.add(1)  # Part 1's cell loads the MNIST arrays
 
     stubs = []
     for name in ("torch", "torch.nn", "torch.nn.functional", "seaborn"):
@@ -106,8 +112,8 @@ def main():
         keras.Model.fit = timed_fit
     for i, code in enumerate(cells(text)):
         part = part_of(text, i)
-        if part != 0 and part not in wanted and not (part == 1 and wanted & {2, 3}):
-            continue  # Part 1's cell loads the MNIST arrays Parts 2 and 3 use
+        if part != 0 and part not in needed:
+            continue
         print(f"--- cell {i} (Part {part}) ---", flush=True)
         current["part"] = part
         start = time.time()

@@ -82,13 +82,16 @@ final class KerasOriginal {
         return description;
     }
 
-    /** Lab 3's Part {@code part} (after Part 2 for Part 4, which needs its arrays); null where Keras does not run. */
+    /**
+     * Lab 3's Part {@code part} (the script runs the parts it needs first: Part 2's cell makes the arrays Parts 3 and
+     * 4 train on); null where Keras does not run.
+     */
     Timing time(int part) throws IOException, InterruptedException {
         if (command == null) {
             return null;
         }
         List<String> c = new ArrayList<>(command);
-        c.add(part == 4 ? "2,4" : String.valueOf(part));
+        c.add(String.valueOf(part));
         Process p = new ProcessBuilder(c).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(2, TimeUnit.HOURS) || p.exitValue() != 0) {

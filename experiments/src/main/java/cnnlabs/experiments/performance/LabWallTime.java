@@ -38,7 +38,7 @@ import java.util.Map;
  * Keras' {@code fit} (its epochs with their validation passes) against cnnlabs' (the sum of its epochs' seconds in
  * {@code metrics.csv}: training and validation passes), and their ratio; per part: the wall time of its cells against
  * that of the cnnlabs run (building, data, training, evaluation, pictures, report; Python's imports and the JVM's
- * start are outside both). Keras runs Part 2's cells before Part 4's, which need its arrays.
+ * start are outside both). Keras runs Part 2's cells before Part 3's or 4's, which train on its arrays.
  *
  * <p><b>Expected runtime:</b> about 35 minutes on a 2-core CPU (Part 4 is the longest on both sides; cnnlabs'
  * DataAugmentation also trains its model without augmentation). Without TensorFlow, or in a smoke run, only the
