@@ -48,13 +48,17 @@ public final class Evaluator {
         for (int c = 0; c < data.totalOutcomes(); c++) {
             classes.add(String.valueOf(c));
         }
-        Evaluation evaluation = new Evaluation(classes, k); // ND4J's (int, Integer) is the binary positive class, not k
+        // top-1 in ND4J's Evaluation: its top-k path takes every row apart (two native calls per image, more than
+        // LeNet-5's whole inference pass); top-k is counted here instead, in one pass per batch
+        Evaluation evaluation = new Evaluation(classes, 1); // ND4J's (int, Integer) is the binary positive class, not k
+        long topK = 0;
         for (int b = 0; data.hasNext() && (maxBatches <= 0 || b < maxBatches); b++) {
             DataSet batch = data.next();
             INDArray probabilities = graph.outputSingle(false, batch.getFeatures());
             INDArray labels = batch.getLabels();
-            INDArray pTrue = Transforms.max(probabilities.mul(labels).sum(1), EPSILON, false);
-            lossSum -= Transforms.log(pTrue, false).sumNumber().doubleValue();
+            INDArray pTrue = probabilities.mul(labels).sum(1);
+            topK += inTopK(probabilities, pTrue, k);
+            lossSum -= Transforms.log(Transforms.max(pTrue, EPSILON, false), false).sumNumber().doubleValue();
             correct += correct(probabilities, Nd4j.argMax(labels, 1));
             images += labels.size(0);
             evaluation.eval(labels, probabilities);
@@ -64,7 +68,17 @@ public final class Evaluator {
         }
         F1Scores f1 = F1Scores.of(evaluation, data.totalOutcomes());
         return new Result(lossSum / images, (double) correct / images, images, evaluation, k,
-                evaluation.topNAccuracy(), f1.macro(), f1.weighted());
+                (double) topK / images, f1.macro(), f1.weighted());
+    }
+
+    /**
+     * How many rows have their true class among the {@code k} highest scores: fewer than {@code k} classes scored
+     * strictly above it, as ND4J's {@link Evaluation} counts its top-N ({@code pTrue}: each row's score of its true
+     * class, the labels being one-hot).
+     */
+    static long inTopK(INDArray scores, INDArray pTrue, int k) {
+        INDArray above = scores.subColumnVector(pTrue).gt(0.0).castTo(DataType.INT32).sum(1);
+        return above.lt(k).castTo(DataType.INT32).sumNumber().longValue();
     }
 
     /** How many rows of {@code scores} (probabilities or logits) have their maximum at {@code labelIndices}. */
