@@ -58,4 +58,22 @@ class EvaluatorTest {
         assertEquals(0.5 * 2 / 4, top2.weightedF1(), 1e-12, "sklearn's f1_score(average='weighted')");
         assertEquals(1.0, Evaluator.evaluate(ranking(3), data, 0, 3).topK(), 1e-12, "top 3 of 3 classes");
     }
+
+    /** The top-k count agrees with ND4J's Evaluation's top-N, ties included (a class scored equal is not above). */
+    @Test
+    void topKCountsAsNd4jsEvaluationDoes() {
+        Nd4j.getRandom().setSeed(9);
+        INDArray scores = Nd4j.rand(DataType.FLOAT, 200, 10).muli(4).castTo(DataType.INT32).castTo(DataType.FLOAT);
+        INDArray labels = Nd4j.zeros(DataType.FLOAT, 200, 10);
+        for (int i = 0; i < 200; i++) {
+            labels.putScalar(i, (i * 3) % 10, 1);
+        }
+        for (int k : new int[] {2, 5, 9}) {
+            org.nd4j.evaluation.classification.Evaluation nd4j = new org.nd4j.evaluation.classification.Evaluation(
+                    java.util.stream.IntStream.range(0, 10).mapToObj(String::valueOf).toList(), k);
+            nd4j.eval(labels, scores);
+            long ours = Evaluator.inTopK(scores, scores.mul(labels).sum(1), k);
+            assertEquals(nd4j.getTopNCorrectCount(), ours, "top-" + k + " over 200 rows of tied integer scores");
+        }
+    }
 }
