@@ -15,13 +15,16 @@ import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.AdamUpdater;
 import org.nd4j.linalg.learning.GradientUpdater;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.regularization.Regularization;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * DL4J's graph updater, with every Adam block done in one pass over the flattened gradient instead of one pass (and
@@ -266,14 +269,24 @@ final class FusedAdamUpdater extends ComputationGraphUpdater {
 
     /**
      * libnd4j's bias-corrected Adam rate in float, as its {@code adam_updater} computes it:
-     * {@code lr * sqrt(1 - b2^(t+1)) / (1 - b1^(t+1))}, the epsilon where that is 0, NaN or infinite.
+     * {@code lr * sqrt(1 - b2^(t+1)) / (1 - b1^(t+1))}, the epsilon where that is 0, NaN or infinite. The powers come
+     * from libnd4j's own float {@code pow} (C's {@code powf}): Java's double {@code Math.pow} rounded to float differs
+     * from it by one unit in the last place at some iterations (0.999^3606, iteration 3605, is one), enough to change
+     * that step's rate and every step after it.
      */
     static float biasCorrectedRate(Adam config, int iteration, int epoch) {
         float lr = (float) config.getLearningRate(iteration, epoch);
-        float beta1T = (float) Math.pow((float) config.getBeta1(), (float) iteration + 1);
-        float beta2T = (float) Math.pow((float) config.getBeta2(), (float) iteration + 1);
+        float beta1T = libnd4jPow((float) config.getBeta1(), (float) iteration + 1);
+        float beta2T = libnd4jPow((float) config.getBeta2(), (float) iteration + 1);
         float rate = (float) ((double) (lr * (float) Math.sqrt((float) (1. - beta2T))) / (1.0 - beta1T));
         return Float.isNaN(rate) || rate == 0 || Float.isInfinite(rate) ? (float) config.getEpsilon() : rate;
+    }
+
+    /** {@code base^exponent} in float, computed by libnd4j's pow (as its updaters compute their powers). */
+    static float libnd4jPow(float base, float exponent) {
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            return Transforms.pow(Nd4j.scalar(base), exponent, false).getFloat(0);
+        }
     }
 
     /** DL4J's minibatch division and libnd4j's Adam over elements {@code [a, b)} of one segment. */
