@@ -221,8 +221,10 @@ final class FusedAdamUpdater extends ComputationGraphUpdater {
             }
             int n = segments.size();
             float[] rates = new float[n];
-            for (int s = 0; s < n; s++) {
-                rates[s] = biasCorrectedRate(segments.get(s).config(), iteration, epoch);
+            for (int s = 0; s < n; s++) { // blocks share one Adam as a rule: its rate once (two native pow calls)
+                Adam config = segments.get(s).config();
+                rates[s] = s > 0 && config.equals(segments.get(s - 1).config()) ? rates[s - 1]
+                        : biasCorrectedRate(config, iteration, epoch);
             }
             float batch = batchSize;
             int parts = (int) Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(), total / MIN_PER_THREAD));
