@@ -45,8 +45,7 @@ class BatchNormFoldTest {
      * The batch norms keep DL4J's default log10 standard deviation, but the first, which keeps the variance.
      */
     static ComputationGraphConfiguration foldsConf() {
-        return new NeuralNetConfiguration.Builder().seed(3).updater(new Sgd(0.05)).dataType(DataType.FLOAT)
-                .graphBuilder().addInputs("in").setInputTypes(InputType.convolutional(10, 10, 3))
+        return graph(3, 0.05)
                 .addLayer("c1", new ConvolutionLayer.Builder(3, 3).nOut(8).convolutionMode(ConvolutionMode.Same)
                         .hasBias(false).activation(Activation.IDENTITY).build(), "in")
                 .addLayer("bn1", new BatchNormalization.Builder().decay(0.5).eps(1e-3).useLogStd(false).build(), "c1")
@@ -65,6 +64,18 @@ class BatchNormFoldTest {
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4)
                         .activation(Activation.SOFTMAX).build(), "pool")
                 .setOutputs("out").build();
+    }
+
+    /** A graph builder with an input of 10x10x3 and plain SGD. */
+    private static ComputationGraphConfiguration.GraphBuilder graph(long seed, double lr) {
+        return new NeuralNetConfiguration.Builder().seed(seed).updater(new Sgd(lr)).dataType(DataType.FLOAT)
+                .graphBuilder().addInputs("in").setInputTypes(InputType.convolutional(10, 10, 3));
+    }
+
+    /** A 3x3 convolution, Same mode, no activation: what a fold takes. */
+    private static ConvolutionLayer sameConv(int nOut) {
+        return new ConvolutionLayer.Builder(3, 3).nOut(nOut).convolutionMode(ConvolutionMode.Same)
+                .activation(Activation.IDENTITY).build();
     }
 
     private static BatchNormalization bn() {
@@ -143,16 +154,12 @@ class BatchNormFoldTest {
      */
     @Test
     void aFoldOutputHandedOnStaysUnshared() {
-        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(5).updater(new Sgd(0.05))
-                .dataType(DataType.FLOAT).graphBuilder().addInputs("in")
-                .setInputTypes(InputType.convolutional(10, 10, 3))
-                .addLayer("c1", new ConvolutionLayer.Builder(3, 3).nOut(8).convolutionMode(ConvolutionMode.Same)
-                        .activation(Activation.IDENTITY).build(), "in")
+        ComputationGraphConfiguration conf = graph(5, 0.05)
+                .addLayer("c1", sameConv(8), "in")
                 .addLayer("bn1", bn(), "c1")
                 .addLayer("relu6", new ActivationLayer.Builder().activation(Activation.RELU6).build(), "bn1")
                 .addLayer("drop", new DropoutLayer.Builder(0.5).build(), "relu6")
-                .addLayer("c2", new ConvolutionLayer.Builder(3, 3).nOut(8).convolutionMode(ConvolutionMode.Same)
-                        .activation(Activation.IDENTITY).build(), "drop")
+                .addLayer("c2", sameConv(8), "drop")
                 .addLayer("bn2", bn(), "c2")
                 .addLayer("relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn2")
                 .addVertex("add", new ElementWiseVertex(ElementWiseVertex.Op.Add), "relu", "drop")
@@ -176,15 +183,11 @@ class BatchNormFoldTest {
      */
     @Test
     void aSmallerLastBatchAfterTrainingUsesTheNewWeights() {
-        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(6).updater(new Sgd(0.2))
-                .dataType(DataType.FLOAT).graphBuilder().addInputs("in")
-                .setInputTypes(InputType.convolutional(10, 10, 3))
-                .addLayer("c1", new ConvolutionLayer.Builder(3, 3).nOut(64).convolutionMode(ConvolutionMode.Same)
-                        .activation(Activation.IDENTITY).build(), "in")
+        ComputationGraphConfiguration conf = graph(6, 0.2)
+                .addLayer("c1", sameConv(64), "in")
                 .addLayer("bn1", bn(), "c1")
                 .addLayer("relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn1")
-                .addLayer("c2", new ConvolutionLayer.Builder(3, 3).nOut(64).convolutionMode(ConvolutionMode.Same)
-                        .activation(Activation.IDENTITY).build(), "relu")
+                .addLayer("c2", sameConv(64), "relu")
                 .addLayer("bn2", bn(), "c2")
                 .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "bn2")
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4)
