@@ -94,17 +94,18 @@ final class ActivationDerivatives {
     }
 
     /**
-     * tanh's derivative from the forward output, through oneDNN in one pass ({@link DnnlEltwise}): a new array laid
-     * out as {@code output}; null where the activation is not tanh or oneDNN does not take the arrays.
+     * The derivative from the forward output through oneDNN in one pass ({@link DnnlEltwise}, the layer's own for its
+     * activation): a new array laid out as {@code output}; null where the layer has none (an activation other than
+     * tanh or plain ReLU) or oneDNN does not take the arrays.
      */
-    static INDArray tanhFromOutput(IActivation afn, INDArray output, INDArray epsilon, LayerWorkspaceMgr workspaceMgr,
-                                   DnnlEltwise tanh) {
-        if (!(afn instanceof ActivationTanH)) {
+    static INDArray throughOneDnn(INDArray output, INDArray epsilon, LayerWorkspaceMgr workspaceMgr,
+                                  DnnlEltwise derivative) {
+        if (derivative == null) {
             return null;
         }
         INDArray dy = ChannelsLast.inLayoutOf(output, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM);
         INDArray delta = ChannelsLast.createInLayoutOf(workspaceMgr, ArrayType.BP_WORKING_MEM, output);
         return DnnlEltwise.supports(output, dy) && DnnlEltwise.supports(output, delta)
-                && tanh.backward(output, dy, delta) ? delta : null;
+                && derivative.backward(output, dy, delta) ? delta : null;
     }
 }

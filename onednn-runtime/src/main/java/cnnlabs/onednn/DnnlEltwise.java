@@ -5,6 +5,8 @@ import java.util.Map;
 import org.bytedeco.dnnl.eltwise_backward;
 import org.bytedeco.dnnl.eltwise_forward;
 import org.bytedeco.dnnl.primitive;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
@@ -12,14 +14,15 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_clip_v2_use_dst_for_bwd;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_relu_use_dst_for_bwd;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_eltwise_tanh_use_dst_for_bwd;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_inference;
 import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
 
 /**
  * An element-wise activation's passes run by oneDNN 2.5 itself (JavaCPP's {@code dnnl}, as {@link DnnlConvolution}):
- * tanh's backward pass from the output for the convolutions ({@code dx = dy (1 - y^2)}, one pass where ND4J takes
- * three), and for {@link FastActivationLayer} ReLU6, {@code min(max(x, 0), 6)}, as oneDNN's {@code clip_v2} whose backward pass
+ * the backward pass from the output of tanh ({@code dx = dy (1 - y^2)}, one pass where ND4J takes three) and of plain
+ * ReLU ({@code dx = y > 0 ? dy : 0}, one pass where ND4J's step and multiply take two) for the convolutions, and for {@link FastActivationLayer} ReLU6, {@code min(max(x, 0), 6)}, as oneDNN's {@code clip_v2} whose backward pass
  * reads the forward output ({@code dx = 0 < y < 6 ? dy : 0}, DL4J's {@code relu6_bp} everywhere but at exactly 0 and
  * 6). Arrays are ND4J's, by address with their strides; input and output, and both gradients, share one layout.
  *
@@ -34,6 +37,7 @@ final class DnnlEltwise {
     private final float beta;
     private final Map<String, eltwise_forward.primitive_desc> hints = new HashMap<>();
     private final Map<String, Pass> built = new HashMap<>();
+    private long backwards;
 
     private DnnlEltwise(int algorithm, float alpha, float beta) {
         this.algorithm = algorithm;
@@ -49,6 +53,22 @@ final class DnnlEltwise {
     /** tanh, its gradient from the output ({@code dx = dy (1 - y^2)}). */
     static DnnlEltwise tanh() {
         return new DnnlEltwise(dnnl_eltwise_tanh_use_dst_for_bwd, 0f, 0f);
+    }
+
+    /** Plain ReLU, {@code max(x, 0)}, its gradient from the output ({@code dx = y > 0 ? dy : 0}). */
+    static DnnlEltwise relu() {
+        return new DnnlEltwise(dnnl_eltwise_relu_use_dst_for_bwd, 0f, 0f);
+    }
+
+    /**
+     * The passes of a layer's {@code activation} where oneDNN takes its derivative from the output (tanh, plain ReLU);
+     * null for any other.
+     */
+    static DnnlEltwise fromOutputOf(IActivation activation) {
+        if (activation instanceof ActivationTanH) {
+            return tanh();
+        }
+        return ActivationDerivatives.isPlainRelu(activation) ? relu() : null;
     }
 
     /** Whether oneDNN takes these arrays: float32, rank 4, the same layout, no negative strides. */
@@ -80,7 +100,13 @@ final class DnnlEltwise {
         p.args.bind(DNNL_ARG_DIFF_DST, dy);
         p.args.bind(DNNL_ARG_DIFF_SRC, dx);
         p.primitive.execute(Dnnl.stream(), p.args.map);
+        backwards++;
         return true;
+    }
+
+    /** How many backward passes oneDNN ran. */
+    long backwards() {
+        return backwards;
     }
 
     private eltwise_forward.primitive_desc hint(INDArray a, boolean training) {

@@ -22,12 +22,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * backward pass copies the input again, lets the activation write the derivative into a third array and, usually,
  * copies that into the gradient workspace: four passes over the array where two do. For the plain ReLU this layer
  * writes {@code max(x, 0)} straight into the output, keeps that output, and writes {@code y > 0 ? dy : 0} from it
- * straight into the gradient with a vectorised compare-and-set (ND4J's {@code relu_bp} calls a {@code std::function}
- * per element; {@link ActivationDerivatives}). Where the output may be changed in place before the backward pass
- * (a consumer with dropout, see {@link FastGraph}) it uses {@code relu_bp} on the input. ReLU6 runs as oneDNN's
- * clip, forward and backward from the kept output ({@link DnnlEltwise}), in the input's layout (channels-last
- * included); where oneDNN cannot, or the output was not kept, DL4J's own code. Other activations are not given this
- * layer ({@link RuntimePlan}); it still runs DL4J's code for them. {@code FastLayersTest} checks the
+ * straight into the gradient in one oneDNN pass ({@link DnnlEltwise}; ND4J's {@code relu_bp} calls a
+ * {@code std::function} per element, {@link ActivationDerivatives}). Where the output may be changed in place before
+ * the backward pass (a consumer with dropout, see {@link FastGraph}) it uses {@code relu_bp} on the input. ReLU6
+ * runs as oneDNN's clip, forward and backward from the kept output ({@link DnnlEltwise}), in the input's layout
+ * (channels-last included); where oneDNN cannot, or the output was not kept, DL4J's own code. Other activations are
+ * not given this layer ({@link RuntimePlan}); it still runs DL4J's code for them. {@code FastLayersTest} checks the
  * gradients equal DL4J's own.
  */
 public final class FastActivationLayer extends org.deeplearning4j.nn.layers.ActivationLayer
@@ -35,6 +35,7 @@ public final class FastActivationLayer extends org.deeplearning4j.nn.layers.Acti
 
     private final KeptArray kept = new KeptArray();
     private final DnnlEltwise eltwise = DnnlEltwise.relu6();
+    private final DnnlEltwise relu = DnnlEltwise.relu();
     private long reused;
     private long dnnlForwards;
     private long dnnlBackwards;
@@ -71,7 +72,7 @@ public final class FastActivationLayer extends org.deeplearning4j.nn.layers.Acti
         return layerConf().getActivationFn().getClass() == ActivationReLU6.class;
     }
 
-    /** How many forward and backward passes oneDNN ran (ReLU6). */
+    /** How many forward (ReLU6) and backward (ReLU6, plain ReLU) passes oneDNN ran. */
     public long[] dnnlPasses() {
         return new long[] {dnnlForwards, dnnlBackwards};
     }
@@ -142,8 +143,13 @@ public final class FastActivationLayer extends org.deeplearning4j.nn.layers.Acti
         kept.forget();
         if (output != null) {
             reused++;
-            ActivationDerivatives.reluFromOutput(output,
-                    ChannelsLast.inLayoutOf(output, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM), delta);
+            INDArray dy = ChannelsLast.inLayoutOf(output, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM);
+            if (DnnlEltwise.supports(output, dy) && DnnlEltwise.supports(output, delta)
+                    && relu.backward(output, dy, delta)) {
+                dnnlBackwards++;
+            } else {
+                ActivationDerivatives.reluFromOutput(output, dy, delta);
+            }
         } else {
             Nd4j.getExecutioner().exec(new RectifiedLinearDerivative(input, epsilon, delta));
         }

@@ -53,7 +53,7 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
     private long channelsLastForwards;
     private long skippedInputGradients;
     private final DnnlConvolution dnnl = new DnnlConvolution();
-    private final DnnlEltwise tanh = DnnlEltwise.tanh();
+    private final DnnlEltwise derivative;
     private long dnnlForwards;
     private long dnnlBackwards;
 
@@ -64,6 +64,12 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
     FastConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
         helper = OneDnnRuntime.dl4jHelper(helper, () -> new MKLDNNConvHelper(dataType));
+        derivative = DnnlEltwise.fromOutputOf(layerConf().getActivationFn());
+    }
+
+    /** How many backward passes took the activation's derivative from the output through oneDNN (tanh, plain ReLU). */
+    public long oneDnnDerivatives() {
+        return derivative == null ? 0 : derivative.backwards();
     }
 
     /**
@@ -251,7 +257,7 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
         INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
         INDArray bias = getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, true, workspaceMgr);
         IActivation afn = layerConf().getActivationFn();
-        INDArray delta = ActivationDerivatives.tanhFromOutput(afn, output, epsilon, workspaceMgr, tanh);
+        INDArray delta = ActivationDerivatives.throughOneDnn(output, epsilon, workspaceMgr, derivative);
         if (delta == null) {
             delta = ActivationDerivatives.fromOutput(afn, output, afn instanceof ActivationIdentity ? epsilon
                     : ChannelsLast.inLayoutOf(output, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM));

@@ -39,7 +39,7 @@ public final class FastDepthwiseConvolutionLayer
 
     private final KeptArray kept = new KeptArray();
     private final DnnlConvolution dnnl = new DnnlConvolution(true);
-    private final DnnlEltwise tanh = DnnlEltwise.tanh();
+    private final DnnlEltwise derivative;
     private boolean keepOutput = true;
     private boolean channelsLastOutput;
     private BatchNormFold fold;
@@ -49,6 +49,7 @@ public final class FastDepthwiseConvolutionLayer
 
     FastDepthwiseConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
+        derivative = DnnlEltwise.fromOutputOf(depthwiseConf().getActivationFn());
     }
 
     /** See {@link FastConvolutionLayer#keepOutput(boolean)}. */
@@ -180,7 +181,7 @@ public final class FastDepthwiseConvolutionLayer
     private Pair<Gradient, INDArray> ownBackward(INDArray output, INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         INDArray weights = getParamWithNoise(W, true, workspaceMgr);
         IActivation afn = depthwiseConf().getActivationFn();
-        INDArray delta = ActivationDerivatives.tanhFromOutput(afn, output, epsilon, workspaceMgr, tanh);
+        INDArray delta = ActivationDerivatives.throughOneDnn(output, epsilon, workspaceMgr, derivative);
         if (delta == null) {
             delta = ActivationDerivatives.fromOutput(afn, output, afn instanceof ActivationIdentity ? epsilon
                     : ChannelsLast.inLayoutOf(output, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM));
