@@ -105,7 +105,6 @@ final class ActivationDerivatives {
         }
         INDArray dy = ChannelsLast.inLayoutOf(output, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM);
         INDArray delta = ChannelsLast.createInLayoutOf(workspaceMgr, ArrayType.BP_WORKING_MEM, output);
-        return DnnlEltwise.supports(output, dy) && DnnlEltwise.supports(output, delta)
-                && derivative.backward(output, dy, delta) ? delta : null;
+        return derivative.backward(output, dy, delta) ? delta : null;
     }
 }

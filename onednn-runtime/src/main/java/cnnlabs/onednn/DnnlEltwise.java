@@ -22,9 +22,11 @@ import static org.bytedeco.dnnl.global.dnnl.dnnl_forward_training;
 /**
  * An element-wise activation's passes run by oneDNN 2.5 itself (JavaCPP's {@code dnnl}, as {@link DnnlConvolution}):
  * the backward pass from the output of tanh ({@code dx = dy (1 - y^2)}, one pass where ND4J takes three) and of plain
- * ReLU ({@code dx = y > 0 ? dy : 0}, one pass where ND4J's step and multiply take two) for the convolutions, and for {@link FastActivationLayer} ReLU6, {@code min(max(x, 0), 6)}, as oneDNN's {@code clip_v2} whose backward pass
- * reads the forward output ({@code dx = 0 < y < 6 ? dy : 0}, DL4J's {@code relu6_bp} everywhere but at exactly 0 and
- * 6). Arrays are ND4J's, by address with their strides; input and output, and both gradients, share one layout.
+ * ReLU ({@code dx = y > 0 ? dy : 0}, one pass where ND4J's step and multiply take two) for the convolutions and
+ * ReLU layers, and for {@link FastActivationLayer} ReLU6, {@code min(max(x, 0), 6)}, as oneDNN's {@code clip_v2}
+ * whose backward pass reads the forward output ({@code dx = 0 < y < 6 ? dy : 0}, DL4J's {@code relu6_bp} everywhere
+ * but at exactly 0 and 6). Arrays are ND4J's, by address with their strides; input and output, and both gradients,
+ * share one layout; where oneDNN does not take them ({@link #supports}), a pass returns false and the caller computes.
  *
  * <p>Why: DL4J's activation layer copies its input, applies the activation in place, and in its backward pass copies
  * the input again and runs libnd4j's {@code relu6_bp}, which calls a function per element; MobileNetV2's 35 ReLU6
@@ -78,8 +80,14 @@ final class DnnlEltwise {
                 && java.util.Arrays.equals(a.stride(), b.stride()) && Dnnl.nonNegative(a);
     }
 
-    /** {@code y = f(x)}; false, with nothing written, where oneDNN has only its reference implementation. */
+    /**
+     * {@code y = f(x)}; false, with nothing written, where oneDNN does not take the arrays ({@link #supports}) or has
+     * only its reference implementation.
+     */
     boolean forward(INDArray x, INDArray y, boolean training) {
+        if (!supports(x, y)) {
+            return false;
+        }
         Pass p = built.computeIfAbsent((training ? "T" : "I") + DnnlArguments.key(x), k -> forwardPass(x, training));
         if (p.primitive == null) {
             return false;
@@ -90,8 +98,14 @@ final class DnnlEltwise {
         return true;
     }
 
-    /** {@code dx} from the forward output {@code y} and the gradient {@code dy} at it; false where oneDNN cannot. */
+    /**
+     * {@code dx} from the forward output {@code y} and the gradient {@code dy} at it; false, with nothing written,
+     * where oneDNN does not take the arrays ({@link #supports}) or cannot.
+     */
     boolean backward(INDArray y, INDArray dy, INDArray dx) {
+        if (!supports(y, dy) || !supports(y, dx)) {
+            return false;
+        }
         Pass p = built.computeIfAbsent("B" + DnnlArguments.key(y), k -> backwardPass(y));
         if (p.primitive == null) {
             return false;

@@ -85,7 +85,7 @@ public final class FastActivationLayer extends org.deeplearning4j.nn.layers.Acti
         }
         if (relu6() && input != null && input.rank() == 4) {
             INDArray out = ChannelsLast.createInLayoutOf(workspaceMgr, ArrayType.ACTIVATIONS, input);
-            if (DnnlEltwise.supports(input, out) && eltwise.forward(input, out, training)) {
+            if (eltwise.forward(input, out, training)) {
                 dnnlForwards++;
                 if (training && keepOutput) {
                     kept.keep(out, input);
@@ -122,8 +122,7 @@ public final class FastActivationLayer extends org.deeplearning4j.nn.layers.Acti
             if (output != null) {
                 INDArray dy = ChannelsLast.inLayoutOf(output, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM);
                 INDArray delta = ChannelsLast.createInLayoutOf(workspaceMgr, ArrayType.ACTIVATION_GRAD, output);
-                if (DnnlEltwise.supports(output, dy) && DnnlEltwise.supports(output, delta)
-                        && eltwise.backward(output, dy, delta)) {
+                if (eltwise.backward(output, dy, delta)) {
                     dnnlBackwards++;
                     reused++;
                     return new Pair<>(new DefaultGradient(), delta);
@@ -144,8 +143,7 @@ public final class FastActivationLayer extends org.deeplearning4j.nn.layers.Acti
         if (output != null) {
             reused++;
             INDArray dy = ChannelsLast.inLayoutOf(output, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM);
-            if (DnnlEltwise.supports(output, dy) && DnnlEltwise.supports(output, delta)
-                    && relu.backward(output, dy, delta)) {
+            if (relu.backward(output, dy, delta)) {
                 dnnlBackwards++;
             } else {
                 ActivationDerivatives.reluFromOutput(output, dy, delta);
