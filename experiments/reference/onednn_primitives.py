@@ -20,6 +20,7 @@ on the same fair allocator Throughput gives PyTorch.
 """
 import argparse
 import collections
+from statistics import median
 import os
 import subprocess
 import sys
@@ -78,11 +79,6 @@ def run(cmd, env_extra):
     if MARK not in out.stdout:
         sys.exit("no timed steps from: " + " ".join(cmd) + "\n" + out.stdout[-3000:])
     return out.stdout
-
-
-def median(values):
-    v = sorted(values)
-    return (v[(len(v) - 1) // 2] + v[len(v) // 2]) / 2
 
 
 def table(model, dl4j_logs, torch_logs, steps):

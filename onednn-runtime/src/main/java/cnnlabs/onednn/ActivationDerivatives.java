@@ -21,6 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * layer convolves again; and ND4J's {@code relu_bp} op calls a {@code std::function} per element (5.5 ms for 3.2
  * million floats on this machine). A 0/1 step of the output times the gradient is two vectorised passes (2.0 to 3.1
  * ms for 2.8 million floats), faster than ND4J's one-pass compare-and-set, which is not vectorised (3.2 to 3.6 ms).
+ * Where oneDNN takes the arrays, the layers use its one-pass derivatives instead ({@link #throughOneDnn}); the ND4J
+ * passes here are what remains for the arrays it does not take.
  */
 final class ActivationDerivatives {
 
