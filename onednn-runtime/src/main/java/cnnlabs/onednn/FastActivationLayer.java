@@ -47,7 +47,7 @@ public final class FastActivationLayer extends org.deeplearning4j.nn.layers.Acti
         super(conf, dataType);
     }
 
-    /** See {@link FastConvolutionLayer#keepOutput(boolean)}. */
+    /** See {@link FastGraph.KeepsOutput#keepOutput}. */
     @Override
     public void keepOutput(boolean keep) {
         keepOutput = keep;

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * own path, unchanged. Its forward convolutions run through oneDNN directly ({@link DnnlConvolution}), writing
  * channels-last arrays ({@link ChannelsLast}) where {@link FastGraph} says so and NCHW elsewhere; so do its backward
  * ones where the input is channels-last, else they run through libnd4j's {@code conv2d_bp} as the helper runs them.
- * During a {@link FastGraph}'s training step the first layer computes only its weight and bias gradients.
+ * During a {@link FastGraph}'s training step the first layer computes only its weight and bias gradients, and a
+ * plain ReLU's derivative is left to the max pooling that alone reads the output where the graph says so.
  * {@code FastLayersTest} checks the gradients equal DL4J's own.
  */
 public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.convolution.ConvolutionLayer
@@ -60,6 +61,8 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
     private boolean keepOutput = true;
     private BatchNormFold fold;
     private PaddingFold padding;
+    private FastSubsamplingLayer reluReader;
+    private long derivativesLeftToReader;
 
     FastConvolutionLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -72,10 +75,7 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
         return derivative == null ? 0 : derivative.backwards();
     }
 
-    /**
-     * Whether the training forward pass keeps its output for the backward pass (the default). {@link FastGraph}
-     * turns it off where a consumer applies dropout, which DL4J may do in place on that very array.
-     */
+    /** See {@link FastGraph.KeepsOutput#keepOutput}. */
     @Override
     public void keepOutput(boolean keep) {
         keepOutput = keep;
@@ -84,6 +84,21 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
     /** Whether the training forward pass keeps its output for the backward pass. */
     boolean keepsOutput() {
         return keepOutput;
+    }
+
+    /** Whether the activation is the plain ReLU, {@code max(x, 0)}. */
+    boolean plainRelu() {
+        return ActivationDerivatives.isPlainRelu(layerConf().getActivationFn());
+    }
+
+    /** The max pooling, its only reader, that applies this ReLU's derivative ({@link FastGraph}). */
+    void reluDerivativeTakenBy(FastSubsamplingLayer reader) {
+        reluReader = reader;
+    }
+
+    /** How many backward passes found the ReLU's derivative already applied by the pooling that reads this layer. */
+    public long derivativesLeftToReader() {
+        return derivativesLeftToReader;
     }
 
     /** Whether DL4J's oneDNN (or cuDNN) helper runs this layer. */
@@ -228,7 +243,6 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
         return out;
     }
 
-
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         try {
@@ -246,7 +260,6 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
         }
     }
 
-
     /**
      * DL4J's helper branch of {@code ConvolutionLayer.backpropGradient} (NCHW, no casts, no weight noise), with
      * the activation's derivative taken from the kept forward output; null where the helper declines or fails
@@ -257,7 +270,13 @@ public final class FastConvolutionLayer extends org.deeplearning4j.nn.layers.con
         INDArray weights = getParamWithNoise(ConvolutionParamInitializer.WEIGHT_KEY, true, workspaceMgr);
         INDArray bias = getParamWithNoise(ConvolutionParamInitializer.BIAS_KEY, true, workspaceMgr);
         IActivation afn = layerConf().getActivationFn();
-        INDArray delta = ActivationDerivatives.throughOneDnn(output, epsilon, workspaceMgr, derivative);
+        INDArray delta;
+        if (reluReader != null && reluReader.handedBackWithReluDerivative(epsilon)) {
+            delta = epsilon;
+            derivativesLeftToReader++;
+        } else {
+            delta = ActivationDerivatives.throughOneDnn(output, epsilon, workspaceMgr, derivative);
+        }
         if (delta == null) {
             delta = ActivationDerivatives.fromOutput(afn, output, afn instanceof ActivationIdentity ? epsilon
                     : ChannelsLast.inLayoutOf(output, epsilon, workspaceMgr, ArrayType.BP_WORKING_MEM));

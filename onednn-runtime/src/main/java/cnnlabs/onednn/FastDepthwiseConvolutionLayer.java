@@ -52,7 +52,7 @@ public final class FastDepthwiseConvolutionLayer
         derivative = DnnlEltwise.fromOutputOf(depthwiseConf().getActivationFn());
     }
 
-    /** See {@link FastConvolutionLayer#keepOutput(boolean)}. */
+    /** See {@link FastGraph.KeepsOutput#keepOutput}. */
     @Override
     public void keepOutput(boolean keep) {
         keepOutput = keep;

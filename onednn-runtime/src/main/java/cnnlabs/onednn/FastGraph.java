@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * gradient, which the layer behind copies channels-last once). The same holds through fast batch norm, ReLU and ReLU6
  * layers, zero padding and {@link FastAddVertex} (a residual block), whose own readers must then take it too. And a
  * fast convolution, dense or ReLU layer whose output a layer with dropout reads does not keep that output for its
- * backward pass: DL4J lets such a layer, when it is its input's only consumer, apply dropout in place. What any layer
+ * backward pass: DL4J lets such a layer, when it is its input's only consumer, apply dropout in place. A fast
+ * plain-ReLU convolution whose output only a fast max pooling reads leaves the ReLU's derivative to that pooling,
+ * which applies it to its smaller output gradient ({@link FastSubsamplingLayer#takeReluDerivative}). What any layer
  * computes stays the same.
  *
  * <p>Its updater is a {@link FusedAdamUpdater}: Adam in one pass over the flattened gradient, DL4J's numbers to the
@@ -99,6 +101,7 @@ public class FastGraph extends ComputationGraph {
             }
         }
         keepOutputsUnlessDropoutReadsThem();
+        leaveReluDerivativesToMaxPooling();
         folds = BatchNormFold.plan(this);
     }
 
@@ -167,6 +170,35 @@ public class FastGraph extends ComputationGraph {
                 }
             }
         }
+    }
+
+    /**
+     * Leaves the derivative of each fast plain-ReLU convolution whose output only a fast max pooling reads (without a
+     * preprocessor) to that pooling, which applies it to its four times smaller output gradient
+     * ({@link FastSubsamplingLayer#takeReluDerivative}); the convolution then skips its own pass over the full-size
+     * gradient. Not where output keeping is off (dropout, {@link #keepOutputsUnlessDropoutReadsThem}): the
+     * convolution then applies the derivative itself, as it does for any gradient the pooling did not hand back so.
+     */
+    private void leaveReluDerivativesToMaxPooling() {
+        ComputationGraphConfiguration conf = getConfiguration();
+        for (Map.Entry<String, List<String>> e : conf.getVertexInputs().entrySet()) {
+            String below = e.getValue().size() == 1 ? e.getValue().get(0) : null;
+            if (below != null && getLayer(e.getKey()) instanceof FastSubsamplingLayer pool && pool.maxPooling()
+                    && conf.getVertices().get(e.getKey()) instanceof LayerVertex lv && lv.getPreProcessor() == null
+                    && verticesMap.get(below).getLayer() instanceof FastConvolutionLayer conv && conv.plainRelu()
+                    && conv.keepsOutput() && readers(below) == 1 && !conf.getNetworkOutputs().contains(below)) {
+                pool.takeReluDerivative();
+                conv.reluDerivativeTakenBy(pool);
+            }
+        }
+    }
+
+    private int readers(String vertex) {
+        int n = 0;
+        for (List<String> inputs : getConfiguration().getVertexInputs().values()) {
+            n += inputs.contains(vertex) ? 1 : 0;
+        }
+        return n;
     }
 
     /** A fast copy: DL4J's clone, as a {@link FastGraph}. */

@@ -31,11 +31,17 @@ import org.nd4j.linalg.factory.Nd4j;
  * op, its helper's backward op), told the data is NHWC; any other input or configuration, or no helper: DL4J's own
  * layer, unchanged. {@code FastLayersTest} checks it against DL4J's layer.
  */
-public final class FastSubsamplingLayer extends org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer {
+public final class FastSubsamplingLayer extends org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer
+        implements FastGraph.KeepsOutput {
 
     private long channelsLastPasses;
     private long dnnlPasses;
     private final DnnlPooling dnnl;
+    private final KeptArray kept = new KeptArray();
+    private boolean keepOutput = true;
+    private DnnlEltwise reluBelow;
+    private INDArray maskedGradient;
+    private long reluDerivatives;
 
     FastSubsamplingLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -54,9 +60,49 @@ public final class FastSubsamplingLayer extends org.deeplearning4j.nn.layers.con
         return dnnlPasses;
     }
 
+    /** Whether this layer is a max pooling (see {@link #takeReluDerivative}). */
+    boolean maxPooling() {
+        return isMax(layerConf());
+    }
+
+    /**
+     * Tells this max pooling that its input is the output of a plain ReLU whose layer it is the only reader of
+     * ({@link FastGraph}): its training passes then keep their output, and its backward pass applies the ReLU's
+     * derivative to its output gradient ({@code dy = y > 0 ? dy : 0}, one oneDNN pass over the pooled array) before
+     * pooling it back, so that the input gradient it hands the ReLU's layer needs no derivative any more
+     * ({@link #handedBackWithReluDerivative}). Exact: a maximum is positive where the input it came from is, and an
+     * input element receives gradient only from the windows whose maximum it is; so masking the windows is masking
+     * the elements, and the ReLU's own pass, over an array a quarter the size for 2x2 windows, is left out.
+     */
+    void takeReluDerivative() {
+        if (maxPooling()) {
+            reluBelow = DnnlEltwise.relu();
+        }
+    }
+
+    /**
+     * Whether {@code inputGradient} is the input gradient this layer's last backward pass returned with the ReLU's
+     * derivative already applied ({@link #takeReluDerivative}); the ReLU's layer then skips its own.
+     */
+    boolean handedBackWithReluDerivative(INDArray inputGradient) {
+        return inputGradient != null && inputGradient == maskedGradient;
+    }
+
+    /** How many backward passes applied the ReLU's derivative for the layer below ({@link #takeReluDerivative}). */
+    public long reluDerivatives() {
+        return reluDerivatives;
+    }
+
+    /** See {@link FastGraph.KeepsOutput#keepOutput}; only kept at all after {@link #takeReluDerivative}. */
+    @Override
+    public void keepOutput(boolean keep) {
+        keepOutput = keep;
+    }
+
     private boolean channelsLastApplies() {
         SubsamplingLayer conf = layerConf();
         return helper instanceof MKLDNNSubsamplingHelper && helperCountFail == 0 && input != null
+                && conf.getIDropout() == null
                 && ChannelsLast.is(input) && input.dataType() == DataType.FLOAT && dataType == DataType.FLOAT
                 && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW
                 && (isMax(conf) || conf.getPoolingType() == org.deeplearning4j.nn.conf.layers.PoolingType.AVG);
@@ -69,6 +115,7 @@ public final class FastSubsamplingLayer extends org.deeplearning4j.nn.layers.con
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        kept.forget();
         if (!channelsLastApplies()) {
             return super.activate(training, workspaceMgr);
         }
@@ -82,6 +129,9 @@ public final class FastSubsamplingLayer extends org.deeplearning4j.nn.layers.con
         INDArray out = ChannelsLast.create(workspaceMgr, ArrayType.ACTIVATIONS, dataType, input.size(0),
                 input.size(1), window.outHeight(), window.outWidth());
         channelsLastPasses++;
+        if (training && keepOutput && reluBelow != null) {
+            kept.keep(out, input);
+        }
         if (Dnnl.available() && dnnl.forward(input, out,
                 new DnnlConvolution.Geometry(kernel, strides, dilation, pad), training)) {
             dnnlPasses++;
@@ -98,9 +148,23 @@ public final class FastSubsamplingLayer extends org.deeplearning4j.nn.layers.con
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        maskedGradient = null;
+        INDArray output = kept.forInput(input);
+        kept.forget();
         if (!channelsLastApplies() || epsilon.dataType() != dataType || epsilon.rank() != 4) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
+        INDArray masked = output == null ? null
+                : ActivationDerivatives.throughOneDnn(output, epsilon, workspaceMgr, reluBelow);
+        Pair<Gradient, INDArray> result = channelsLastBackprop(masked == null ? epsilon : masked, workspaceMgr);
+        if (masked != null) {
+            reluDerivatives++;
+            maskedGradient = result.getSecond();
+        }
+        return result;
+    }
+
+    private Pair<Gradient, INDArray> channelsLastBackprop(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         SubsamplingLayer conf = layerConf();
         int[] kernel = conf.getKernelSize();
         int[] strides = conf.getStride();
@@ -128,5 +192,12 @@ public final class FastSubsamplingLayer extends org.deeplearning4j.nn.layers.con
         INDArray gradOut = epsilon.permute(0, 2, 3, 1);
         Nd4j.exec(new Pooling2DDerivative(ChannelsLast.nhwc(input), gradOut, ChannelsLast.nhwc(gradIn), pooling));
         return new Pair<>(new DefaultGradient(), gradIn);
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        kept.forget();
+        maskedGradient = null;
     }
 }
