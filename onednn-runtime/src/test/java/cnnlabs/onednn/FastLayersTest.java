@@ -192,6 +192,7 @@ class FastLayersTest {
         assertEquals(2, ((FastConvolutionLayer) fast.getLayer("c3")).reusedForwardPasses(), "tanh conv");
         assertEquals(2, ((FastActivationLayer) fast.getLayer("relu")).reusedForwardOutputs(), "relu layer");
         assertEquals(2, ((FastActivationLayer) fast.getLayer("relu")).dnnlPasses()[1], "relu layer's derivative");
+        assertEquals(2, ((FastActivationLayer) fast.getLayer("relu")).dnnlPasses()[0], "relu layer, channels-last");
         assertEquals(2, ((FastConvolutionLayer) fast.getLayer("c1")).oneDnnDerivatives(), "relu conv's derivative");
         assertEquals(0, ((FastConvolutionLayer) fast.getLayer("c2")).oneDnnDerivatives(), "identity: none to take");
         assertEquals(2, ((FastConvolutionLayer) fast.getLayer("c3")).oneDnnDerivatives(), "tanh conv's derivative");
