@@ -126,7 +126,7 @@ class FastLayersTest {
     }
 
     /** One training step's loss and every parameter's gradient on {@code data}: the fast graph's equal DL4J's. */
-    private static void assertSameScoreAndGradients(ComputationGraph dl4j, ComputationGraph fast, DataSet data) {
+    static void assertSameScoreAndGradients(ComputationGraph dl4j, ComputationGraph fast, DataSet data) {
         for (ComputationGraph g : new ComputationGraph[] {dl4j, fast}) {
             g.setInputs(data.getFeatures());
             g.setLabels(data.getLabels());

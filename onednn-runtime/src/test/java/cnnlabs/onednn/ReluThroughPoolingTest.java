@@ -3,7 +3,6 @@ package cnnlabs.onednn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Map;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -67,19 +66,7 @@ class ReluThroughPoolingTest {
         fast.setParams(dl4j.params().dup());
         for (int step = 0; step < 3; step++) {
             DataSet d = batch(step);
-            for (ComputationGraph g : new ComputationGraph[] {dl4j, fast}) {
-                g.setInputs(d.getFeatures());
-                g.setLabels(d.getLabels());
-                g.computeGradientAndScore();
-            }
-            assertEquals(dl4j.score(), fast.score(), 1e-5);
-            Map<String, INDArray> expected = dl4j.gradient().gradientForVariable();
-            for (Map.Entry<String, INDArray> e : fast.gradient().gradientForVariable().entrySet()) {
-                double scale = expected.get(e.getKey()).amaxNumber().doubleValue();
-                double diff = expected.get(e.getKey()).sub(e.getValue()).amaxNumber().doubleValue();
-                assertTrue(diff <= 1e-4 * Math.max(scale, 1e-3), "step " + step + ", gradient of " + e.getKey()
-                        + ": max difference " + diff + " (scale " + scale + ")");
-            }
+            FastLayersTest.assertSameScoreAndGradients(dl4j, fast, d);
             dl4j.fit(d);
             fast.fit(d);
         }
