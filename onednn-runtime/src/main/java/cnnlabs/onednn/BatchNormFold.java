@@ -214,7 +214,7 @@ final class BatchNormFold {
     }
 
     /** The one vertex that reads {@code name}'s output, with no preprocessor; null if several, none, or an output. */
-    private static String onlyReader(ComputationGraphConfiguration conf, String name) {
+    static String onlyReader(ComputationGraphConfiguration conf, String name) {
         if (conf.getNetworkOutputs().contains(name)) {
             return null;
         }

@@ -174,31 +174,21 @@ public class FastGraph extends ComputationGraph {
 
     /**
      * Leaves the derivative of each fast plain-ReLU convolution whose output only a fast max pooling reads (without a
-     * preprocessor) to that pooling, which applies it to its four times smaller output gradient
-     * ({@link FastSubsamplingLayer#takeReluDerivative}); the convolution then skips its own pass over the full-size
-     * gradient. Not where output keeping is off (dropout, {@link #keepOutputsUnlessDropoutReadsThem}): the
+     * preprocessor) to that pooling, which applies it to its smaller output gradient, a quarter the size for 2x2
+     * windows ({@link FastSubsamplingLayer#takeReluDerivative}); the convolution then skips its own pass over the
+     * full-size gradient. Not where output keeping is off (dropout, {@link #keepOutputsUnlessDropoutReadsThem}): the
      * convolution then applies the derivative itself, as it does for any gradient the pooling did not hand back so.
      */
     private void leaveReluDerivativesToMaxPooling() {
-        ComputationGraphConfiguration conf = getConfiguration();
-        for (Map.Entry<String, List<String>> e : conf.getVertexInputs().entrySet()) {
-            String below = e.getValue().size() == 1 ? e.getValue().get(0) : null;
-            if (below != null && getLayer(e.getKey()) instanceof FastSubsamplingLayer pool && pool.maxPooling()
-                    && conf.getVertices().get(e.getKey()) instanceof LayerVertex lv && lv.getPreProcessor() == null
-                    && verticesMap.get(below).getLayer() instanceof FastConvolutionLayer conv && conv.plainRelu()
-                    && conv.keepsOutput() && readers(below) == 1 && !conf.getNetworkOutputs().contains(below)) {
+        for (String name : configuration.getVertices().keySet()) {
+            String reader = BatchNormFold.onlyReader(configuration, name);
+            if (reader != null && verticesMap.get(name).getLayer() instanceof FastConvolutionLayer conv
+                    && conv.plainRelu() && conv.keepsOutput()
+                    && getLayer(reader) instanceof FastSubsamplingLayer pool && pool.maxPooling()) {
                 pool.takeReluDerivative();
                 conv.reluDerivativeTakenBy(pool);
             }
         }
-    }
-
-    private int readers(String vertex) {
-        int n = 0;
-        for (List<String> inputs : getConfiguration().getVertexInputs().values()) {
-            n += inputs.contains(vertex) ? 1 : 0;
-        }
-        return n;
     }
 
     /** A fast copy: DL4J's clone, as a {@link FastGraph}. */
