@@ -41,7 +41,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * {@code experiments/reference/throughput.py --serve} with the same batch sizes and thread count (and glibc's malloc
  * keeping freed memory, {@link TorchServer#PEER_MALLOC}, as PyTorch's CPU tuning advises). Training steps are
  * Keras' Adam on batch {@code -Dbatch.size} (128); inference passes are batch 256. Every contender is built and warmed
- * up (10 steps and at least 3 seconds of them: the JVM compiles DL4J's code as it runs), then they take turns
+ * up (10 steps and at least 3 seconds of them; DL4J's side then until the JVM's JIT compilers have gone quiet, at most
+ * a minute in all, {@link JitQuiet}: they compile DL4J's code for half a minute and take a core meanwhile), then
+ * they take turns
  * ({@link Turns}): in each of {@code -Drounds} rounds (7, at least 5) each contender times 20 steps (fewer for models
  * above 25 MFLOPs per image: ResNet-18 gets 3), the first turn rotating round by round. Each contender's images per
  * second over its rounds give a median and a range ({@link Spread}); PyTorch is credited with its installation and
@@ -78,6 +80,11 @@ public final class Throughput implements Experiment<Throughput.Settings> {
      * gets the same warm-up.
      */
     static final double WARMUP_SECONDS = 3.0;
+    /**
+     * Seconds of warm-up at most in which DL4J's side waits for the JIT compilers to go quiet ({@link JitQuiet}); a
+     * smoke run does not wait.
+     */
+    static final double JIT_WAIT_SECONDS = 60.0;
     static final int ITERATIONS = 20;
     /** Rounds per model and contender by default, and the fewest a full run takes. */
     static final int ROUNDS = 7;
@@ -150,11 +157,12 @@ public final class Throughput implements Experiment<Throughput.Settings> {
 
     /**
      * One model's numbers: DL4J's training and inference images/s over the rounds, and the PyTorch installation and
-     * format with the highest median, training and inference apart (null where no PyTorch ran).
+     * format with the highest median, training and inference apart (null where no PyTorch ran); the seconds DL4J's
+     * training and inference warm-ups took.
      */
     public record Row(String model, long params, long forwardFlops, int steps, Spread train, Spread inference,
                       double trainGflops, double inferenceGflops, double trainShareOfPeak, Measurement torchTrain,
-                      Measurement torchInference) {
+                      Measurement torchInference, double trainWarmupSeconds, double inferenceWarmupSeconds) {
     }
 
     /** One PyTorch installation in one memory format on one model; a spread is null where that mode failed. */
@@ -203,7 +211,7 @@ public final class Throughput implements Experiment<Throughput.Settings> {
                     ? "through the oneDNN runtime (oneDNN " + OneDnnRuntime.directOneDnnVersion() + ")"
                     : "plain (-Dcnnlabs.fast=false)", EnvironmentInfo.nativeVariant(), OneDnnRuntime.blasThreads(),
                     servers.stream().map(TorchServer::describe).toList(), batchSize, INFERENCE_BATCH,
-                    warmupSeconds(cfg), rounds, threads, peak);
+                    warmupSeconds(cfg), jitWaitSeconds(cfg), rounds, threads, peak);
             return new ExperimentResult(new Summary(peak, threads, OneDnnRuntime.blasThreads(), cpu, header.commit(),
                     ctx.engine().isFast(), rounds, rows, measured, problems),
                     ThroughputTable.render(header, rows, measured, problems) + cfg.smokeRunNote("too few steps to mean "
@@ -223,7 +231,8 @@ public final class Throughput implements Experiment<Throughput.Settings> {
         long flops = Flops.forwardPerImage(a.configure(ctx.buildOptions()), a.inputShape());
         int steps = cfg.isSmokeRun() ? cfg.maxBatches() : steps(flops);
         Contenders.Timing timing = new Contenders.Timing(batchSize, INFERENCE_BATCH,
-                cfg.isSmokeRun() ? 1 : Math.min(WARMUP, Math.max(2, steps)), warmupSeconds(cfg), steps);
+                cfg.isSmokeRun() ? 1 : Math.min(WARMUP, Math.max(2, steps)), warmupSeconds(cfg),
+                jitWaitSeconds(cfg), steps);
         Nd4j.getRandom().setSeed(cfg.seed());
         INDArray x = Nd4j.rand(DataType.FLOAT, a.inputShape().batchShape(batchSize));
         INDArray y = Nd4j.zeros(DataType.FLOAT, batchSize, a.numClasses());
@@ -263,7 +272,8 @@ public final class Throughput implements Experiment<Throughput.Settings> {
         Row row = new Row(name, graph.numParams(), flops, steps, dl4jTrain, dl4jInference,
                 3.0 * flops * dl4jTrain.median() / 1e9, flops * dl4jInference.median() / 1e9,
                 3.0 * flops * dl4jTrain.median() / 1e9 / peak, fastest(torch, Measurement::train),
-                fastest(torch, Measurement::inference));
+                fastest(torch, Measurement::inference), dl4j.warmedUp().get(Turns.Mode.TRAIN),
+                dl4j.warmedUp().get(Turns.Mode.INFERENCE));
         ctx.console().println(String.format(Locale.ROOT, "%s: train %s img/s, inference %s img/s%s", name,
                 dl4jTrain.format(), dl4jInference.format(), row.torchTrain() == null ? "" : "; PyTorch "
                         + row.torchTrain().train().format() + " / " + (row.torchInference() == null ? "-"
@@ -280,6 +290,11 @@ public final class Throughput implements Experiment<Throughput.Settings> {
     /** Seconds of warm-up steps at least: {@link #WARMUP_SECONDS}, none in a smoke run. */
     private static double warmupSeconds(Common cfg) {
         return cfg.isSmokeRun() ? 0 : WARMUP_SECONDS;
+    }
+
+    /** Seconds of warm-up at most for the JIT to go quiet: {@link #JIT_WAIT_SECONDS}, none in a smoke run. */
+    private static double jitWaitSeconds(Common cfg) {
+        return cfg.isSmokeRun() ? 0 : JIT_WAIT_SECONDS;
     }
 
     /** Steps per timing for a model of {@code flops} forward FLOPs per image. */

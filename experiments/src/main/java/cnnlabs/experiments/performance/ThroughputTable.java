@@ -21,7 +21,8 @@ final class ThroughputTable {
      * @param pytorch each PyTorch installation, with its oneDNN version and Python
      */
     record Header(String cpu, String commit, String dl4j, String nativeVariant, int blasThreads, List<String> pytorch,
-                  int batch, int inferenceBatch, double warmupSeconds, int rounds, int threads, double peak) {
+                  int batch, int inferenceBatch, double warmupSeconds, double jitWaitSeconds, int rounds, int threads,
+                  double peak) {
     }
 
     static String render(Header h, List<Row> rows, List<Measurement> measured, List<String> problems) {
@@ -36,12 +37,13 @@ final class ThroughputTable {
                         + "layers): %d. PyTorch: %s. %d threads on each side.%n%n", h.cpu(), h.commit(), h.dl4j(),
                 h.nativeVariant(), h.blasThreads(), torch, h.threads()));
         out.append(String.format(Locale.ROOT, "Random in-memory data, float32, training batch %d (Keras' Adam), inference "
-                        + "batch %d. Every contender is built and warmed up (at least %.0f seconds of steps), then they "
-                        + "take turns: %d rounds, each contender timing N steps a round (%s), the first turn rotating. "
+                        + "batch %d. Every contender is built and warmed up (at least %.0f seconds of steps; DL4J's side "
+                        + "then until the JVM's JIT compilers have spent at most 2%% of 5 seconds compiling, at most %.0f "
+                        + "seconds in all), then they take turns: %d rounds, each contender timing N steps a round (%s), the first turn rotating. "
                         + "Images/s: the median over the rounds (min-max). PyTorch: its installation and format of the "
                         + "highest median. Ratio: DL4J's median / PyTorch's (above 1: DL4J faster). Overlap: whether the "
                         + "two ranges overlap; where they do, this machine's noise can account for the difference.%n%n",
-                h.batch(), h.inferenceBatch(), h.warmupSeconds(), h.rounds(), steps));
+                h.batch(), h.inferenceBatch(), h.warmupSeconds(), h.jitWaitSeconds(), h.rounds(), steps));
         out.append("## Training\n\n").append(side(rows, Row::train, Row::torchTrain, Measurement::train, true));
         out.append("\nTraining GFLOP/s counts 3x the forward FLOPs of conv and dense layers per image, as a direct "
                 + "convolution computes them: an effective rate, which Winograd convolutions (fewer multiplications) "
@@ -49,6 +51,12 @@ final class ThroughputTable {
                 .append(String.format(Locale.ROOT, " threads, measured here, %.1f GFLOP/s.%n%n", h.peak()));
         out.append("## Inference\n\n").append(side(rows, Row::inference, Row::torchInference, Measurement::inference,
                 false));
+        StringBuilder warmups = new StringBuilder();
+        for (Row r : rows) {
+            warmups.append(warmups.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.0f s and %.0f s",
+                    r.model(), r.trainWarmupSeconds(), r.inferenceWarmupSeconds()));
+        }
+        out.append("\nDL4J's warm-ups, training and inference: ").append(warmups).append(".\n");
         if (!measured.isEmpty()) {
             MarkdownTable every = new MarkdownTable("Model", "PyTorch", "Format", "Train img/s", "Inference img/s");
             for (Measurement m : measured) {

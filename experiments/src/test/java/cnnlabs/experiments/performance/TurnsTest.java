@@ -130,7 +130,7 @@ class TurnsTest {
             assertEquals(tunables, server.request(Map.of("op", "env")).path("GLIBC_TUNABLES").asText(),
                     "PyTorch's process runs with malloc keeping freed memory, unless the caller set its own");
             assertTrue(server.describe().startsWith("torch 0.0-synthetic (oneDNN 9.9.9, python3, "), server.describe());
-            Contenders.Timing timing = new Contenders.Timing(128, 256, 1, 0, 20);
+            Contenders.Timing timing = new Contenders.Timing(128, 256, 1, 0, 0, 20);
             Contenders.Torch last = new Contenders.Torch(server, "lenet5", "channels_last", timing);
             Contenders.Torch contiguous = new Contenders.Torch(server, "lenet5", "contiguous", timing);
             assertEquals("torch 0.0-synthetic channels_last", last.label());
@@ -156,10 +156,10 @@ class TurnsTest {
         Throughput.Measurement torch = new Throughput.Measurement("lenet5", "2.13.0+cpu", "3.12.0", "/v/bin/python",
                 "channels_last", slow, close);
         Throughput.Row row = new Throughput.Row("lenet5", 44_426, 400_000, 20, fast, new Spread(1000, 900, 1100, 5),
-                1.4, 0.4, 0.01, torch, torch);
+                1.4, 0.4, 0.01, torch, torch, 31.4, 4.2);
         ThroughputTable.Header header = new ThroughputTable.Header("AMD EPYC (synthetic)", "abc123",
                 "through the oneDNN runtime (oneDNN 2.5.2)", "linux-x86_64", 1,
-                List.of("torch 2.13.0+cpu (oneDNN 3.12.0, /v/bin/python)"), 128, 256, 3, 5, 2, 100);
+                List.of("torch 2.13.0+cpu (oneDNN 3.12.0, /v/bin/python)"), 128, 256, 3, 60, 5, 2, 100);
         String table = ThroughputTable.render(header, List.of(row), List.of(torch), List.of());
         assertTrue(table.contains("CPU: AMD EPYC (synthetic). Commit: abc123. DL4J: through the oneDNN runtime "
                 + "(oneDNN 2.5.2)"), table);
@@ -168,5 +168,7 @@ class TurnsTest {
                 + "channels_last | 1.20x | no |"), table);
         assertTrue(table.contains("| lenet5 | 44,426 | 1,000 (900-1,100) | 1,150 (1,050-1,250) | torch 2.13.0+cpu "
                 + "channels_last | 0.87x | yes |"), table);
+        assertTrue(table.contains("at most 60 seconds in all"), table);
+        assertTrue(table.contains("DL4J's warm-ups, training and inference: lenet5 31 s and 4 s."), table);
     }
 }
