@@ -27,6 +27,8 @@ BUCKETS = [
     (r"cnnlabs\.onednn\.(FastDenseLayer|DnnlInnerProduct)", "dense layers (oneDNN runtime)"),
     (r"cnnlabs\.onednn\.FastAddVertex", "residual add (oneDNN runtime)"),
     (r"cnnlabs\.onednn\.ChannelsLast", "layout conversion NCHW <-> channels-last"),
+    (r"cnnlabs\.onednn\.FastZeroPaddingLayer", "zero padding (oneDNN runtime)"),
+    (r"cnnlabs\.onednn\.FusedAdamUpdater", "updater (Adam)"),
     (r"layers\.convolution\.DepthwiseConvolution2DLayer", "depthwise convolution (DL4J)"),
     (r"layers\.convolution\.subsampling\.SubsamplingLayer", "pooling (DL4J)"),
     (r"layers\.convolution\.ConvolutionLayer", "convolution (DL4J)"),
