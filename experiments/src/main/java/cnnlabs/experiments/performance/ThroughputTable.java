@@ -36,14 +36,16 @@ final class ThroughputTable {
         out.append(String.format(Locale.ROOT, "CPU: %s. Commit: %s. DL4J: %s, native build %s, OpenBLAS threads (dense "
                         + "layers): %d. PyTorch: %s. %d threads on each side.%n%n", h.cpu(), h.commit(), h.dl4j(),
                 h.nativeVariant(), h.blasThreads(), torch, h.threads()));
+        String jitWait = h.jitWaitSeconds() <= 0 ? "" : String.format(Locale.ROOT, "; DL4J's side then until the "
+                + "JVM's JIT compilers have spent at most %.0f%% of %.0f seconds compiling, at most %.0f seconds in all",
+                100 * JitQuiet.QUIET_SHARE, JitQuiet.WINDOW_SECONDS, h.jitWaitSeconds());
         out.append(String.format(Locale.ROOT, "Random in-memory data, float32, training batch %d (Keras' Adam), inference "
-                        + "batch %d. Every contender is built and warmed up (at least %.0f seconds of steps; DL4J's side "
-                        + "then until the JVM's JIT compilers have spent at most 2%% of 5 seconds compiling, at most %.0f "
-                        + "seconds in all), then they take turns: %d rounds, each contender timing N steps a round (%s), the first turn rotating. "
+                        + "batch %d. Every contender is built and warmed up (at least %.0f seconds of steps%s), then they "
+                        + "take turns: %d rounds, each contender timing N steps a round (%s), the first turn rotating. "
                         + "Images/s: the median over the rounds (min-max). PyTorch: its installation and format of the "
                         + "highest median. Ratio: DL4J's median / PyTorch's (above 1: DL4J faster). Overlap: whether the "
                         + "two ranges overlap; where they do, this machine's noise can account for the difference.%n%n",
-                h.batch(), h.inferenceBatch(), h.warmupSeconds(), h.jitWaitSeconds(), h.rounds(), steps));
+                h.batch(), h.inferenceBatch(), h.warmupSeconds(), jitWait, h.rounds(), steps));
         out.append("## Training\n\n").append(side(rows, Row::train, Row::torchTrain, Measurement::train, true));
         out.append("\nTraining GFLOP/s counts 3x the forward FLOPs of conv and dense layers per image, as a direct "
                 + "convolution computes them: an effective rate, which Winograd convolutions (fewer multiplications) "
