@@ -25,8 +25,10 @@ final class JitQuiet {
     /** Milliseconds spent compiling so far; null where this JVM does not say. */
     private final LongSupplier compileMillis;
     private final LongSupplier nanos;
-    /** {nanos, compile milliseconds} at each {@link #quiet} call, oldest first, spanning just over the window. */
+    /** {nanos, compile milliseconds} at each {@link #quiet} call within the last window, oldest first. */
     private final ArrayDeque<long[]> samples = new ArrayDeque<>();
+    /** The newest reading at least a window old; null until there is one. */
+    private long[] base;
 
     JitQuiet(LongSupplier compileMillis, LongSupplier nanos) {
         this.compileMillis = compileMillis;
@@ -51,16 +53,9 @@ final class JitQuiet {
         long[] now = {nanos.getAsLong(), compileMillis.getAsLong()};
         samples.addLast(now);
         long window = (long) (WINDOW_SECONDS * 1e9);
-        // keep the newest reading at least a window old, drop the older ones
-        while (samples.size() > 2) {
-            long[] second = samples.stream().skip(1).findFirst().orElseThrow();
-            if (now[0] - second[0] < window) {
-                break;
-            }
-            samples.removeFirst();
+        while (now[0] - samples.peekFirst()[0] >= window) {
+            base = samples.removeFirst();
         }
-        long[] first = samples.peekFirst();
-        long spanNanos = now[0] - first[0];
-        return spanNanos >= window && (now[1] - first[1]) * 1e6 <= QUIET_SHARE * spanNanos;
+        return base != null && (now[1] - base[1]) * 1e6 <= QUIET_SHARE * (now[0] - base[0]);
     }
 }
