@@ -76,8 +76,8 @@ public final class Throughput implements Experiment<Throughput.Settings> {
     static final int WARMUP = 10;
     /**
      * Seconds of warm-up steps at least, on both sides: the JVM compiles DL4J's Java code (the graph, the layers, the
-     * updater) as it runs, so a small model's first hundreds of steps are slower than the rest of an epoch; PyTorch
-     * gets the same warm-up.
+     * updater) as it runs, so a small model's first hundreds of steps are slower than the rest of an epoch. PyTorch
+     * gets this minimum; DL4J's side then goes on until its JIT compilers are quiet ({@link #JIT_WAIT_SECONDS}).
      */
     static final double WARMUP_SECONDS = 3.0;
     /**
