@@ -8,11 +8,16 @@ layer, a vertex, the updater or the data pipeline, and the shares are printed as
     jfr print --events jdk.ExecutionSample,jdk.NativeMethodSample --stack-depth 64 /tmp/step.jfr > /tmp/step.txt
     python3 experiments/reference/jfr_layers.py /tmp/step.txt
 
-`jfr` is the JDK's own tool. Only samples inside Throughput's timed steps count (training and inference passes);
+`jfr` is the JDK's own tool. JFR samples a thread running Java code every 10 ms and one inside a native method every
+20 ms under `settings=profile` (the JDK's `lib/jfr/profile.jfc`; `default.jfc` samples both every 20 ms): each sample is
+weighted by its event's period (`--java-ms`, `--native-ms`), so the shares are shares of the thread's time, not of the
+samples (counted alike, Java code came out at twice its share of the time beside native code).
+Only samples inside Throughput's timed steps count (training and inference passes);
 waiting for PyTorch's turn (a native read) and start-up are left out. A second argument, a regular expression for a
 frame, counts the samples inside that frame instead (another program's training loop). `mvn exec:java` ends the JVM in a way that
 can lose the recording at exit: `jcmd <pid> JFR.dump name=1 filename=...` while it runs is the sure way.
 """
+import argparse
 import re
 import sys
 from collections import Counter
@@ -50,29 +55,34 @@ BUCKETS = [
 WITHIN = r"performance\.Throughput\.time\("  # only samples inside Throughput's timed steps
 
 
-def main(path, within=WITHIN):
-    counts = Counter()
-    total = 0
+def main(path, within=WITHIN, java_ms=10.0, native_ms=20.0):
+    counts = Counter()  # ms of the thread's time per bucket: each sample stands for its event's period
+    samples = Counter()
+    total = 0.0
     sample = []
+    weight = 0.0
     in_stack = False
 
     def flush():
         nonlocal total
         if not sample or not any(re.search(within, f) for f in sample):
             return  # outside the timed steps: start-up, waiting for PyTorch's turn, writing tables
-        total += 1
+        total += weight
         for frame in sample:  # innermost first
             for pattern, bucket in BUCKETS:
                 if re.search(pattern, frame):
-                    counts[bucket] += 1
+                    counts[bucket] += weight
+                    samples[bucket] += 1
                     return
-        counts["other"] += 1
+        counts["other"] += weight
+        samples["other"] += 1
 
     for line in open(path, encoding="utf-8", errors="replace"):
         s = line.strip()
         if s.startswith("jdk.ExecutionSample") or s.startswith("jdk.NativeMethodSample"):
             flush()
             sample = []
+            weight = java_ms if s.startswith("jdk.ExecutionSample") else native_ms
             in_stack = False
         elif s.startswith("stackTrace = ["):
             in_stack = True
@@ -81,12 +91,20 @@ def main(path, within=WITHIN):
         elif in_stack and "line:" in s or in_stack and s.endswith(")"):
             sample.append(s)
     flush()
-    print("| Where | Samples | Share |")
+    print("| Where | Samples | Share of the time |")
     print("| --- | --- | --- |")
-    for bucket, n in counts.most_common():
-        print(f"| {bucket} | {n} | {100.0 * n / max(total, 1):.1f}% |")
+    for bucket, ms in counts.most_common():
+        print(f"| {bucket} | {samples[bucket]} | {100.0 * ms / max(total, 1e-9):.1f}% |")
 
 
 if __name__ == "__main__":
-    # an optional second argument replaces WITHIN: the frame (a regular expression) whose samples count
-    main(sys.argv[1], *sys.argv[2:3])
+    p = argparse.ArgumentParser(description="Where a DL4J training step spends its time, from `jfr print` output.")
+    p.add_argument("path", help="the text `jfr print --events jdk.ExecutionSample,jdk.NativeMethodSample` wrote")
+    p.add_argument("within", nargs="?", default=WITHIN,
+                   help="a regular expression for the frame whose samples count (default: Throughput's timed steps)")
+    p.add_argument("--java-ms", type=float, default=10.0,
+                   help="the recording's jdk.ExecutionSample period in ms (profile.jfc: 10, default.jfc: 20)")
+    p.add_argument("--native-ms", type=float, default=20.0,
+                   help="the recording's jdk.NativeMethodSample period in ms (20 in both of the JDK's settings)")
+    a = p.parse_args()
+    main(a.path, a.within, a.java_ms, a.native_ms)
