@@ -36,6 +36,16 @@ final class ActivationDerivatives {
         return activation.getClass() == ActivationReLU.class && activation.equals(PLAIN_RELU);
     }
 
+    /**
+     * Whether the activation of layer configuration {@code layer} (a layer with weights or an activation layer) is the
+     * identity or the plain ReLU: its derivative from the output reads only where the output is positive.
+     */
+    static boolean readsOutputSignOnly(org.deeplearning4j.nn.conf.layers.Layer layer) {
+        IActivation a = layer instanceof org.deeplearning4j.nn.conf.layers.BaseLayer b ? b.getActivationFn()
+                : layer instanceof org.deeplearning4j.nn.conf.layers.ActivationLayer l ? l.getActivationFn() : null;
+        return a instanceof ActivationIdentity || a != null && isPlainRelu(a);
+    }
+
     /** Whether {@link #fromOutput} can take {@code activation}'s derivative from its output. */
     static boolean supported(IActivation activation) {
         return activation instanceof ActivationIdentity || activation instanceof ActivationTanH || isPlainRelu(activation);

@@ -7,6 +7,7 @@ import java.util.Map;
 import cnnlabs.onednn.FastLayerKind.ChannelsLastUse;
 import org.deeplearning4j.nn.api.FwdPassType;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * gradient, which the layer behind copies channels-last once). The same holds through fast batch norm, ReLU and ReLU6
  * layers, zero padding and {@link FastAddVertex} (a residual block), whose own readers must then take it too. And a
  * fast convolution, dense or ReLU layer whose output a layer with dropout reads does not keep that output for its
- * backward pass: DL4J lets such a layer, when it is its input's only consumer, apply dropout in place. A fast
+ * backward pass (DL4J lets such a layer, when it is its input's only consumer, apply dropout in place), unless the
+ * dropout is DL4J's standard one and the layer's backward pass reads the output only where it is positive. A fast
  * plain-ReLU convolution whose output only a fast max pooling reads leaves the ReLU's derivative to that pooling,
  * which applies it to its smaller output gradient ({@link FastSubsamplingLayer#takeReluDerivative}). What any layer
  * computes stays the same.
@@ -146,6 +148,14 @@ public class FastGraph extends ComputationGraph {
          * turns it off where a consumer applies dropout, which DL4J may do in place on that very array.
          */
         void keepOutput(boolean keep);
+
+        /**
+         * Whether the backward pass reads the kept output only as to where it is positive: the layer's activation is
+         * the identity or the plain ReLU (whose derivative is {@code output > 0}), not tanh or ReLU6.
+         */
+        default boolean outputReadForSignOnly() {
+            return ActivationDerivatives.readsOutputSignOnly(((org.deeplearning4j.nn.api.Layer) this).conf().getLayer());
+        }
     }
 
     /** A fast layer that writes its output channels-last when told to ({@link ChannelsLastUse#WRITES}). */
@@ -158,13 +168,24 @@ public class FastGraph extends ComputationGraph {
      * Turns output keeping off for every fast layer that keeps its output ({@link KeepsOutput}: convolution, dense
      * and ReLU layers) whose output goes to a layer with dropout (or Gaussian noise): DL4J lets a layer that is its
      * input's only consumer apply it in place, which would change the kept array before the backward pass reads it.
+     *
+     * <p>Except where the dropout is DL4J's standard {@link Dropout} and the layer reads its kept output only as to
+     * where it is positive ({@link KeepsOutput#outputReadForSignOnly}, a ReLU's derivative): that dropout multiplies
+     * the output by a mask of 0 and {@code 1/p}, which keeps every kept unit's sign, and its backward pass multiplies
+     * the gradient by the same mask, so where the mask is 0 the gradient the layer gets is 0 whatever it reads there.
+     * The layer then computes what it computes from the untouched output (a zero gradient's sign aside), and its
+     * backward pass need not run the forward product again, as DL4J's does (the simple CNN's dense layer before its
+     * dropout).
      */
     private void keepOutputsUnlessDropoutReadsThem() {
         for (Map.Entry<String, List<String>> e : configuration.getVertexInputs().entrySet()) {
             if (configuration.getVertices().get(e.getKey()) instanceof LayerVertex consumer
                     && RuntimePlan.unwrap(consumer.getLayerConf().getLayer()).getIDropout() != null) {
+                boolean standard = RuntimePlan.unwrap(consumer.getLayerConf().getLayer()).getIDropout().getClass()
+                        == Dropout.class;
                 for (String in : e.getValue()) {
-                    if (verticesMap.get(in).getLayer() instanceof KeepsOutput producer) {
+                    if (verticesMap.get(in).getLayer() instanceof KeepsOutput producer
+                            && !(standard && producer.outputReadForSignOnly())) {
                         producer.keepOutput(false);
                     }
                 }
@@ -176,15 +197,17 @@ public class FastGraph extends ComputationGraph {
      * Leaves the derivative of each fast plain-ReLU convolution whose output only a fast max pooling reads (without a
      * preprocessor) to that pooling, which applies it to its smaller output gradient, a quarter the size for 2x2
      * windows ({@link FastSubsamplingLayer#takeReluDerivative}); the convolution then skips its own pass over the
-     * full-size gradient. Not where output keeping is off (dropout, {@link #keepOutputsUnlessDropoutReadsThem}): the
-     * convolution then applies the derivative itself, as it does for any gradient the pooling did not hand back so.
+     * full-size gradient. Not where output keeping is off (dropout, {@link #keepOutputsUnlessDropoutReadsThem}) or the
+     * pooling applies dropout to its input: the convolution then applies the derivative itself, as it does for any
+     * gradient the pooling did not hand back so.
      */
     private void leaveReluDerivativesToMaxPooling() {
         for (String name : configuration.getVertices().keySet()) {
             String reader = BatchNormFold.onlyReader(configuration, name);
             if (reader != null && verticesMap.get(name).getLayer() instanceof FastConvolutionLayer conv
                     && conv.plainRelu() && conv.keepsOutput()
-                    && getLayer(reader) instanceof FastSubsamplingLayer pool && pool.maxPooling()) {
+                    && getLayer(reader) instanceof FastSubsamplingLayer pool && pool.maxPooling()
+                    && pool.conf().getLayer().getIDropout() == null) {
                 pool.takeReluDerivative();
                 conv.reluDerivativeTakenBy(pool);
             }

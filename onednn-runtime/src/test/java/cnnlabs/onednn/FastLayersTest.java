@@ -601,16 +601,65 @@ class FastLayersTest {
         assertFalse(keeps(graph, "c1"), "c1 feeds a Gaussian-noise layer");
         assertFalse(keeps(graph, "d1"), "d1 feeds a dense layer with dropout");
         assertTrue(keeps(graph, "d2"), "d2 feeds the output layer");
-        assertFalse(keeps(graph, "relu"), "relu feeds a convolution with dropout");
+        assertTrue(keeps(graph, "relu"), "relu feeds a convolution with standard dropout, which keeps signs");
         assertTrue(keeps(graph, "c2"), "c2 feeds a pooling layer");
         graph.fit(batch(1));
         graph.fit(batch(2));
         assertEquals(0, ((FastConvolutionLayer) graph.getLayer("c1")).reusedForwardPasses());
-        assertEquals(0, ((FastActivationLayer) graph.getLayer("relu")).reusedForwardOutputs());
+        assertEquals(2, ((FastActivationLayer) graph.getLayer("relu")).reusedForwardOutputs());
         assertEquals(2, ((FastConvolutionLayer) graph.getLayer("c2")).reusedForwardPasses());
         assertEquals(2, ((FastDenseLayer) graph.getLayer("d1")).dnnlPasses()[0]);
         assertEquals(0, ((FastDenseLayer) graph.getLayer("d1")).dnnlPasses()[1], "d1 did not keep its output");
         assertEquals(2, ((FastDenseLayer) graph.getLayer("d2")).dnnlPasses()[1], "d2 did, its input after dropout");
+    }
+
+    /**
+     * Layers whose ReLU (or identity) output a standard dropout reads, which DL4J applies in place there (each
+     * dropout layer is its input's only reader), keep that output, and five training steps with the same dropout
+     * masks on both sides (the random generator seeded alike before each step) leave every parameter as DL4J's own
+     * layers do.
+     */
+    @Test
+    void standardDropoutInPlaceOnAKeptReluOutputTrainsAsDl4j() {
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(11).updater(new Sgd(0.05))
+                .dataType(DataType.FLOAT).graphBuilder().addInputs("in").setInputTypes(InputType.convolutional(10, 10, 3))
+                .addLayer("c1", conv(8, Activation.IDENTITY), "in")
+                .addLayer("relu", activation(Activation.RELU), "c1")
+                .addLayer("drop1", new DropoutLayer.Builder(0.6).build(), "relu")
+                .addLayer("c2", conv(6, Activation.RELU), "drop1")
+                .addLayer("drop2", new DropoutLayer.Builder(0.7).build(), "c2")
+                .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "drop2")
+                .addLayer("d1", new DenseLayer.Builder().nOut(12).activation(Activation.RELU).build(), "pool")
+                .addLayer("drop3", new DropoutLayer.Builder(0.5).build(), "d1")
+                .addLayer("d2", new DenseLayer.Builder().nOut(8).activation(Activation.IDENTITY).build(), "drop3")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4).dropOut(0.8)
+                        .activation(Activation.SOFTMAX).build(), "d2")
+                .setOutputs("out").build();
+        ComputationGraph[] graphs = fastAndPlain(conf);
+        ComputationGraph fast = graphs[0];
+        ComputationGraph dl4j = graphs[1];
+        for (String layer : new String[] {"relu", "c2", "d1", "d2"}) {
+            assertTrue(keeps(fast, layer), layer + " keeps its output");
+        }
+        for (int step = 0; step < 5; step++) {
+            DataSet d = batch(60 + step);
+            Nd4j.getRandom().setSeed(500 + step);
+            dl4j.fit(d);
+            Nd4j.getRandom().setSeed(500 + step);
+            fast.fit(d);
+        }
+        for (String layer : new String[] {"c1", "c2", "d1", "d2", "out"}) {
+            for (var e : dl4j.getLayer(layer).paramTable().entrySet()) {
+                assertClose(e.getValue(), fast.getLayer(layer).getParam(e.getKey()), 1e-3, layer + "." + e.getKey()
+                        + " after 5 steps with dropout");
+            }
+        }
+        if (OneDnnRuntime.available()) {
+            assertEquals(5, ((FastActivationLayer) fast.getLayer("relu")).reusedForwardOutputs());
+            assertEquals(5, ((FastConvolutionLayer) fast.getLayer("c2")).reusedForwardPasses());
+            assertEquals(5, ((FastDenseLayer) fast.getLayer("d1")).dnnlPasses()[1], "d1's backward pass on oneDNN");
+            assertEquals(5, ((FastDenseLayer) fast.getLayer("d2")).dnnlPasses()[1], "d2's backward pass on oneDNN");
+        }
     }
 
     private static boolean keeps(ComputationGraph graph, String layer) {
