@@ -47,6 +47,8 @@ final class FusedAdamUpdater extends ComputationGraphUpdater {
 
     /** Elements below which a pass stays on the calling thread. */
     private static final int MIN_PER_THREAD = 1 << 15;
+    /** Elements {@link #step} copies into Java arrays at a time. */
+    private static final int CHUNK = 2048;
 
     private transient Plan plan;
     private transient boolean planned;
@@ -291,18 +293,40 @@ final class FusedAdamUpdater extends ComputationGraphUpdater {
         }
     }
 
-    /** DL4J's minibatch division and libnd4j's Adam over elements {@code [a, b)} of one segment. */
+    /**
+     * DL4J's minibatch division and libnd4j's Adam over elements {@code [a, b)} of one segment, {@link #CHUNK}
+     * elements at a time copied into Java arrays and back: the JIT compiles a loop over arrays into vector
+     * instructions (16 floats each on AVX-512; IEEE division and square root, so the same bits), which it does not
+     * for one over the buffers' elements. Alone on 93,322 elements (the simple CNN's parameters), the Intel Xeon of
+     * REPRODUCED took 4.15 ns an element element by element and 1.5 ns so, the same bits.
+     */
     static void step(FloatBuffer g, int offset, FloatBuffer m, FloatBuffer v, int a, int b, float batch,
                      float beta1, float beta2, float rate, float eps) {
         float c1 = 1 - beta1;
         float c2 = 1 - beta2;
-        for (int i = a; i < b; i++) {
-            float gi = g.get(offset + i) / batch;
-            float mi = beta1 * m.get(i) + gi * c1;
-            float vi = beta2 * v.get(i) + gi * gi * c2;
-            m.put(i, mi);
-            v.put(i, vi);
-            g.put(offset + i, (mi * rate) / ((float) Math.sqrt(vi) + eps));
+        int chunk = Math.min(CHUNK, b - a);
+        if (chunk <= 0) {
+            return;
+        }
+        float[] gs = new float[chunk];
+        float[] ms = new float[chunk];
+        float[] vs = new float[chunk];
+        for (int start = a; start < b; start += chunk) {
+            int n = Math.min(chunk, b - start);
+            g.get(offset + start, gs, 0, n);
+            m.get(start, ms, 0, n);
+            v.get(start, vs, 0, n);
+            for (int i = 0; i < n; i++) {
+                float gi = gs[i] / batch;
+                float mi = beta1 * ms[i] + gi * c1;
+                float vi = beta2 * vs[i] + gi * gi * c2;
+                ms[i] = mi;
+                vs[i] = vi;
+                gs[i] = (mi * rate) / ((float) Math.sqrt(vi) + eps);
+            }
+            g.put(offset + start, gs, 0, n);
+            m.put(start, ms, 0, n);
+            v.put(start, vs, 0, n);
         }
     }
 }

@@ -102,6 +102,45 @@ class FusedAdamUpdaterTest {
         }
     }
 
+    /**
+     * The pass over a range longer than its chunk of Java arrays, from an offset into the gradient and split in two
+     * at an element inside a chunk (as two threads split it), with zero and tiny (subnormal) gradients among the
+     * values: libnd4j's {@code adam_updater} on the whole arrays, to the bit.
+     */
+    @Test
+    void chunkedRangesAreLibnd4jsToo() {
+        Adam config = new Adam(1e-3, 0.9, 0.999, 1e-7);
+        Nd4j.getRandom().setSeed(5);
+        int n = 5003;
+        int offset = 11;
+        for (int it = 0; it < 20; it++) {
+            INDArray g = Nd4j.randn(DataType.FLOAT, n);
+            for (int i = 0; i < n; i += 7) {
+                g.putScalar(i, i % 2 == 0 ? 0f : 1e-41f);
+            }
+            INDArray m = Nd4j.randn(DataType.FLOAT, n).muli(0.1);
+            INDArray v = Nd4j.rand(DataType.FLOAT, n).muli(0.01);
+            INDArray padded = Nd4j.zeros(DataType.FLOAT, n + offset);
+            padded.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, n + offset)).assign(g);
+            INDArray m2 = m.dup();
+            INDArray v2 = v.dup();
+            Nd4j.exec(new AdamUpdater(g, v, m, config.getLearningRate(it, 0), config.getBeta1(), config.getBeta2(),
+                    config.getEpsilon(), it));
+            float rate = FusedAdamUpdater.biasCorrectedRate(config, it, 0);
+            var gb = FusedAdamUpdater.floats(padded);
+            var mb = FusedAdamUpdater.floats(m2);
+            var vb = FusedAdamUpdater.floats(v2);
+            int split = 2500;
+            FusedAdamUpdater.step(gb, offset, mb, vb, 0, split, 1f, 0.9f, 0.999f, rate, 1e-7f);
+            FusedAdamUpdater.step(gb, offset, mb, vb, split, n, 1f, 0.9f, 0.999f, rate, 1e-7f);
+            assertBits(g, padded.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, n + offset)).dup(),
+                    "update at iteration " + it);
+            assertBits(m, m2, "m at iteration " + it);
+            assertBits(v, v2, "v at iteration " + it);
+            assertEquals(0f, padded.getFloat(offset - 1), "the element before the offset is left alone");
+        }
+    }
+
     private static void trainAlike(ComputationGraph a, ComputationGraph b, int steps) {
         for (int i = 0; i < steps; i++) {
             long seed = a.getConfiguration().getIterationCount() + 1;
