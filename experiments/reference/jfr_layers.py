@@ -19,7 +19,6 @@ can lose the recording at exit: `jcmd <pid> JFR.dump name=1 filename=...` while 
 """
 import argparse
 import re
-import sys
 from collections import Counter
 
 # (pattern on a frame's class.method, bucket), first match from the innermost frame outwards wins
