@@ -8,6 +8,7 @@ import cnnlabs.onednn.FastLayerKind.ChannelsLastUse;
 import org.deeplearning4j.nn.api.FwdPassType;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.dropout.IDropout;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -179,10 +180,10 @@ public class FastGraph extends ComputationGraph {
      */
     private void keepOutputsUnlessDropoutReadsThem() {
         for (Map.Entry<String, List<String>> e : configuration.getVertexInputs().entrySet()) {
-            if (configuration.getVertices().get(e.getKey()) instanceof LayerVertex consumer
-                    && RuntimePlan.unwrap(consumer.getLayerConf().getLayer()).getIDropout() != null) {
-                boolean standard = RuntimePlan.unwrap(consumer.getLayerConf().getLayer()).getIDropout().getClass()
-                        == Dropout.class;
+            IDropout dropout = configuration.getVertices().get(e.getKey()) instanceof LayerVertex consumer
+                    ? RuntimePlan.unwrap(consumer.getLayerConf().getLayer()).getIDropout() : null;
+            if (dropout != null) {
+                boolean standard = dropout.getClass() == Dropout.class;
                 for (String in : e.getValue()) {
                     if (verticesMap.get(in).getLayer() instanceof KeepsOutput producer
                             && !(standard && producer.outputReadForSignOnly())) {
